@@ -1,0 +1,101 @@
+#include "adapters/kafka_admin.h"
+
+#include <memory>
+
+#include <librdkafka/rdkafka.h>
+
+namespace la {
+namespace {
+
+struct HandleDeleter {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+};
+using Handle = std::unique_ptr<rd_kafka_t, HandleDeleter>;
+
+Result<Handle> Connect(const std::string& brokers) {
+  char error[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  if (rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), error, sizeof error) !=
+      RD_KAFKA_CONF_OK) {
+    rd_kafka_conf_destroy(conf);
+    return Status::Error("KAFKA_BROKERS \"" + brokers + "\" rejected: " + error);
+  }
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
+  if (rk == nullptr) return Status::Error(std::string("Kafka admin client: ") + error);
+  return Handle(rk);
+}
+
+}  // namespace
+
+Status EnsureTopics(const std::string& brokers, const std::vector<TopicSpec>& topics,
+                    std::chrono::milliseconds timeout) {
+  Result<Handle> rk = Connect(brokers);
+  if (!rk.ok()) return rk.status();
+  char error[512];
+  std::vector<rd_kafka_NewTopic_t*> new_topics;
+  for (const TopicSpec& t : topics) {
+    new_topics.push_back(rd_kafka_NewTopic_new(t.name.c_str(), t.partitions, 1, error, sizeof error));
+    if (new_topics.back() == nullptr) {
+      new_topics.pop_back();
+      rd_kafka_NewTopic_destroy_array(new_topics.data(), new_topics.size());
+      return Status::Error("topic " + t.name + ": " + error);
+    }
+  }
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk->get());
+  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk->get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_operation_timeout(options, static_cast<int>(timeout.count()), error,
+                                              sizeof error);
+  rd_kafka_AdminOptions_set_request_timeout(options, static_cast<int>(timeout.count()), error,
+                                            sizeof error);
+  rd_kafka_CreateTopics(rk->get(), new_topics.data(), new_topics.size(), options, queue);
+
+  Status status = Status::Ok();
+  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 1000);
+  if (event == nullptr) {
+    status = Status::Error("Kafka at " + brokers + " did not answer CreateTopics within " +
+                           std::to_string(timeout.count()) + " ms; is the broker running?");
+  } else if (rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    status = Status::Error(std::string("Kafka CreateTopics failed: ") +
+                           rd_kafka_event_error_string(event) + " (brokers " + brokers + ")");
+  } else {
+    size_t count = 0;
+    const rd_kafka_topic_result_t** results =
+        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count);
+    for (size_t i = 0; i < count && status.ok(); ++i) {
+      rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        const char* why = rd_kafka_topic_result_error_string(results[i]);
+        status = Status::Error(std::string("creating topic ") + rd_kafka_topic_result_name(results[i]) +
+                               " failed: " + (why ? why : rd_kafka_err2str(err)));
+      }
+    }
+  }
+  if (event) rd_kafka_event_destroy(event);
+  rd_kafka_AdminOptions_destroy(options);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_NewTopic_destroy_array(new_topics.data(), new_topics.size());
+  return status;
+}
+
+Result<int> CountPartitions(const std::string& brokers, const std::string& topic,
+                            std::chrono::milliseconds timeout) {
+  Result<Handle> rk = Connect(brokers);
+  if (!rk.ok()) return rk.status();
+  rd_kafka_topic_t* handle = rd_kafka_topic_new(rk->get(), topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* metadata = nullptr;
+  rd_kafka_resp_err_t err =
+      rd_kafka_metadata(rk->get(), 0, handle, &metadata, static_cast<int>(timeout.count()));
+  rd_kafka_topic_destroy(handle);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::Error("Kafka metadata for topic " + topic + " at " + brokers + ": " +
+                         rd_kafka_err2str(err));
+  }
+  Result<int> result = Status::Error("topic " + topic + " does not exist");
+  if (metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    result = metadata->topics[0].partition_cnt;
+  }
+  rd_kafka_metadata_destroy(metadata);
+  return result;
+}
+
+}  // namespace la

@@ -1,0 +1,26 @@
+// Topic administration through librdkafka's admin API.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace la {
+
+struct TopicSpec {
+  std::string name;
+  int partitions = 1;
+};
+
+// Creates each topic that does not exist yet; an existing topic is left as it is
+// (its partition count is not changed). Fails with the broker's reason otherwise.
+Status EnsureTopics(const std::string& brokers, const std::vector<TopicSpec>& topics,
+                    std::chrono::milliseconds timeout);
+
+// The number of partitions of `topic`, or an error if it does not exist.
+Result<int> CountPartitions(const std::string& brokers, const std::string& topic,
+                            std::chrono::milliseconds timeout);
+
+}  // namespace la

@@ -1,0 +1,76 @@
+// MongoDB through libmongoc: a client pool with the few operations the project
+// needs, documents as nlohmann::json (MongoDB extended JSON, relaxed). Safe to use
+// from many threads: each call borrows a client from the pool.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+struct _mongoc_client_pool_t;
+
+namespace la {
+
+struct MongoUpdate {
+  nlohmann::json filter;
+  nlohmann::json update;  // update operators, e.g. {"$inc": {...}, "$set": {...}}
+  bool upsert = false;
+};
+
+struct MongoWriteError {
+  size_t index = 0;  // which update failed
+  int code = 0;      // 11000: duplicate key
+  std::string message;
+};
+
+struct MongoBulkResult {
+  int64_t matched = 0;
+  int64_t modified = 0;
+  int64_t upserted = 0;
+  std::vector<size_t> upserted_indexes;
+  std::vector<MongoWriteError> write_errors;
+};
+
+enum class InsertOutcome { kInserted, kDuplicateKey };
+
+class MongoClient {
+ public:
+  // Parses the URI (a malformed one is an error naming it) and creates the pool;
+  // server selection and connect timeouts default to 3 s so an unreachable server
+  // gives an error, not a hang.
+  static Result<std::unique_ptr<MongoClient>> Create(const std::string& uri, std::string database);
+  ~MongoClient();
+
+  // Runs {ping: 1} against the server.
+  Status Ping();
+  // Documents of `collection` matching `filter`, with optional find options (projection, sort, limit).
+  Result<std::vector<nlohmann::json>> Find(const std::string& collection, const nlohmann::json& filter,
+                                           const nlohmann::json& options = nlohmann::json::object());
+  // Inserts one document; a unique-index violation is reported as kDuplicateKey.
+  Result<InsertOutcome> InsertOne(const std::string& collection, const nlohmann::json& document);
+  // Sends all updates as one bulk write (unordered unless `ordered`), majority write concern.
+  // Per-update failures are in the result; only a failure of the whole call is an error.
+  Result<MongoBulkResult> BulkUpdate(const std::string& collection, const std::vector<MongoUpdate>& updates,
+                                     bool ordered = false);
+  // Creates an index on `keys` (e.g. {"email": 1}) if it does not exist.
+  Status CreateIndex(const std::string& collection, const nlohmann::json& keys, bool unique);
+  // Removes every document of `collection` (tests and tools).
+  Status DeleteAll(const std::string& collection);
+
+  const std::string& database() const { return database_; }
+
+ private:
+  MongoClient(_mongoc_client_pool_t* pool, std::string database, std::string endpoint);
+
+  _mongoc_client_pool_t* pool_;
+  std::string database_;
+  std::string endpoint_;  // for messages, without credentials
+};
+
+}  // namespace la

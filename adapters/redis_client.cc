@@ -1,0 +1,190 @@
+#include "adapters/redis_client.h"
+
+#include <sys/socket.h>
+
+#include <hiredis/hiredis.h>
+#include <spdlog/spdlog.h>
+
+namespace la {
+namespace {
+
+RedisReply Convert(const redisReply* r) {
+  RedisReply out;
+  switch (r->type) {
+    case REDIS_REPLY_STRING:
+      out.type = RedisReply::Type::kString;
+      out.text.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = RedisReply::Type::kStatus;
+      out.text.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = RedisReply::Type::kError;
+      out.text.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = RedisReply::Type::kInteger;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = RedisReply::Type::kArray;
+      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(Convert(r->element[i]));
+      break;
+    default:
+      out.type = RedisReply::Type::kNil;
+  }
+  return out;
+}
+
+timeval ToTimeval(std::chrono::milliseconds ms) {
+  return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
+}
+
+void AppendCommand(redisContext* c, const RedisCommand& command) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lengths;
+  for (const std::string& arg : command) {
+    argv.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
+  redisAppendCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lengths.data());
+}
+
+// Opens a connection, authenticates and selects the database.
+Result<redisContext*> Open(const RedisAddress& address, std::chrono::milliseconds timeout) {
+  const std::string endpoint = address.host + ":" + std::to_string(address.port);
+  redisContext* c = redisConnectWithTimeout(address.host.c_str(), address.port, ToTimeval(timeout));
+  if (c == nullptr) return Status::Error("Redis at " + endpoint + ": out of memory");
+  if (c->err) {
+    std::string why = c->errstr;
+    redisFree(c);
+    return Status::Error("Redis at " + endpoint + " is unreachable: " + why +
+                         " (check REDIS_URL and that redis-server runs)");
+  }
+  redisEnableKeepAlive(c);
+  auto run = [&](const RedisCommand& command) -> Status {
+    AppendCommand(c, command);
+    void* raw = nullptr;
+    if (redisGetReply(c, &raw) != REDIS_OK) return Status::Error(std::string("Redis: ") + c->errstr);
+    std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(static_cast<redisReply*>(raw), freeReplyObject);
+    if (reply->type == REDIS_REPLY_ERROR) return Status::Error("Redis " + command[0] + ": " + reply->str);
+    return Status::Ok();
+  };
+  Status s = Status::Ok();
+  if (!address.password.empty()) s = run({"AUTH", address.password});
+  if (s.ok() && address.db != 0) s = run({"SELECT", std::to_string(address.db)});
+  if (!s.ok()) {
+    redisFree(c);
+    return Status::Error("Redis at " + endpoint + ": " + s.message());
+  }
+  return c;
+}
+
+}  // namespace
+
+RedisClient::RedisClient(RedisAddress address, std::chrono::milliseconds timeout)
+    : address_(std::move(address)), timeout_(timeout) {}
+
+RedisClient::~RedisClient() {
+  if (context_) redisFree(context_);
+}
+
+std::string RedisClient::Endpoint() const { return address_.host + ":" + std::to_string(address_.port); }
+
+Status RedisClient::Connect() { return EnsureConnected(); }
+
+Status RedisClient::EnsureConnected() {
+  if (context_) return Status::Ok();
+  Result<redisContext*> c = Open(address_, timeout_);
+  if (!c.ok()) return c.status();
+  context_ = *c;
+  redisSetTimeout(context_, ToTimeval(timeout_));
+  return Status::Ok();
+}
+
+Status RedisClient::ConnectionError(const std::string& during) {
+  std::string why = context_->errstr;
+  redisFree(context_);
+  context_ = nullptr;  // the next call reconnects
+  return Status::Error("Redis at " + Endpoint() + " failed during " + during + ": " + why);
+}
+
+Result<RedisReply> RedisClient::Command(const RedisCommand& command) {
+  Result<std::vector<RedisReply>> replies = Pipeline({command});
+  if (!replies.ok()) return replies.status();
+  RedisReply& reply = replies->front();
+  if (reply.is_error()) return Status::Error("Redis " + command[0] + " failed: " + reply.text);
+  return std::move(reply);
+}
+
+Result<std::vector<RedisReply>> RedisClient::Pipeline(const std::vector<RedisCommand>& commands) {
+  if (Status s = EnsureConnected(); !s.ok()) return s;
+  for (const RedisCommand& command : commands) AppendCommand(context_, command);
+  std::vector<RedisReply> replies;
+  replies.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context_, &raw) != REDIS_OK) return ConnectionError(commands[i][0]);
+    replies.push_back(Convert(static_cast<redisReply*>(raw)));
+    freeReplyObject(raw);
+  }
+  return replies;
+}
+
+RedisSubscriber::RedisSubscriber(RedisAddress address, std::string channel, MessageHandler on_message)
+    : address_(std::move(address)),
+      channel_(std::move(channel)),
+      on_message_(std::move(on_message)),
+      thread_([this] { Run(); }) {}
+
+RedisSubscriber::~RedisSubscriber() {
+  stopping_ = true;
+  {
+    // Unblocks the reader thread's blocking read.
+    std::lock_guard lock(context_mutex_);
+    if (context_) shutdown(context_->fd, SHUT_RDWR);
+  }
+  thread_.join();
+}
+
+void RedisSubscriber::Run() {
+  std::chrono::milliseconds backoff(100);
+  while (!stopping_) {
+    Result<redisContext*> opened = Open(address_, std::chrono::seconds(2));
+    if (opened.ok()) {
+      {
+        std::lock_guard lock(context_mutex_);
+        context_ = *opened;
+      }
+      redisContext* c = *opened;
+      AppendCommand(c, {"SUBSCRIBE", channel_});
+      void* raw = nullptr;
+      while (!stopping_ && redisGetReply(c, &raw) == REDIS_OK) {
+        RedisReply reply = Convert(static_cast<redisReply*>(raw));
+        freeReplyObject(raw);
+        if (reply.elements.size() == 3 && reply.elements[0].text == "subscribe") {
+          subscribed_ = true;
+          backoff = std::chrono::milliseconds(100);
+          spdlog::info("subscribed to Redis channel {} at {}:{}", channel_, address_.host, address_.port);
+        } else if (reply.elements.size() == 3 && reply.elements[0].text == "message") {
+          on_message_(reply.elements[2].text);
+        }
+      }
+      subscribed_ = false;
+      if (!stopping_) spdlog::warn("Redis subscription to {} lost: {}; reconnecting", channel_, c->errstr);
+      std::lock_guard lock(context_mutex_);
+      redisFree(context_);
+      context_ = nullptr;
+    } else {
+      spdlog::warn("{}; retrying in {} ms", opened.status().message(), backoff.count());
+    }
+    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_;
+         waited += std::chrono::milliseconds(50)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
+}
+
+}  // namespace la

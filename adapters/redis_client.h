@@ -1,0 +1,86 @@
+// Redis over hiredis: a synchronous client with pipelining, and a subscriber that
+// keeps a channel subscription alive across Redis restarts.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/config.h"
+#include "core/status.h"
+
+struct redisContext;
+
+namespace la {
+
+struct RedisReply {
+  enum class Type { kNil, kString, kInteger, kArray, kStatus, kError };
+  Type type = Type::kNil;
+  std::string text;  // string, status and error replies
+  int64_t integer = 0;
+  std::vector<RedisReply> elements;
+
+  bool is_nil() const { return type == Type::kNil; }
+  bool is_error() const { return type == Type::kError; }
+};
+
+using RedisCommand = std::vector<std::string>;
+
+// One connection; not thread-safe (use one per thread). A call after a broken
+// connection reconnects first, so callers simply retry failed calls.
+class RedisClient {
+ public:
+  RedisClient(RedisAddress address, std::chrono::milliseconds timeout);
+  ~RedisClient();
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+
+  // Connects now (otherwise the first command does); fails with a clear reason.
+  Status Connect();
+  // Runs one command. An error reply from Redis becomes an error Status.
+  Result<RedisReply> Command(const RedisCommand& command);
+  // Sends all commands in one round trip; replies come back in order (an error
+  // reply for one command is returned as a kError reply, not as a failed call).
+  Result<std::vector<RedisReply>> Pipeline(const std::vector<RedisCommand>& commands);
+  // "host:port" for messages.
+  std::string Endpoint() const;
+
+ private:
+  Status EnsureConnected();
+  Status ConnectionError(const std::string& during);
+
+  RedisAddress address_;
+  std::chrono::milliseconds timeout_;
+  redisContext* context_ = nullptr;
+};
+
+// Subscribes to one channel on its own thread and calls `on_message` for each
+// message. If Redis goes away it logs, retries with backoff (up to 5 s) and
+// resubscribes. Stops when destroyed.
+class RedisSubscriber {
+ public:
+  using MessageHandler = std::function<void(const std::string& payload)>;
+  RedisSubscriber(RedisAddress address, std::string channel, MessageHandler on_message);
+  ~RedisSubscriber();
+  // True while a subscription is active.
+  bool subscribed() const { return subscribed_; }
+
+ private:
+  void Run();
+
+  RedisAddress address_;
+  std::string channel_;
+  MessageHandler on_message_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> subscribed_{false};
+  std::mutex context_mutex_;
+  redisContext* context_ = nullptr;  // guarded by context_mutex_ for shutdown()
+  std::thread thread_;
+};
+
+}  // namespace la

@@ -1,0 +1,293 @@
+#include "core/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <sstream>
+
+namespace la {
+namespace {
+
+constexpr int kApi = static_cast<int>(Program::kApi);
+constexpr int kConsumer = static_cast<int>(Program::kConsumer);
+constexpr int kTool = static_cast<int>(Program::kTool);
+constexpr int kAll = kApi | kConsumer | kTool;
+
+// The secret used when dev mode is on and JWT_SECRET is unset. Never valid in production.
+constexpr const char* kDevJwtSecret = "dev-only-secret-do-not-use-in-production-0123456789";
+
+// One setting: its flag, its environment variable and how to store a value.
+struct Option {
+  const char* flag;  // without the leading "--"
+  const char* env;   // nullptr: flag only
+  int programs;      // bitmask of Program values that use it
+  const char* help;
+  std::function<Status(Config&, const std::string&)> apply;
+};
+
+Status ParseInt(const std::string& name, const std::string& text, int64_t min, int64_t max,
+                int64_t& out) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return Status::Error(name + " must be a whole number, got \"" + text + "\"");
+  }
+  if (value < min || value > max) {
+    return Status::Error(name + " must be between " + std::to_string(min) + " and " +
+                         std::to_string(max) + ", got " + text);
+  }
+  out = value;
+  return Status::Ok();
+}
+
+template <typename T>
+std::function<Status(Config&, const std::string&)> IntSetting(const char* name, T Config::*field,
+                                                              int64_t min, int64_t max) {
+  return [=](Config& c, const std::string& v) {
+    int64_t parsed = 0;
+    Status s = ParseInt(name, v, min, max, parsed);
+    if (s.ok()) c.*field = static_cast<T>(parsed);
+    return s;
+  };
+}
+
+std::function<Status(Config&, const std::string&)> TextSetting(const char* name,
+                                                               std::string Config::*field) {
+  return [=](Config& c, const std::string& v) {
+    if (v.empty()) return Status::Error(std::string(name) + " must not be empty");
+    c.*field = v;
+    return Status::Ok();
+  };
+}
+
+Status ParseBool(const std::string& name, const std::string& v, bool& out) {
+  if (v == "1" || v == "true" || v == "yes" || v == "on") {
+    out = true;
+  } else if (v == "0" || v == "false" || v == "no" || v == "off" || v.empty()) {
+    out = false;
+  } else {
+    return Status::Error(name + " must be true or false, got \"" + v + "\"");
+  }
+  return Status::Ok();
+}
+
+const std::vector<Option>& Options() {
+  static const std::vector<Option> options = {
+      {"dev", "LA_DEV", kAll, "development mode: allows the built-in JWT secret",
+       [](Config& c, const std::string& v) { return ParseBool("LA_DEV", v, c.dev_mode); }},
+      {"log-level", "LOG_LEVEL", kAll, "trace, debug, info, warn or error (default info)",
+       [](Config& c, const std::string& v) {
+         for (const char* level : {"trace", "debug", "info", "warn", "error"}) {
+           if (v == level) {
+             c.log_level = v;
+             return Status::Ok();
+           }
+         }
+         return Status::Error("LOG_LEVEL must be one of trace, debug, info, warn, error; got \"" +
+                              v + "\"");
+       }},
+      {"kafka-brokers", "KAFKA_BROKERS", kAll, "comma-separated host:port list (127.0.0.1:9092)",
+       [](Config& c, const std::string& v) {
+         std::stringstream list(v);
+         std::string broker;
+         if (v.empty()) return Status::Error("KAFKA_BROKERS must not be empty");
+         while (std::getline(list, broker, ',')) {
+           auto colon = broker.rfind(':');
+           int64_t port = 0;
+           if (colon == std::string::npos || colon == 0 ||
+               !ParseInt("port", broker.substr(colon + 1), 1, 65535, port).ok()) {
+             return Status::Error("KAFKA_BROKERS entry \"" + broker +
+                                  "\" is not host:port (e.g. 127.0.0.1:9092)");
+           }
+         }
+         c.kafka_brokers = v;
+         return Status::Ok();
+       }},
+      {"kafka-topic", "KAFKA_TOPIC", kAll, "topic of like events (engagement-events)",
+       TextSetting("KAFKA_TOPIC", &Config::kafka_topic)},
+      {"kafka-dlq-topic", "KAFKA_DLQ_TOPIC", kConsumer | kTool,
+       "dead-letter topic (engagement-events-dlq)",
+       TextSetting("KAFKA_DLQ_TOPIC", &Config::kafka_dlq_topic)},
+      {"kafka-group", "KAFKA_GROUP", kConsumer | kTool, "consumer group (engagement-group)",
+       TextSetting("KAFKA_GROUP", &Config::kafka_group)},
+      {"kafka-partitions", "KAFKA_PARTITIONS", kTool, "partitions of a created topic (12)",
+       IntSetting("KAFKA_PARTITIONS", &Config::kafka_partitions, 1, 1000)},
+      {"redis-url", "REDIS_URL", kAll, "redis://[:password@]host[:port][/db]",
+       [](Config& c, const std::string& v) {
+         Result<RedisAddress> address = ParseRedisUrl(v);
+         if (!address.ok()) return address.status();
+         c.redis_url = v;
+         c.redis = *address;
+         return Status::Ok();
+       }},
+      {"mongo-uri", "MONGO_URI", kAll, "MongoDB connection string (mongodb://127.0.0.1:27017)",
+       [](Config& c, const std::string& v) {
+         if (v.rfind("mongodb://", 0) != 0 && v.rfind("mongodb+srv://", 0) != 0) {
+           return Status::Error("MONGO_URI must start with mongodb:// or mongodb+srv://, got \"" + v +
+                                "\"");
+         }
+         c.mongo_uri = v;
+         return Status::Ok();
+       }},
+      {"mongo-database", "MONGO_DATABASE", kAll, "database name (live-analytics)",
+       TextSetting("MONGO_DATABASE", &Config::mongo_database)},
+      {"host", "HOST", kApi, "address to listen on (127.0.0.1)", TextSetting("HOST", &Config::host)},
+      {"port", "PORT", kApi, "HTTP port (3000)", IntSetting("PORT", &Config::port, 1, 65535)},
+      {"threads", "THREADS", kApi, "I/O threads (0: one per core)",
+       IntSetting("THREADS", &Config::threads, 0, 256)},
+      {"jwt-secret", "JWT_SECRET", kApi | kTool, "HS256 secret, at least 32 bytes (required)",
+       [](Config& c, const std::string& v) {
+         c.jwt_secret = v;
+         return Status::Ok();
+       }},
+      {"admin-email", "ADMIN_EMAIL", kApi | kTool, "admin account created at start if missing",
+       TextSetting("ADMIN_EMAIL", &Config::admin_email)},
+      {"admin-password", "ADMIN_PASSWORD", kApi | kTool, "its password (at least 8 characters)",
+       TextSetting("ADMIN_PASSWORD", &Config::admin_password)},
+      {"max-body-bytes", "MAX_BODY_BYTES", kApi, "request body limit in bytes (4096)",
+       IntSetting("MAX_BODY_BYTES", &Config::max_body_bytes, 64, 1 << 20)},
+      {"produce-timeout-ms", "PRODUCE_TIMEOUT_MS", kApi,
+       "how long a like waits for Kafka's ack before 503 (5000)",
+       IntSetting("PRODUCE_TIMEOUT_MS", &Config::produce_timeout_ms, 100, 120000)},
+      {"web-root", "WEB_ROOT", kApi, "folder with the built dashboard files",
+       TextSetting("WEB_ROOT", &Config::web_root)},
+      {"flush-interval-ms", "FLUSH_INTERVAL_MS", kConsumer, "batch flush interval (1000)",
+       IntSetting("FLUSH_INTERVAL_MS", &Config::flush_interval_ms, 10, 60000)},
+      {"batch-max-events", "BATCH_MAX_EVENTS", kConsumer, "flush early at this many events (100000)",
+       IntSetting("BATCH_MAX_EVENTS", &Config::batch_max_events, 1, 10000000)},
+      {"dedup-ttl-s", "DEDUP_TTL_S", kConsumer, "how long an eventId is remembered (3600)",
+       IntSetting("DEDUP_TTL_S", &Config::dedup_ttl_s, 1, 30 * 24 * 3600)},
+      {"metrics-port", "METRICS_PORT", kConsumer, "Prometheus /metrics port (0: off)",
+       IntSetting("METRICS_PORT", &Config::metrics_port, 0, 65535)},
+  };
+  return options;
+}
+
+std::string HelpText(Program program) {
+  std::ostringstream out;
+  out << "Settings (a flag wins over its environment variable):\n";
+  for (const Option& o : Options()) {
+    if (!(o.programs & static_cast<int>(program))) continue;
+    out << "  --" << o.flag << "=VALUE";
+    if (o.env) out << "  (env " << o.env << ")";
+    out << "\n      " << o.help << "\n";
+  }
+  out << "  --help\n      print this text\n";
+  return out.str();
+}
+
+Status ValidateSecrets(Program program, Config& c) {
+  if (program == Program::kConsumer) return Status::Ok();
+  if (c.jwt_secret.empty()) {
+    if (!c.dev_mode) {
+      return Status::Error(
+          "JWT_SECRET is not set; set it to a random string of at least 32 bytes "
+          "(e.g. `openssl rand -hex 32`), or run in dev mode (LA_DEV=1)");
+    }
+    c.jwt_secret = kDevJwtSecret;
+  }
+  if (c.jwt_secret.size() < 32 && !c.dev_mode) {
+    return Status::Error("JWT_SECRET is " + std::to_string(c.jwt_secret.size()) +
+                         " bytes long; at least 32 are required outside dev mode");
+  }
+  if (c.admin_email.empty() != c.admin_password.empty()) {
+    return Status::Error("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
+  }
+  if (!c.admin_password.empty() && c.admin_password.size() < 8) {
+    return Status::Error("ADMIN_PASSWORD must be at least 8 characters");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+EnvLookup ProcessEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+Result<RedisAddress> ParseRedisUrl(const std::string& url) {
+  const std::string scheme = "redis://";
+  auto error = [&](const std::string& what) {
+    return Status::Error("REDIS_URL \"" + url + "\" " + what +
+                         "; expected redis://[:password@]host[:port][/db]");
+  };
+  if (url.rfind(scheme, 0) != 0) return error("does not start with redis://");
+  std::string rest = url.substr(scheme.size());
+  RedisAddress address;
+  if (auto at = rest.rfind('@'); at != std::string::npos) {
+    std::string userinfo = rest.substr(0, at);
+    auto colon = userinfo.find(':');
+    address.password = colon == std::string::npos ? userinfo : userinfo.substr(colon + 1);
+    rest = rest.substr(at + 1);
+  }
+  if (auto slash = rest.find('/'); slash != std::string::npos) {
+    int64_t db = 0;
+    if (!ParseInt("db", rest.substr(slash + 1), 0, 15, db).ok()) return error("has a bad db number");
+    address.db = static_cast<int>(db);
+    rest = rest.substr(0, slash);
+  }
+  if (auto colon = rest.rfind(':'); colon != std::string::npos) {
+    int64_t port = 0;
+    if (!ParseInt("port", rest.substr(colon + 1), 1, 65535, port).ok()) return error("has a bad port");
+    address.port = static_cast<int>(port);
+    rest = rest.substr(0, colon);
+  }
+  if (rest.empty()) return error("has no host");
+  address.host = rest;
+  return address;
+}
+
+Result<ConfigOrHelp> LoadConfig(Program program, const std::vector<std::string>& args,
+                                const EnvLookup& env) {
+  ConfigOrHelp out;
+  Config config;
+  config.redis = *ParseRedisUrl(config.redis_url);
+  const int mask = static_cast<int>(program);
+
+  for (const Option& o : Options()) {
+    if (!(o.programs & mask) || o.env == nullptr) continue;
+    if (std::optional<std::string> value = env(o.env)) {
+      if (Status s = o.apply(config, *value); !s.ok()) return s;
+    }
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      out.help = HelpText(program);
+      return out;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      return Status::Error("unexpected argument \"" + arg + "\"; see --help");
+    }
+    std::string name = arg.substr(2), value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    const Option* option = nullptr;
+    for (const Option& o : Options()) {
+      if ((o.programs & mask) && name == o.flag) option = &o;
+    }
+    if (option == nullptr) return Status::Error("unknown flag --" + name + "; see --help");
+    if (!has_value) {
+      if (name == "dev") {
+        value = "true";
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return Status::Error("flag --" + name + " needs a value");
+      }
+    }
+    if (Status s = option->apply(config, value); !s.ok()) return s;
+  }
+  if (Status s = ValidateSecrets(program, config); !s.ok()) return s;
+  out.config = std::move(config);
+  return out;
+}
+
+}  // namespace la
