@@ -28,6 +28,11 @@ inline constexpr size_t kMaxEventBytes = 1024;
 bool IsValidStreamId(std::string_view id);
 // True if `id` is 1..64 characters of [A-Za-z0-9_.:-].
 bool IsValidEventId(std::string_view id);
+// The same rules as a Status whose message names the field and quotes the bad
+// value, e.g. "streamId must be 1-128 characters of [A-Za-z0-9_.:-], got \"a b\"".
+// Shared by the Kafka event parser and the HTTP body parser so both say the same.
+Status CheckStreamId(std::string_view id);
+Status CheckEventId(std::string_view id);
 
 // Serialises `event` to the seed's JSON shape (type is always "LIKE").
 std::string EncodeLikeEvent(const LikeEvent& event);
