@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The project's own processes on top of the infrastructure: topics, api nodes,
+# consumers and nginx. Sourced by ./dev after scripts/services.sh.
+API_PORTS=(3001 3002)
+CONSUMERS=2
+BIN_DIR="$ROOT/build/${PRESET:-release}"
+
+# Dev mode (a built-in JWT secret) only when the operator gave no secret.
+cluster_env() {
+  if [ -z "${JWT_SECRET:-}" ]; then
+    export LA_DEV=1
+    export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin-password}"
+  fi
+  export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  export MONGO_URI="mongodb://127.0.0.1:$MONGO_PORT"
+}
+
+create_topics() {
+  cluster_env
+  "$BIN_DIR/tools/la-admin" topics
+}
+
+start_cluster() {
+  cluster_env
+  local i
+  if [ -x "$BIN_DIR/api/la-api" ]; then
+    for i in "${!API_PORTS[@]}"; do
+      local name="api-$((i + 1))" port="${API_PORTS[$i]}"
+      require_free_port "$name" "$port" || return 1
+      svc_start "$name" "$BIN_DIR/api/la-api" --port "$port" --web-root "$ROOT/web/dist"
+    done
+  fi
+  if [ -x "$BIN_DIR/consumer/la-consumer" ]; then
+    for i in $(seq 1 "$CONSUMERS"); do
+      svc_start "consumer-$i" "$BIN_DIR/consumer/la-consumer" --metrics-port "$((9100 + i))"
+    done
+  fi
+  if [ -x "$BIN_DIR/api/la-api" ]; then
+    for i in "${!API_PORTS[@]}"; do
+      svc_wait "api-$((i + 1))" 30 curl -fsS "http://127.0.0.1:${API_PORTS[$i]}/health" || return 1
+    done
+    start_nginx || return 1
+  fi
+}
+
+start_nginx() {
+  svc_running nginx && return 0
+  require_free_port nginx "$NGINX_PORT" || return 1
+  local conf="$LOCAL/nginx/nginx.conf" upstreams="" port
+  mkdir -p "$LOCAL/nginx/tmp"
+  for port in "${API_PORTS[@]}"; do upstreams+="    server 127.0.0.1:$port max_fails=1 fail_timeout=2s;"$'\n'; done
+  UPSTREAMS="$upstreams" NGINX_PORT="$NGINX_PORT" PREFIX="$LOCAL/nginx" LOG_DIR="$LOG_DIR" \
+    python3 - "$ROOT/nginx/local.conf.template" "$conf" <<'PY'
+import os, sys
+text = open(sys.argv[1]).read()
+for key in ("UPSTREAMS", "NGINX_PORT", "PREFIX", "LOG_DIR"):
+    text = text.replace("@" + key + "@", os.environ[key])
+open(sys.argv[2], "w").write(text)
+PY
+  nginx -t -q -p "$LOCAL/nginx" -c "$conf" -e "$LOG_DIR/nginx.log" || return 1
+  svc_log "starting nginx on 127.0.0.1:$NGINX_PORT"
+  svc_start nginx nginx -p "$LOCAL/nginx" -c "$conf" -e "$LOG_DIR/nginx.log" -g "daemon off;"
+  svc_wait nginx 10 curl -fsS "http://127.0.0.1:$NGINX_PORT/health"
+}
+
+stop_cluster() {
+  local pidfile name
+  for name in nginx; do svc_stop "$name"; done
+  for pidfile in "$RUN_DIR"/api-*.pid "$RUN_DIR"/consumer-*.pid; do
+    [ -e "$pidfile" ] || continue
+    svc_stop "$(basename "$pidfile" .pid)" 30
+  done
+}
+
+print_welcome() {
+  cat <<TXT
+
+live-analytics is up.
+  dashboard:  http://127.0.0.1:$NGINX_PORT/admin
+  api:        http://127.0.0.1:$NGINX_PORT  (nodes on ${API_PORTS[*]})
+  log in:     ${ADMIN_EMAIL:-(set ADMIN_EMAIL and ADMIN_PASSWORD, or use ./dev admin create-admin)}${ADMIN_EMAIL:+ / the ADMIN_PASSWORD given}
+  stop:       ./dev down     status: ./dev status     logs: ./dev logs api-1
+TXT
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs every test suite against the running local cluster and prints one summary
+# line, "N passed, N failed". Called by `./dev test` after the set-up.
+# Usage: run-tests.sh [suite ...]   (default: all suites)
+set -uo pipefail
+ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+BIN="$ROOT/build/${PRESET:-release}"
+OUT="$ROOT/test-output"
+mkdir -p "$OUT"
+passed=0 failed=0 failed_suites=()
+
+# gtest SUITE BINARY [ARGS...]: runs a GoogleTest binary and adds up its results.
+gtest() {
+  local suite="$1"; shift
+  echo "=== $suite"
+  "$@" --gtest_output="xml:$OUT/$suite.xml" 2>&1 | tee "$OUT/$suite.log" | grep -E '^\[ *(OK|FAILED|PASSED|RUN) *\]|Failure|error:' | grep -v '^\[ RUN'
+  local rc=${PIPESTATUS[0]}
+  count_junit "$suite" "$OUT/$suite.xml" "$rc"
+}
+
+# node SUITE FILES...: runs Node's test runner and adds up its results.
+nodetest() {
+  local suite="$1"; shift
+  echo "=== $suite"
+  node --test --test-reporter=junit --test-reporter-destination="$OUT/$suite.xml" \
+       --test-reporter=spec --test-reporter-destination=stdout "$@" 2>&1 | tee "$OUT/$suite.log"
+  local rc=${PIPESTATUS[0]}
+  count_junit "$suite" "$OUT/$suite.xml" "$rc"
+}
+
+count_junit() {
+  local suite="$1" xml="$2" rc="$3" p f
+  read -r p f < <(python3 - "$xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception:
+    print(0, 1); sys.exit()
+cases = root.iter("testcase")
+p = f = 0
+for c in cases:
+    if c.find("failure") is not None or c.find("error") is not None: f += 1
+    elif c.find("skipped") is None: p += 1
+print(p, f)
+PY
+)
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi  # a crash counts as a failure
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$f" -eq 0 ] || failed_suites+=("$suite")
+  echo "--- $suite: $p passed, $f failed"
+}
+
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(unit integration)
+for s in "${suites[@]}"; do
+  case "$s" in
+    unit) gtest unit "$BIN/tests/unit_tests" ;;
+    integration) gtest integration "$BIN/tests/integration_tests" ;;
+    *) echo "unknown suite $s"; failed=$((failed + 1)) ;;
+  esac
+done
+
+echo
+[ ${#failed_suites[@]} -eq 0 ] || echo "failed suites: ${failed_suites[*]} (logs in test-output/)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

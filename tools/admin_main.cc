@@ -1,0 +1,116 @@
+// la-admin: operator commands for a live-analytics deployment.
+//
+//   la-admin topics                         create the event and DLQ topics (idempotent)
+//   la-admin mint-token --id ID --role R    print a signed JWT (for scripts and load tests)
+//
+// Connection settings come from the same environment variables and flags as the
+// services (see --help).
+#include <chrono>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <vector>
+
+#include "adapters/kafka_admin.h"
+#include "core/config.h"
+#include "core/jwt.h"
+
+namespace la {
+namespace {
+
+constexpr int kDlqPartitions = 3;
+
+int Fail(const std::string& message) {
+  std::cerr << "la-admin: " << message << "\n";
+  return 1;
+}
+
+// Removes "--name value" / "--name=value" from args and returns the value.
+std::optional<std::string> TakeFlag(std::vector<std::string>& args, const std::string& name) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--" + name && i + 1 < args.size()) {
+      std::string value = args[i + 1];
+      args.erase(args.begin() + i, args.begin() + i + 2);
+      return value;
+    }
+    if (args[i].rfind("--" + name + "=", 0) == 0) {
+      std::string value = args[i].substr(name.size() + 3);
+      args.erase(args.begin() + i);
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+int CreateTopics(const Config& config) {
+  Status s = EnsureTopics(config.kafka_brokers,
+                          {{config.kafka_topic, config.kafka_partitions}, {config.kafka_dlq_topic, kDlqPartitions}},
+                          std::chrono::seconds(30));
+  if (!s.ok()) return Fail(s.message());
+  for (const std::string& topic : {config.kafka_topic, config.kafka_dlq_topic}) {
+    Result<int> partitions = CountPartitions(config.kafka_brokers, topic, std::chrono::seconds(10));
+    if (!partitions.ok()) return Fail(partitions.status().message());
+    std::cout << "topic " << topic << ": " << *partitions << " partitions\n";
+  }
+  return 0;
+}
+
+// The flags of mint-token, taken out of the argument list before the settings are parsed.
+struct MintRequest {
+  std::optional<std::string> id, role, ttl_s;
+};
+
+int MintToken(const Config& config, const MintRequest& request) {
+  if (!request.id || !request.role) return Fail("mint-token needs --id ID --role viewer|admin [--ttl-s 3600]");
+  if (config.jwt_secret.empty()) return Fail("JWT_SECRET is not set (or use dev mode, LA_DEV=1)");
+  if (*request.role != "viewer" && *request.role != "admin") {
+    return Fail("--role must be viewer or admin, got \"" + *request.role + "\"");
+  }
+  int64_t ttl = 3600;
+  if (request.ttl_s) {
+    try {
+      ttl = std::stoll(*request.ttl_s);
+    } catch (const std::exception&) {
+      return Fail("--ttl-s must be a number of seconds, got \"" + *request.ttl_s + "\"");
+    }
+  }
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::mt19937_64 rng(std::random_device{}());
+  JwtClaims claims{*request.id, *request.role, std::to_string(rng()), now, now + ttl};
+  std::cout << SignJwt(claims, config.jwt_secret) << "\n";
+  return 0;
+}
+
+const char* kUsage =
+    "usage: la-admin <command> [flags]\n"
+    "  topics                          create the event and DLQ topics (existing ones are kept)\n"
+    "  mint-token --id ID --role R     print a JWT signed with JWT_SECRET (R: viewer or admin)\n"
+    "Run `la-admin --help` for connection settings.\n";
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return Fail(std::string("no command\n") + kUsage);
+  const std::string command = args.front();
+  args.erase(args.begin());
+  MintRequest mint;
+  if (command == "mint-token") {
+    mint = {TakeFlag(args, "id"), TakeFlag(args, "role"), TakeFlag(args, "ttl-s")};
+  }
+  if (command == "--help" || command == "help") args = {"--help"};
+  Result<ConfigOrHelp> loaded = LoadConfig(Program::kTool, args, ProcessEnvironment());
+  if (!loaded.ok()) return Fail(loaded.status().message());
+  if (!loaded->config) {
+    std::cout << kUsage << loaded->help;
+    return 0;
+  }
+  const Config& config = *loaded->config;
+  if (command == "topics") return CreateTopics(config);
+  if (command == "mint-token") return MintToken(config, mint);
+  return Fail("unknown command \"" + command + "\"\n" + kUsage);
+}
+
+}  // namespace
+}  // namespace la
+
+int main(int argc, char** argv) { return la::Main(argc, argv); }
