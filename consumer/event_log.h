@@ -1,0 +1,60 @@
+// What the consumer needs from Kafka: the messages of the events topic, in
+// offset order per partition, hand-committed offsets, and word of partitions
+// gained and lost. Implemented over librdkafka's group consumer.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace la {
+
+// One message of the events topic, as Kafka delivered it.
+struct LogMessage {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string key;    // empty when the message had no key
+  std::string value;  // the raw bytes, not yet validated
+};
+
+// Told which partitions this consumer owns. An EventLog calls these from inside
+// Poll(), on the polling thread.
+class PartitionOwnershipListener {
+ public:
+  virtual ~PartitionOwnershipListener() = default;
+
+  // `partitions` now belong to this consumer; their messages start at the
+  // committed offsets.
+  virtual void OnPartitionsAssigned(const std::vector<int32_t>& partitions) = 0;
+  // `partitions` are about to be handed to another consumer. They are still
+  // owned during this call, so their finished work may be committed now;
+  // nothing of them may be committed afterwards.
+  virtual void OnPartitionsRevoked(const std::vector<int32_t>& partitions) = 0;
+  // `partitions` were already taken away (e.g. the session timed out): nothing
+  // of them may be committed any more.
+  virtual void OnPartitionsLost(const std::vector<int32_t>& partitions) = 0;
+};
+
+// The consumer's view of the events topic (one topic, consumer group, manual
+// commits). An implementation is built with its PartitionOwnershipListener.
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+
+  // Returns up to `max_messages` messages, waiting at most `timeout` for the
+  // first. Ownership changes reach the listener during this call. An error is a
+  // transient consumer error (e.g. broker unreachable): log it and poll again.
+  virtual Result<std::vector<LogMessage>> Poll(size_t max_messages,
+                                               std::chrono::milliseconds timeout) = 0;
+  // Commits synchronously, for each partition, the offset of the next message
+  // to read (last processed offset + 1). Returns once the broker has stored them.
+  virtual Status Commit(const std::map<int32_t, int64_t>& next_offsets) = 0;
+};
+
+}  // namespace la

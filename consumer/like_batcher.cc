@@ -1,0 +1,267 @@
+#include "consumer/like_batcher.h"
+
+#include <spdlog/fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "core/dedup_decision.h"
+#include "core/like_event.h"
+
+namespace la {
+namespace {
+
+// The distinct stream ids of `events`.
+std::vector<std::string> StreamIdsOf(const std::vector<ClassifiedEvent>& events) {
+  std::set<std::string> ids;
+  for (const ClassifiedEvent& event : events) ids.insert(event.stream_id);
+  return {ids.begin(), ids.end()};
+}
+
+// The events of `events` whose stream is in `stream_ids`.
+std::vector<ClassifiedEvent> EventsOfStreams(std::vector<ClassifiedEvent> events,
+                                             const std::set<std::string>& stream_ids) {
+  std::erase_if(
+      events, [&](const ClassifiedEvent& event) { return !stream_ids.contains(event.stream_id); });
+  return events;
+}
+
+}  // namespace
+
+LikeBatcher::LikeBatcher(EventLog& log, DedupStore& dedup, CounterStore& counters,
+                         DeadLetterSink& dead_letters, UpdatePublisher& publisher,
+                         LikeBatcherOptions options)
+    : log_(log),
+      dedup_(dedup),
+      counters_(counters),
+      dead_letters_(dead_letters),
+      publisher_(publisher),
+      options_(std::move(options)) {}
+
+void LikeBatcher::Add(const LogMessage& message, Clock::time_point now) {
+  const auto owned = owned_.find(message.partition);
+  if (owned == owned_.end() || message.offset <= owned->second.last_offset) {
+    ++metrics_.messages_ignored;
+    return;
+  }
+  PartitionBuffer& buffer = owned->second;
+  Result<LikeEvent> event = ParseLikeEvent(message.value);
+  if (event.ok()) {
+    buffer.events.push_back({message.partition, message.offset, std::move(event->event_id),
+                             std::move(event->stream_id)});
+  } else {
+    buffer.unsent_dead_letters.push_back({message, event.status().message()});
+  }
+  buffer.last_offset = message.offset;
+  ++buffer.messages;
+  ++buffered_messages_;
+  ++metrics_.messages_buffered;
+  if (!first_buffered_at_) first_buffered_at_ = now;
+}
+
+bool LikeBatcher::ShouldFlush(Clock::time_point now) const {
+  if (buffered_messages_ == 0) return false;
+  return buffered_messages_ >= options_.max_batch_messages ||
+         now - *first_buffered_at_ >= options_.flush_interval;
+}
+
+Status LikeBatcher::Flush() {
+  if (buffered_messages_ == 0) return Status::Ok();
+  Result<CommittedFlush> committed = CountAndCommit();
+  if (!committed.ok()) {
+    ++metrics_.flushes_failed;
+    return committed.status();
+  }
+  ++metrics_.flushes_completed;
+  metrics_.duplicates_dropped += committed->duplicates;
+  metrics_.last_flush_messages = buffered_messages_;
+  ClearBuffers();
+
+  if (committed->totals.empty()) return Status::Ok();
+  Status published = publisher_.Publish(committed->totals);
+  if (!published.ok()) {
+    return Status::Error("flush committed, but publishing the totals of " +
+                         std::to_string(committed->totals.size()) +
+                         " streams failed: " + published.message());
+  }
+  return Status::Ok();
+}
+
+// Steps 1-4 of the file comment; stops at the first failure, before the commit.
+Result<LikeBatcher::CommittedFlush> LikeBatcher::CountAndCommit() {
+  if (Status sent = SendDeadLetters(); !sent.ok()) return sent;
+  Result<std::vector<ClassifiedEvent>> events = ClaimEvents();
+  if (!events.ok()) return events.status();
+  Result<std::vector<StreamTotal>> totals = ApplyCounts(*events);
+  if (!totals.ok()) return totals.status();
+
+  if (options_.before_commit_for_testing) options_.before_commit_for_testing();
+  const std::map<int32_t, int64_t> next_offsets = NextOffsets();
+  if (Status commit = log_.Commit(next_offsets); !commit.ok()) {
+    return Status::Error("committing the offsets of " + std::to_string(next_offsets.size()) +
+                         " partitions failed: " + commit.message());
+  }
+  const auto duplicates = std::count_if(
+      events->begin(), events->end(),
+      [](const ClassifiedEvent& e) { return e.decision == DedupDecision::kDuplicate; });
+  return CommittedFlush{std::move(*totals), static_cast<uint64_t>(duplicates)};
+}
+
+Status LikeBatcher::SendDeadLetters() {
+  for (auto& [partition, buffer] : owned_) {
+    auto& letters = buffer.unsent_dead_letters;
+    while (!letters.empty()) {
+      Status sent = dead_letters_.Send(letters.front());
+      if (!sent.ok()) {
+        return Status::Error("dead-lettering message " +
+                             FormatPosition(partition, letters.front().original.offset) +
+                             " failed: " + sent.message());
+      }
+      letters.erase(letters.begin());
+      ++metrics_.dead_lettered;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
+  std::vector<DedupClaim> claims;
+  std::vector<ClassifiedEvent> events;
+  for (const auto& [partition, buffer] : owned_) {
+    for (const PendingEvent& pending : buffer.events) {
+      claims.push_back({pending.event_id, FormatPosition(pending.partition, pending.offset)});
+      events.push_back(
+          {pending.partition, pending.offset, pending.stream_id, DedupDecision::kCount});
+    }
+  }
+  if (claims.empty()) return events;
+
+  Result<std::vector<std::optional<std::string>>> stored = dedup_.Claim(claims);
+  if (!stored.ok()) {
+    return Status::Error("claiming " + std::to_string(claims.size()) +
+                         " event ids for dedup failed: " + stored.status().message());
+  }
+  if (stored->size() != claims.size()) {
+    return Status::Error("dedup store answered " + std::to_string(stored->size()) + " of " +
+                         std::to_string(claims.size()) + " claims");
+  }
+  for (size_t i = 0; i < events.size(); ++i) {
+    events[i].decision = DecideDedup((*stored)[i], claims[i].position);
+  }
+  return events;
+}
+
+// Reads, plans and applies until every touched stream is settled: its update
+// applied, or nothing left to apply. Streams whose documents changed between
+// the read and the write are retried with their own events only.
+Result<std::vector<StreamTotal>> LikeBatcher::ApplyCounts(std::vector<ClassifiedEvent> events) {
+  std::vector<StreamTotal> totals;
+  for (int attempt = 1; !events.empty(); ++attempt) {
+    if (attempt > options_.max_apply_attempts) {
+      return Status::Error(std::to_string(StreamIdsOf(events).size()) +
+                           " stream documents, e.g. \"" + events.front().stream_id +
+                           "\", changed under every one of " +
+                           std::to_string(options_.max_apply_attempts) +
+                           " attempts to update them; the flush will be retried");
+    }
+    const std::vector<std::string> stream_ids = StreamIdsOf(events);
+    Result<StreamStates> states = counters_.Read(stream_ids);
+    if (!states.ok()) {
+      return Status::Error("reading " + std::to_string(stream_ids.size()) +
+                           " stream documents failed: " + states.status().message());
+    }
+    const FlushPlan plan = PlanFlush(events, *states);
+
+    std::set<std::string> changed;
+    if (!plan.updates.empty()) {
+      Result<std::vector<UpdateOutcome>> outcomes = counters_.Apply(plan.updates);
+      if (!outcomes.ok()) {
+        return Status::Error("updating " + std::to_string(plan.updates.size()) +
+                             " stream documents failed: " + outcomes.status().message());
+      }
+      if (outcomes->size() != plan.updates.size()) {
+        return Status::Error("counter store answered " + std::to_string(outcomes->size()) + " of " +
+                             std::to_string(plan.updates.size()) + " updates");
+      }
+      for (size_t i = 0; i < plan.updates.size(); ++i) {
+        if ((*outcomes)[i] == UpdateOutcome::kApplied) {
+          metrics_.likes_counted += plan.updates[i].likes_to_add;
+        } else {
+          changed.insert(plan.updates[i].stream_id);
+        }
+      }
+    }
+    for (const StreamTotal& total : plan.totals) {
+      if (!changed.contains(total.stream_id)) totals.push_back(total);
+    }
+    metrics_.update_conflicts += changed.size();
+    events = EventsOfStreams(std::move(events), changed);
+  }
+  std::sort(totals.begin(), totals.end(),
+            [](const StreamTotal& a, const StreamTotal& b) { return a.stream_id < b.stream_id; });
+  return totals;
+}
+
+std::map<int32_t, int64_t> LikeBatcher::NextOffsets() const {
+  std::map<int32_t, int64_t> next_offsets;
+  for (const auto& [partition, buffer] : owned_) {
+    if (buffer.messages > 0) next_offsets[partition] = buffer.last_offset + 1;
+  }
+  return next_offsets;
+}
+
+void LikeBatcher::ClearBuffers() {
+  for (auto& [partition, buffer] : owned_) {
+    buffer.events.clear();
+    buffer.unsent_dead_letters.clear();
+    buffer.messages = 0;
+  }
+  buffered_messages_ = 0;
+  first_buffered_at_.reset();
+}
+
+void LikeBatcher::OnPartitionsAssigned(const std::vector<int32_t>& partitions) {
+  // Consumption restarts at the committed offsets: anything still buffered for
+  // these partitions (there should be nothing) would be delivered again.
+  Forget(partitions);
+  for (int32_t partition : partitions) owned_.emplace(partition, PartitionBuffer{});
+}
+
+void LikeBatcher::OnPartitionsRevoked(const std::vector<int32_t>& partitions) {
+  const bool holds_their_messages =
+      std::any_of(partitions.begin(), partitions.end(), [&](int32_t partition) {
+        const auto owned = owned_.find(partition);
+        return owned != owned_.end() && owned->second.messages > 0;
+      });
+  const Status flushed = holds_their_messages ? Flush() : Status::Ok();
+  const size_t dropped = Forget(partitions);
+  if (!flushed.ok()) {
+    spdlog::warn(
+        "giving up partitions {} after a failed flush ({}); their {} uncommitted messages "
+        "are left to the next owner",
+        fmt::join(partitions, ","), flushed.message(), dropped);
+  }
+}
+
+void LikeBatcher::OnPartitionsLost(const std::vector<int32_t>& partitions) { Forget(partitions); }
+
+// Stops owning `partitions`; their buffered messages are dropped uncommitted,
+// to be replayed by whoever owns them next. Returns how many were dropped.
+size_t LikeBatcher::Forget(const std::vector<int32_t>& partitions) {
+  size_t dropped = 0;
+  for (int32_t partition : partitions) {
+    const auto owned = owned_.find(partition);
+    if (owned == owned_.end()) continue;
+    dropped += owned->second.messages;
+    owned_.erase(owned);
+  }
+  buffered_messages_ -= dropped;
+  metrics_.messages_dropped_on_rebalance += dropped;
+  if (buffered_messages_ == 0) first_buffered_at_.reset();
+  return dropped;
+}
+
+}  // namespace la

@@ -1,0 +1,140 @@
+// The consumer's core loop body: buffers the messages polled from Kafka, per
+// partition, and flushes them so that every like is counted exactly once
+// (DESIGN.md §2):
+//
+//   1. malformed messages -> dead-letter topic (each awaited)
+//   2. dedup claims of all events (one Redis round trip)
+//   3. read the touched stream documents, plan, apply as compare-and-set
+//      (one MongoDB round trip each); documents changed meanwhile are re-read
+//      and re-planned, a bounded number of times
+//   4. commit the next offset of every buffered partition
+//   5. publish the new totals
+//
+// Any failure before step 4 leaves the buffer as it was and commits nothing;
+// the next Flush() repeats the work, which is safe because dedup claims find
+// their own positions again and watermarks keep likes from being added twice.
+// Not thread-safe: call everything from the polling thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "consumer/counter_store.h"
+#include "consumer/dead_letter_sink.h"
+#include "consumer/dedup_store.h"
+#include "consumer/event_log.h"
+#include "consumer/update_publisher.h"
+#include "core/flush_plan.h"
+#include "core/status.h"
+
+namespace la {
+
+struct LikeBatcherOptions {
+  std::chrono::milliseconds flush_interval{1000};  // FLUSH_INTERVAL_MS
+  size_t max_batch_messages = 100000;              // BATCH_MAX_EVENTS
+  // How often one flush re-reads and re-plans documents whose compare-and-set
+  // failed before giving up (the flush is then retried as a whole later).
+  int max_apply_attempts = 3;
+  // Test-only: called after the counters are applied and before the offsets
+  // are committed, so a crash test can kill the process exactly there.
+  std::function<void()> before_commit_for_testing;
+};
+
+// Running totals since start, for /metrics.
+struct LikeBatcherMetrics {
+  uint64_t messages_buffered = 0;              // accepted by Add()
+  uint64_t messages_ignored = 0;               // of unowned partitions or delivered twice
+  uint64_t likes_counted = 0;                  // likes added to the store by this process
+  uint64_t duplicates_dropped = 0;             // events first seen at another position
+  uint64_t dead_lettered = 0;                  // messages acknowledged by the dead-letter topic
+  uint64_t flushes_completed = 0;              // flushes that committed their offsets
+  uint64_t flushes_failed = 0;                 // flushes that returned an error
+  uint64_t update_conflicts = 0;               // compare-and-set updates re-planned
+  uint64_t messages_dropped_on_rebalance = 0;  // left uncommitted to the next owner
+  uint64_t last_flush_messages = 0;            // batch size of the last completed flush
+};
+
+class LikeBatcher final : public PartitionOwnershipListener {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // The stores must outlive the batcher.
+  LikeBatcher(EventLog& log, DedupStore& dedup, CounterStore& counters,
+              DeadLetterSink& dead_letters, UpdatePublisher& publisher, LikeBatcherOptions options);
+
+  // Buffers one polled message, parsing and validating it now. Messages of a
+  // partition this consumer does not own, or at or below an offset already
+  // seen for its partition, are ignored.
+  void Add(const LogMessage& message, Clock::time_point now);
+
+  // True when the buffer is due: `flush_interval` has passed since its first
+  // message, or it holds `max_batch_messages`. After a failed Flush() it stays
+  // due, so the caller should wait a little before trying again.
+  bool ShouldFlush(Clock::time_point now) const;
+
+  // Counts, commits and publishes everything buffered (see the file comment).
+  // On error nothing is committed and the buffer is kept for the next call;
+  // the one exception is a failure to publish, reported after the commit.
+  Status Flush();
+
+  // Messages waiting for a flush; the caller stops polling (pauses) while
+  // this is at max_batch_messages and flushes keep failing.
+  size_t buffered_messages() const { return buffered_messages_; }
+
+  const LikeBatcherMetrics& metrics() const { return metrics_; }
+
+  // PartitionOwnershipListener. A revocation flushes first and, if that
+  // fails, drops the revoked partitions' messages (logged) for the next owner.
+  void OnPartitionsAssigned(const std::vector<int32_t>& partitions) override;
+  void OnPartitionsRevoked(const std::vector<int32_t>& partitions) override;
+  void OnPartitionsLost(const std::vector<int32_t>& partitions) override;
+
+ private:
+  // A valid like event waiting for a flush.
+  struct PendingEvent {
+    int32_t partition = 0;
+    int64_t offset = 0;
+    std::string event_id;
+    std::string stream_id;
+  };
+  // The buffered messages of one owned partition.
+  struct PartitionBuffer {
+    std::vector<PendingEvent> events;
+    std::vector<DeadLetter> unsent_dead_letters;  // removed once acknowledged
+    size_t messages = 0;
+    int64_t last_offset = -1;  // highest offset seen since the partition was assigned
+  };
+
+  // What a flush that reached its commit hands back to Flush().
+  struct CommittedFlush {
+    std::vector<StreamTotal> totals;
+    uint64_t duplicates = 0;
+  };
+
+  Result<CommittedFlush> CountAndCommit();
+  Status SendDeadLetters();
+  Result<std::vector<ClassifiedEvent>> ClaimEvents();
+  Result<std::vector<StreamTotal>> ApplyCounts(std::vector<ClassifiedEvent> events);
+  std::map<int32_t, int64_t> NextOffsets() const;
+  void ClearBuffers();
+  size_t Forget(const std::vector<int32_t>& partitions);
+
+  EventLog& log_;
+  DedupStore& dedup_;
+  CounterStore& counters_;
+  DeadLetterSink& dead_letters_;
+  UpdatePublisher& publisher_;
+  LikeBatcherOptions options_;
+
+  std::map<int32_t, PartitionBuffer> owned_;  // one entry per owned partition
+  size_t buffered_messages_ = 0;
+  std::optional<Clock::time_point> first_buffered_at_;
+  LikeBatcherMetrics metrics_;
+};
+
+}  // namespace la

@@ -1,0 +1,238 @@
+// In-memory stand-ins for the consumer's stores (consumer/*.h), with the same
+// semantics as the real ones (compare-and-set, SET NX GET, committed offsets)
+// and switches to make them fail.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "consumer/counter_store.h"
+#include "consumer/dead_letter_sink.h"
+#include "consumer/dedup_store.h"
+#include "consumer/event_log.h"
+#include "consumer/update_publisher.h"
+
+namespace la {
+
+// Readable test failures.
+inline void PrintTo(const StreamTotal& total, std::ostream* out) {
+  *out << total.stream_id << "=" << total.likes;
+}
+
+}  // namespace la
+
+namespace la::testing {
+
+// Makes calls of one fake fail: `count` calls after `successes_first` more
+// successful ones.
+class InjectedFailures {
+ public:
+  void FailNext(int count = 1, int successes_first = 0) {
+    remaining_ = count;
+    successes_first_ = successes_first;
+  }
+  void FailAlways() { FailNext(-1); }
+  // An error naming `operation` when this call is to fail, Ok otherwise.
+  Status Next(const std::string& operation) {
+    if (remaining_ == 0) return Status::Ok();
+    if (successes_first_ > 0) {
+      --successes_first_;
+      return Status::Ok();
+    }
+    if (remaining_ > 0) --remaining_;
+    return Status::Error("injected failure of " + operation);
+  }
+
+ private:
+  int remaining_ = 0;  // -1: forever
+  int successes_first_ = 0;
+};
+
+// A Kafka topic and one group member: messages appended per partition, a read
+// position and a committed offset per partition, and an owner check on commits.
+class FakeEventLog final : public EventLog {
+ public:
+  static constexpr const char* kTopic = "engagement-events";
+
+  // Appends a message and returns its offset.
+  int64_t Append(int32_t partition, const std::string& key, const std::string& value) {
+    std::vector<LogMessage>& log = partitions_[partition];
+    log.push_back({kTopic, partition, static_cast<int64_t>(log.size()), key, value});
+    return log.back().offset;
+  }
+
+  // Gives `partitions` to `listener`, reading from their committed offsets.
+  void Assign(PartitionOwnershipListener& listener, const std::vector<int32_t>& partitions) {
+    for (int32_t p : partitions) {
+      owned_.insert(p);
+      positions_[p] = CommittedOffset(p);
+    }
+    listener.OnPartitionsAssigned(partitions);
+  }
+  // Takes `partitions` away, telling `listener` first.
+  void Revoke(PartitionOwnershipListener& listener, const std::vector<int32_t>& partitions) {
+    listener.OnPartitionsRevoked(partitions);
+    for (int32_t p : partitions) owned_.erase(p);
+  }
+
+  Result<std::vector<LogMessage>> Poll(size_t max_messages, std::chrono::milliseconds) override {
+    std::vector<LogMessage> messages;
+    for (int32_t p : owned_) {
+      const std::vector<LogMessage>& log = partitions_[p];
+      for (int64_t& position = positions_[p];
+           position < static_cast<int64_t>(log.size()) && messages.size() < max_messages;
+           ++position) {
+        messages.push_back(log[position]);
+      }
+    }
+    return messages;
+  }
+
+  Status Commit(const std::map<int32_t, int64_t>& next_offsets) override {
+    if (Status failure = commit_failures.Next("commit"); !failure.ok()) return failure;
+    for (const auto& [p, offset] : next_offsets) {
+      if (!owned_.contains(p)) {
+        return Status::Error("commit of partition " + std::to_string(p) + " it does not own");
+      }
+    }
+    for (const auto& [p, offset] : next_offsets) committed_[p] = offset;
+    commits.push_back(next_offsets);
+    return Status::Ok();
+  }
+
+  int64_t CommittedOffset(int32_t partition) const {
+    const auto found = committed_.find(partition);
+    return found == committed_.end() ? 0 : found->second;
+  }
+
+  std::vector<std::map<int32_t, int64_t>> commits;
+  InjectedFailures commit_failures;
+
+ private:
+  std::map<int32_t, std::vector<LogMessage>> partitions_;
+  std::set<int32_t> owned_;
+  std::map<int32_t, int64_t> positions_;
+  std::map<int32_t, int64_t> committed_;
+};
+
+// Redis `dedup:*` keys, claimed with SET NX GET (TTL ignored).
+class FakeDedupStore final : public DedupStore {
+ public:
+  Result<std::vector<std::optional<std::string>>> Claim(
+      std::span<const DedupClaim> claims) override {
+    ++calls;
+    if (Status failure = failures.Next("dedup claim"); !failure.ok()) return failure;
+    std::vector<std::optional<std::string>> stored;
+    for (const DedupClaim& claim : claims) {
+      const auto [entry, inserted] = positions.emplace(claim.event_id, claim.position);
+      stored.push_back(inserted ? std::nullopt : std::optional<std::string>(entry->second));
+    }
+    return stored;
+  }
+
+  std::map<std::string, std::string> positions;  // eventId -> first position
+  int calls = 0;
+  InjectedFailures failures;
+};
+
+// MongoDB `streams` with compare-and-set updates.
+class FakeCounterStore final : public CounterStore {
+ public:
+  Result<StreamStates> Read(std::span<const std::string> stream_ids) override {
+    ++read_calls;
+    if (Status failure = read_failures.Next("read"); !failure.ok()) return failure;
+    StreamStates states;
+    for (const std::string& id : stream_ids) {
+      if (const auto found = documents.find(id); found != documents.end()) states.insert(*found);
+    }
+    return states;
+  }
+
+  Result<std::vector<UpdateOutcome>> Apply(std::span<const StreamUpdate> updates) override {
+    ++apply_calls;
+    if (before_apply) before_apply();
+    if (Status failure = apply_failures.Next("bulk update"); !failure.ok()) return failure;
+    std::vector<UpdateOutcome> outcomes;
+    for (const StreamUpdate& update : updates) {
+      if (updates_before_error && outcomes.size() == *updates_before_error) {
+        updates_before_error.reset();
+        return Status::Error("injected failure in the middle of a bulk update");
+      }
+      outcomes.push_back(ApplyOne(update));
+    }
+    return outcomes;
+  }
+
+  int64_t Likes(const std::string& stream_id) const {
+    const auto found = documents.find(stream_id);
+    return found == documents.end() ? 0 : found->second.likes;
+  }
+
+  StreamStates documents;
+  int read_calls = 0;
+  int apply_calls = 0;
+  InjectedFailures read_failures;
+  InjectedFailures apply_failures;
+  // When set, the next Apply stops with an error after this many updates.
+  std::optional<size_t> updates_before_error;
+  // Runs at the start of every Apply, e.g. to play a concurrent writer.
+  std::function<void()> before_apply;
+
+ private:
+  UpdateOutcome ApplyOne(const StreamUpdate& update) {
+    const auto found = documents.find(update.stream_id);
+    if (!update.document_exists) {
+      if (found != documents.end()) return UpdateOutcome::kStateChanged;  // duplicate key
+      StreamState& created = documents[update.stream_id];
+      created.likes = update.new_likes;
+      for (const WatermarkAdvance& a : update.advances) created.watermarks[a.partition] = a.next;
+      return UpdateOutcome::kApplied;
+    }
+    if (found == documents.end() || found->second.likes != update.expected_likes) {
+      return UpdateOutcome::kStateChanged;
+    }
+    StreamState& state = found->second;
+    for (const WatermarkAdvance& a : update.advances) {
+      const auto wm = state.watermarks.find(a.partition);
+      const std::optional<int64_t> current =
+          wm == state.watermarks.end() ? std::nullopt : std::optional<int64_t>(wm->second);
+      if (current != a.expected) return UpdateOutcome::kStateChanged;
+    }
+    state.likes += update.likes_to_add;
+    for (const WatermarkAdvance& a : update.advances) state.watermarks[a.partition] = a.next;
+    return UpdateOutcome::kApplied;
+  }
+};
+
+// The dead-letter topic.
+class FakeDeadLetterSink final : public DeadLetterSink {
+ public:
+  Status Send(const DeadLetter& letter) override {
+    if (Status failure = failures.Next("dead-letter send"); !failure.ok()) return failure;
+    sent.push_back(letter);
+    return Status::Ok();
+  }
+
+  std::vector<DeadLetter> sent;
+  InjectedFailures failures;
+};
+
+// The `stream-updates` channel.
+class FakeUpdatePublisher final : public UpdatePublisher {
+ public:
+  Status Publish(std::span<const StreamTotal> totals) override {
+    if (Status failure = failures.Next("publish"); !failure.ok()) return failure;
+    messages.emplace_back(totals.begin(), totals.end());
+    return Status::Ok();
+  }
+
+  std::vector<std::vector<StreamTotal>> messages;
+  InjectedFailures failures;
+};
+
+}  // namespace la::testing
