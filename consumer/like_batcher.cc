@@ -50,8 +50,8 @@ void LikeBatcher::Add(const LogMessage& message, Clock::time_point now) {
   PartitionBuffer& buffer = owned->second;
   Result<LikeEvent> event = ParseLikeEvent(message.value);
   if (event.ok()) {
-    buffer.events.push_back({message.partition, message.offset, std::move(event->event_id),
-                             std::move(event->stream_id)});
+    buffer.events.push_back(
+        {message.offset, std::move(event->event_id), std::move(event->stream_id)});
   } else {
     buffer.unsent_dead_letters.push_back({message, event.status().message()});
   }
@@ -132,9 +132,8 @@ Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
   std::vector<ClassifiedEvent> events;
   for (const auto& [partition, buffer] : owned_) {
     for (const PendingEvent& pending : buffer.events) {
-      claims.push_back({pending.event_id, FormatPosition(pending.partition, pending.offset)});
-      events.push_back(
-          {pending.partition, pending.offset, pending.stream_id, DedupDecision::kCount});
+      claims.push_back({pending.event_id, FormatPosition(partition, pending.offset)});
+      events.push_back({partition, pending.offset, pending.stream_id, DedupDecision::kCount});
     }
   }
   if (claims.empty()) return events;

@@ -37,8 +37,9 @@ namespace la {
 struct LikeBatcherOptions {
   std::chrono::milliseconds flush_interval{1000};  // FLUSH_INTERVAL_MS
   size_t max_batch_messages = 100000;              // BATCH_MAX_EVENTS
-  // How often one flush re-reads and re-plans documents whose compare-and-set
-  // failed before giving up (the flush is then retried as a whole later).
+  // How many times (at least 1) one flush reads, plans and updates documents
+  // whose compare-and-set keeps failing before giving up; the flush is then
+  // retried as a whole later.
   int max_apply_attempts = 3;
   // Test-only: called after the counters are applied and before the offsets
   // are committed, so a crash test can kill the process exactly there.
@@ -97,7 +98,6 @@ class LikeBatcher final : public PartitionOwnershipListener {
  private:
   // A valid like event waiting for a flush.
   struct PendingEvent {
-    int32_t partition = 0;
     int64_t offset = 0;
     std::string event_id;
     std::string stream_id;
