@@ -1,0 +1,153 @@
+#include "tools/loadgen/like_connection.h"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <string_view>
+
+namespace la {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using boost::system::error_code;
+
+// How long a connection waits before reconnecting after a failed connect.
+constexpr auto kReconnectPause = std::chrono::milliseconds(100);
+// Accepted "streamId eventId" lines are handed to the shared file in chunks this big.
+constexpr size_t kAcceptedLinesChunk = 16 * 1024;
+
+// "connect: Connection refused", "read: timeout", ...: what failed, grouped for the report.
+std::string FailureLabel(std::string_view operation, const error_code& ec) {
+  const std::string reason = ec == beast::error::timeout ? "timeout" : ec.message();
+  return std::string(operation) + ": " + reason;
+}
+
+// The request body; both ids are plain [A-Za-z0-9_.:-], so nothing needs escaping.
+std::string LikeBody(std::string_view stream_id, std::string_view event_id) {
+  std::string body;
+  body.reserve(32 + stream_id.size() + event_id.size());
+  body.append(R"({"streamId":")").append(stream_id);
+  body.append(R"(","eventId":")").append(event_id).append(R"("})");
+  return body;
+}
+
+// Sleeps until `when`, or not at all if it has passed.
+asio::awaitable<void> SleepUntil(asio::steady_timer& timer, LoadClock::time_point when) {
+  if (when <= LoadClock::now()) co_return;
+  timer.expires_at(when);
+  error_code ignored;  // only cancellation, which nothing here does
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+}  // namespace
+
+bool LoadRun::TakeRequest() {
+  if (LoadClock::now() >= deadline) return false;
+  if (!requests_left) return true;
+  uint64_t left = requests_left->load(std::memory_order_relaxed);
+  while (left > 0) {
+    if (requests_left->compare_exchange_weak(left, left - 1, std::memory_order_relaxed))
+      return true;
+  }
+  return false;
+}
+
+asio::awaitable<void> RunLikeConnection(LoadRun& run, ConnectionPlan plan, LikeEventSource likes,
+                                        LoadTally& tally) {
+  const auto executor = co_await asio::this_coro::executor;
+  beast::tcp_stream stream(executor);
+  asio::steady_timer pacer(executor);
+  beast::flat_buffer read_buffer;
+  std::string accepted_lines;
+  error_code ec;
+
+  http::request<http::string_body> request{http::verb::post, "/engagement/like", 11};
+  request.set(http::field::host, run.host_header);
+  request.set(http::field::authorization, plan.authorization);
+  request.set(http::field::content_type, "application/json");
+  request.keep_alive(true);
+
+  const bool paced = run.send_interval > LoadClock::duration::zero();
+  LoadClock::time_point next_send = run.start + plan.start_offset;
+  bool connected = false;
+
+  while (true) {
+    // Latency counts from when the request was due, so a target that falls
+    // behind the rate shows its queueing delay (no coordinated omission).
+    LoadClock::time_point due = LoadClock::now();
+    if (paced) {
+      due = next_send;
+      next_send += run.send_interval;
+      if (due >= run.deadline) break;
+      co_await SleepUntil(pacer, due);
+    }
+    if (!run.TakeRequest()) break;
+
+    if (!connected) {
+      stream.expires_after(run.timeout);
+      co_await stream.async_connect(run.endpoints, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        ++tally.connection_errors[FailureLabel("connect", ec)];
+        co_await SleepUntil(pacer, std::min(LoadClock::now() + kReconnectPause, run.deadline));
+        continue;
+      }
+      stream.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+      connected = true;
+    }
+
+    const PlannedLike like = likes.Next();
+    if (like.is_duplicate) ++tally.duplicates_sent;
+    request.body() = LikeBody(run.stream_ids[like.stream_rank], like.event_id);
+    request.prepare_payload();
+
+    http::response<http::string_body> response;
+    std::string_view failed_operation = "write";
+    stream.expires_after(run.timeout);
+    co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) {
+      failed_operation = "read";
+      co_await http::async_read(stream, read_buffer, response,
+                                asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (ec) {
+      ++tally.connection_errors[FailureLabel(failed_operation, ec)];
+      ++tally.outcome_unknown;
+      stream.close();
+      read_buffer.clear();
+      connected = false;
+      continue;
+    }
+
+    const auto latency =
+        std::chrono::duration_cast<std::chrono::microseconds>(LoadClock::now() - due);
+    tally.latency_us.Record(static_cast<uint64_t>(latency.count()));
+    ++tally.responses_by_status[response.result_int()];
+    if (response.result() == http::status::accepted) {
+      if (likes.RecordAccepted(like)) ++tally.distinct_accepted_per_stream[like.stream_rank];
+      if (run.accepted_lines != nullptr) {
+        accepted_lines.append(run.stream_ids[like.stream_rank]).append(" ");
+        accepted_lines.append(like.event_id).append("\n");
+        if (accepted_lines.size() >= kAcceptedLinesChunk) {
+          run.accepted_lines->Append(accepted_lines);
+          accepted_lines.clear();
+        }
+      }
+    }
+    if (!response.keep_alive()) {
+      stream.close();
+      connected = false;
+    }
+  }
+
+  if (run.accepted_lines != nullptr && !accepted_lines.empty())
+    run.accepted_lines->Append(accepted_lines);
+  if (connected) stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+}
+
+}  // namespace la

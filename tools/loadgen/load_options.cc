@@ -1,0 +1,225 @@
+#include "tools/loadgen/load_options.h"
+
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <string_view>
+
+#include "core/like_event.h"
+
+namespace la {
+
+const char* const kLoadgenUsage =
+    "usage: la-loadgen [flags]\n"
+    "Sends POST /engagement/like over keep-alive HTTP/1.1 connections to this machine\n"
+    "and reports the achieved rate, errors and latency percentiles.\n"
+    "\n"
+    "target and load\n"
+    "  --url URL               http://HOST[:PORT], HOST loopback only (default "
+    "http://127.0.0.1:8080)\n"
+    "  --connections N         keep-alive connections, one request in flight each (default 16)\n"
+    "  --threads N             io threads (default 1)\n"
+    "  --rate R                target requests/s over all connections; 0 = as fast as possible\n"
+    "                          (default 0). Latency is measured from the scheduled send time.\n"
+    "  --duration-s S          stop after S seconds (default 10 when --requests is not given)\n"
+    "  --requests N            stop after N attempts over all connections\n"
+    "  --timeout-ms MS         per request, connect included (default 10000)\n"
+    "what is sent\n"
+    "  --streams S             number of distinct streamIds (default 100)\n"
+    "  --stream-prefix P       streamIds are P0, P1, ... (default \"stream-\")\n"
+    "  --skew uniform|zipf     stream popularity (default uniform); P0 is the hottest\n"
+    "  --zipf-s X              Zipf exponent (default 1.1)\n"
+    "  --duplicate-ratio D     fraction of requests that re-send an eventId already sent (default "
+    "0)\n"
+    "authentication (exactly one)\n"
+    "  --token T               the same bearer token on every connection\n"
+    "  --jwt-secret S          mint one HS256 viewer token per connection\n"
+    "  --login EMAIL:PASSWORD  POST /auth/login once and use its token\n"
+    "output\n"
+    "  --json                  print the summary as JSON on stdout (text goes to stderr)\n"
+    "  --accepted-out FILE     record the likes answered 202\n"
+    "  --accepted-format F     lines: one \"streamId eventId\" line per 202 (default);\n"
+    "                          counts: \"streamId count\" of distinct accepted eventIds per "
+    "stream\n"
+    "Exit status: 0 when at least one response arrived, 1 otherwise or on a bad flag.\n";
+
+namespace {
+
+template <typename Number>
+Result<Number> ParseNumber(std::string_view flag, std::string_view text) {
+  Number value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return Status::Error("--" + std::string(flag) + " must be a number, got \"" +
+                         std::string(text) + "\"");
+  }
+  return value;
+}
+
+// Parses a number and checks it lies in [low, high].
+template <typename Number>
+Status SetNumber(std::string_view flag, std::string_view text, Number low, Number high,
+                 Number& out) {
+  Result<Number> value = ParseNumber<Number>(flag, text);
+  if (!value.ok()) return value.status();
+  if (!(*value >= low && *value <= high)) {
+    return Status::Error("--" + std::string(flag) + " must be between " + std::to_string(low) +
+                         " and " + std::to_string(high) + ", got " + std::string(text));
+  }
+  out = *value;
+  return Status::Ok();
+}
+
+// Checks what only makes sense once every flag is known.
+Status CheckCombination(LoadOptions& options) {
+  Result<LoopbackUrl> target = ParseLoopbackUrl(options.url);
+  if (!target.ok()) return target.status();
+  options.target = *target;
+
+  const int token_sources = !options.tokens.token.empty() + !options.tokens.jwt_secret.empty() +
+                            !options.tokens.login.empty();
+  if (token_sources != 1) {
+    return Status::Error("give exactly one of --token, --jwt-secret or --login (got " +
+                         std::to_string(token_sources) + ")");
+  }
+  if (!options.tokens.login.empty() && options.tokens.login.find(':') == std::string::npos) {
+    return Status::Error("--login must be EMAIL:PASSWORD, got no ':'");
+  }
+  if (options.threads > options.connections) {
+    return Status::Error("--threads (" + std::to_string(options.threads) +
+                         ") must not exceed --connections (" + std::to_string(options.connections) +
+                         ")");
+  }
+  const std::string longest_stream_id = options.stream_prefix + std::to_string(options.streams - 1);
+  if (Status valid = CheckStreamId(longest_stream_id); !valid.ok()) {
+    return Status::Error("--stream-prefix \"" + options.stream_prefix +
+                         "\" does not make valid streamIds: " + valid.message());
+  }
+  if (!options.duration_s && !options.requests) options.duration_s = 10;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::optional<LoadOptions>> ParseLoadOptions(const std::vector<std::string>& args) {
+  LoadOptions options;
+  using Setter = std::function<Status(std::string_view)>;
+  const std::map<std::string, Setter, std::less<>> flags = {
+      {"url",
+       [&](std::string_view v) {
+         options.url = v;
+         return Status::Ok();
+       }},
+      {"connections",
+       [&](std::string_view v) {
+         return SetNumber("connections", v, 1, 100000, options.connections);
+       }},
+      {"threads",
+       [&](std::string_view v) { return SetNumber("threads", v, 1, 256, options.threads); }},
+      {"rate", [&](std::string_view v) { return SetNumber("rate", v, 0.0, 1e9, options.rate); }},
+      {"duration-s",
+       [&](std::string_view v) {
+         double seconds = 0;
+         Status s = SetNumber("duration-s", v, 0.001, 1e6, seconds);
+         if (s.ok()) options.duration_s = seconds;
+         return s;
+       }},
+      {"requests",
+       [&](std::string_view v) {
+         uint64_t count = 0;
+         Status s = SetNumber<uint64_t>("requests", v, 1, UINT64_MAX / 2, count);
+         if (s.ok()) options.requests = count;
+         return s;
+       }},
+      {"timeout-ms",
+       [&](std::string_view v) {
+         return SetNumber("timeout-ms", v, 1, 3600000, options.timeout_ms);
+       }},
+      {"streams",
+       [&](std::string_view v) {
+         return SetNumber<size_t>("streams", v, 1, 10000000, options.streams);
+       }},
+      {"stream-prefix",
+       [&](std::string_view v) {
+         options.stream_prefix = v;
+         return Status::Ok();
+       }},
+      {"skew",
+       [&](std::string_view v) {
+         if (v == "uniform")
+           options.skew = StreamSkew::kUniform;
+         else if (v == "zipf")
+           options.skew = StreamSkew::kZipf;
+         else
+           return Status::Error("--skew must be uniform or zipf, got \"" + std::string(v) + "\"");
+         return Status::Ok();
+       }},
+      {"zipf-s",
+       [&](std::string_view v) { return SetNumber("zipf-s", v, 0.01, 100.0, options.zipf_s); }},
+      {"duplicate-ratio",
+       [&](std::string_view v) {
+         return SetNumber("duplicate-ratio", v, 0.0, 1.0, options.duplicate_ratio);
+       }},
+      {"token",
+       [&](std::string_view v) {
+         options.tokens.token = v;
+         return Status::Ok();
+       }},
+      {"jwt-secret",
+       [&](std::string_view v) {
+         options.tokens.jwt_secret = v;
+         return Status::Ok();
+       }},
+      {"login",
+       [&](std::string_view v) {
+         options.tokens.login = v;
+         return Status::Ok();
+       }},
+      {"accepted-out",
+       [&](std::string_view v) {
+         options.accepted_out = v;
+         return Status::Ok();
+       }},
+      {"accepted-format",
+       [&](std::string_view v) {
+         if (v == "lines")
+           options.accepted_format = AcceptedFormat::kLines;
+         else if (v == "counts")
+           options.accepted_format = AcceptedFormat::kCounts;
+         else
+           return Status::Error("--accepted-format must be lines or counts, got \"" +
+                                std::string(v) + "\"");
+         return Status::Ok();
+       }},
+  };
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") return std::optional<LoadOptions>();
+    if (arg == "--json") {
+      options.json = true;
+      continue;
+    }
+    if (arg.substr(0, 2) != "--") return Status::Error("unexpected argument \"" + args[i] + "\"");
+    arg.remove_prefix(2);
+    std::string_view name = arg.substr(0, arg.find('='));
+    const auto flag = flags.find(name);
+    if (flag == flags.end()) {
+      return Status::Error("unknown flag --" + std::string(name) + " (see --help)");
+    }
+    std::string_view value;
+    if (name.size() < arg.size()) {
+      value = arg.substr(name.size() + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return Status::Error("--" + std::string(name) + " needs a value");
+    }
+    if (Status s = flag->second(value); !s.ok()) return s;
+  }
+  if (Status s = CheckCombination(options); !s.ok()) return s;
+  return std::optional<LoadOptions>(std::move(options));
+}
+
+}  // namespace la
