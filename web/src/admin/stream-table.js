@@ -67,7 +67,7 @@ export class StreamTable {
   #summarize(shown, known) {
     if (known === 0) this.summary.textContent = 'No streams yet — likes will appear here as they arrive.';
     else if (shown === 0) this.summary.textContent = `No stream matches “${this.filter}”.`;
-    else if (shown === known) this.summary.textContent = `${formatCount(known)} streams`;
+    else if (shown === known) this.summary.textContent = known === 1 ? '1 stream' : `${formatCount(known)} streams`;
     else this.summary.textContent = `Showing ${formatCount(shown)} of ${formatCount(known)} streams`;
   }
 
