@@ -4,6 +4,9 @@
 // deadline or request budget is reached.
 #pragma once
 
+// clang-format off
+#include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
+// clang-format on
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,7 +14,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>  // before Boost: 1.74's awaitable.hpp uses std::exchange without it
 #include <vector>
 
 #include "core/like_event_source.h"

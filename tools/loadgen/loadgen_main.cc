@@ -5,6 +5,9 @@
 // spawn one coroutine per connection over --threads io_contexts -> wait until
 // the deadline or request budget is spent -> merge the per-thread tallies ->
 // print the summary and write --accepted-out.
+// clang-format off
+#include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
+// clang-format on
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,7 +15,6 @@
 #include <memory>
 #include <random>
 #include <thread>
-#include <utility>  // before Boost: 1.74's awaitable.hpp uses std::exchange without it
 
 #include "core/like_event_source.h"
 #include "core/stream_popularity.h"
