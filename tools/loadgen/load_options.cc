@@ -1,10 +1,11 @@
 #include "tools/loadgen/load_options.h"
 
 #include <charconv>
-#include <cmath>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <string_view>
+#include <type_traits>
 
 #include "core/like_event.h"
 
@@ -57,6 +58,18 @@ Result<Number> ParseNumber(std::string_view flag, std::string_view text) {
   return value;
 }
 
+// A bound as people write it: "0.001", not "0.001000".
+template <typename Number>
+std::string Shown(Number value) {
+  if constexpr (std::is_floating_point_v<Number>) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+  } else {
+    return std::to_string(value);
+  }
+}
+
 // Parses a number and checks it lies in [low, high].
 template <typename Number>
 Status SetNumber(std::string_view flag, std::string_view text, Number low, Number high,
@@ -64,8 +77,8 @@ Status SetNumber(std::string_view flag, std::string_view text, Number low, Numbe
   Result<Number> value = ParseNumber<Number>(flag, text);
   if (!value.ok()) return value.status();
   if (!(*value >= low && *value <= high)) {
-    return Status::Error("--" + std::string(flag) + " must be between " + std::to_string(low) +
-                         " and " + std::to_string(high) + ", got " + std::string(text));
+    return Status::Error("--" + std::string(flag) + " must be between " + Shown(low) + " and " +
+                         Shown(high) + ", got " + std::string(text));
   }
   out = *value;
   return Status::Ok();
