@@ -14,8 +14,13 @@ import { StreamTable } from './stream-table.js';
 import { StreamTotals } from './stream-totals.js';
 
 const RATE_WINDOW_SECONDS = 300;
-/** At most this often the table and numbers are redrawn, however many events arrive. */
+/**
+ * At most this often the table and numbers are redrawn, however many events
+ * arrive; less often if a redraw is slow (very many streams), so that drawing
+ * never takes more than a fifth of the time.
+ */
 const RENDER_INTERVAL_MS = 250;
+const MAX_RENDER_SHARE = 0.2;
 
 /** socket.io-client's disconnect reasons, in words for the status line. */
 const DISCONNECT_REASONS = {
@@ -29,7 +34,11 @@ const element = (id) => document.getElementById(id);
 
 const totals = new StreamTotals();
 const rates = new LikeRateSeries(RATE_WINDOW_SECONDS);
-const table = new StreamTable({ tbody: element('stream-rows'), summary: element('table-summary') });
+const table = new StreamTable({
+  scroller: element('stream-scroller'),
+  tbody: element('stream-rows'),
+  summary: element('table-summary'),
+});
 const statusBar = new StatusBar({
   pill: element('connection-pill'),
   stateText: element('connection-state'),
@@ -42,7 +51,8 @@ let session = null; // {token, email} while logged in
 let socket = null;
 let awaitingSnapshot = true; // the first statsUpdate after each connect is a snapshot
 let renderScheduled = false;
-let lastRenderMs = 0;
+let lastRenderMs = 0; // performance.now() when the last redraw started
+let lastRenderCostMs = 0;
 
 // ---- login and log out ----
 
@@ -187,7 +197,8 @@ element('reconnect').addEventListener('click', () => {
 function scheduleRender() {
   if (renderScheduled) return;
   renderScheduled = true;
-  const wait = Math.max(0, lastRenderMs + RENDER_INTERVAL_MS - performance.now());
+  const interval = Math.max(RENDER_INTERVAL_MS, lastRenderCostMs / MAX_RENDER_SHARE);
+  const wait = Math.max(0, lastRenderMs + interval - performance.now());
   setTimeout(() => requestAnimationFrame(render), wait);
 }
 
@@ -205,6 +216,7 @@ function render() {
   element('rate-now').textContent = currentRate === null ? '—' : formatRate(currentRate);
   element('rate-peak').textContent = formatRate(rates.peak());
   element('rate-window-average').textContent = `5-min average ${formatRate(rates.averageOver(RATE_WINDOW_SECONDS))}/s`;
+  lastRenderCostMs = performance.now() - lastRenderMs;
 }
 
 // Once a second: sample the like rate, move the chart, refresh "… ago" texts.
@@ -218,10 +230,6 @@ setInterval(() => {
 
 element('stream-filter').addEventListener('input', (event) => {
   table.setFilter(event.target.value);
-  render();
-});
-element('row-limit').addEventListener('change', (event) => {
-  table.setLimit(Number(event.target.value));
   render();
 });
 
