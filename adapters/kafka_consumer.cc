@@ -160,6 +160,22 @@ Result<std::map<int32_t, int64_t>> KafkaConsumer::Committed(const std::string& t
   return result;
 }
 
+Status KafkaConsumer::Pause() {
+  PartitionListOwner owner;
+  RdKafka::ErrorCode err = consumer_->assignment(owner.list);
+  if (err == RdKafka::ERR_NO_ERROR) err = consumer_->pause(owner.list);
+  if (err != RdKafka::ERR_NO_ERROR) return Status::Error("Kafka pause failed: " + RdKafka::err2str(err));
+  return Status::Ok();
+}
+
+Status KafkaConsumer::Resume() {
+  PartitionListOwner owner;
+  RdKafka::ErrorCode err = consumer_->assignment(owner.list);
+  if (err == RdKafka::ERR_NO_ERROR) err = consumer_->resume(owner.list);
+  if (err != RdKafka::ERR_NO_ERROR) return Status::Error("Kafka resume failed: " + RdKafka::err2str(err));
+  return Status::Ok();
+}
+
 std::map<int32_t, int64_t> KafkaConsumer::Lag(const std::string& topic) {
   std::map<int32_t, int64_t> lag;
   PartitionListOwner owner;

@@ -64,6 +64,12 @@ class KafkaConsumer {
   Result<std::map<int32_t, int64_t>> Committed(const std::string& topic,
                                                const std::vector<int32_t>& partitions,
                                                std::chrono::milliseconds timeout);
+  // Stops fetching from every partition assigned now, e.g. while the caller's
+  // buffer is full; Poll() keeps serving rebalances. Partitions assigned later
+  // are not paused.
+  Status Pause();
+  // Fetches again from every assigned partition, from where consumption stopped.
+  Status Resume();
   // Lag per assigned partition: high watermark minus position (from cached stats).
   std::map<int32_t, int64_t> Lag(const std::string& topic);
   // Leaves the group cleanly (revocation runs through the listener first).

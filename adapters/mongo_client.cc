@@ -67,6 +67,36 @@ struct CollectionHandle {
   mongoc_collection_t* collection;
 };
 
+// Runs a prepared bulk write, destroys it and reads the counts and per-operation
+// errors of the reply. `what` names the write in error messages.
+Result<MongoBulkResult> ExecuteBulk(mongoc_bulk_operation_t* bulk, const std::string& what) {
+  bson_t reply;
+  bson_error_t error;
+  const uint32_t server = mongoc_bulk_operation_execute(bulk, &reply, &error);
+  mongoc_bulk_operation_destroy(bulk);
+  nlohmann::json json_reply = ToJson(&reply);
+  bson_destroy(&reply);
+
+  MongoBulkResult result;
+  result.inserted = json_reply.value("nInserted", int64_t{0});
+  result.matched = json_reply.value("nMatched", int64_t{0});
+  result.modified = json_reply.value("nModified", int64_t{0});
+  result.upserted = json_reply.value("nUpserted", int64_t{0});
+  if (json_reply.contains("upserted")) {
+    for (const auto& u : json_reply["upserted"]) result.upserted_indexes.push_back(u.value("index", size_t{0}));
+  }
+  if (json_reply.contains("writeErrors")) {
+    for (const auto& e : json_reply["writeErrors"]) {
+      result.write_errors.push_back({e.value("index", size_t{0}), e.value("code", 0), e.value("errmsg", "")});
+    }
+  }
+  // A failure of the whole call (no server, timeout) rather than of single operations.
+  if (server == 0 && result.write_errors.empty()) {
+    return Status::Error("MongoDB bulk " + what + " failed: " + error.message);
+  }
+  return result;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<MongoClient>> MongoClient::Create(const std::string& uri_text, std::string database) {
@@ -143,8 +173,7 @@ Result<InsertOutcome> MongoClient::InsertOne(const std::string& collection, cons
 
 Result<MongoBulkResult> MongoClient::BulkUpdate(const std::string& collection,
                                                 const std::vector<MongoUpdate>& updates, bool ordered) {
-  MongoBulkResult result;
-  if (updates.empty()) return result;
+  if (updates.empty()) return MongoBulkResult{};
   CollectionHandle handle(pool_, database_, collection);
   bson_t* options = BCON_NEW("ordered", BCON_BOOL(ordered));
   mongoc_bulk_operation_t* bulk = mongoc_collection_create_bulk_operation_with_opts(handle.collection, options);
@@ -166,28 +195,29 @@ Result<MongoBulkResult> MongoClient::BulkUpdate(const std::string& collection,
       return Status::Error(std::string("MongoDB bulk update: invalid update: ") + error.message);
     }
   }
-  bson_t reply;
-  const uint32_t server = mongoc_bulk_operation_execute(bulk, &reply, &error);
-  mongoc_bulk_operation_destroy(bulk);
-  nlohmann::json json_reply = ToJson(&reply);
-  bson_destroy(&reply);
+  return ExecuteBulk(bulk, "update of " + collection + " at " + endpoint_);
+}
 
-  result.matched = json_reply.value("nMatched", int64_t{0});
-  result.modified = json_reply.value("nModified", int64_t{0});
-  result.upserted = json_reply.value("nUpserted", int64_t{0});
-  if (json_reply.contains("upserted")) {
-    for (const auto& u : json_reply["upserted"]) result.upserted_indexes.push_back(u.value("index", size_t{0}));
-  }
-  if (json_reply.contains("writeErrors")) {
-    for (const auto& e : json_reply["writeErrors"]) {
-      result.write_errors.push_back({e.value("index", size_t{0}), e.value("code", 0), e.value("errmsg", "")});
+Result<MongoBulkResult> MongoClient::BulkInsert(const std::string& collection,
+                                                const std::vector<nlohmann::json>& documents) {
+  if (documents.empty()) return MongoBulkResult{};
+  CollectionHandle handle(pool_, database_, collection);
+  bson_t* options = BCON_NEW("ordered", BCON_BOOL(false));
+  mongoc_bulk_operation_t* bulk = mongoc_collection_create_bulk_operation_with_opts(handle.collection, options);
+  bson_destroy(options);
+  bson_error_t error;
+  for (const nlohmann::json& document : documents) {
+    Result<BsonPtr> bson = ToBson(document);
+    if (!bson.ok()) {
+      mongoc_bulk_operation_destroy(bulk);
+      return bson.status();
+    }
+    if (!mongoc_bulk_operation_insert_with_opts(bulk, bson->get(), nullptr, &error)) {
+      mongoc_bulk_operation_destroy(bulk);
+      return Status::Error(std::string("MongoDB bulk insert: invalid document: ") + error.message);
     }
   }
-  // A failure of the whole call (no server, timeout) rather than of single updates.
-  if (server == 0 && result.write_errors.empty()) {
-    return Status::Error("MongoDB bulk update of " + collection + " at " + endpoint_ + " failed: " + error.message);
-  }
-  return result;
+  return ExecuteBulk(bulk, "insert into " + collection + " at " + endpoint_);
 }
 
 Status MongoClient::CreateIndex(const std::string& collection, const nlohmann::json& keys, bool unique) {

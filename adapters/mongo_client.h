@@ -30,11 +30,12 @@ struct MongoWriteError {
 };
 
 struct MongoBulkResult {
+  int64_t inserted = 0;
   int64_t matched = 0;
   int64_t modified = 0;
   int64_t upserted = 0;
   std::vector<size_t> upserted_indexes;
-  std::vector<MongoWriteError> write_errors;
+  std::vector<MongoWriteError> write_errors;  // `index` into the inserts or updates sent
 };
 
 enum class InsertOutcome { kInserted, kDuplicateKey };
@@ -58,6 +59,13 @@ class MongoClient {
   // Per-update failures are in the result; only a failure of the whole call is an error.
   Result<MongoBulkResult> BulkUpdate(const std::string& collection, const std::vector<MongoUpdate>& updates,
                                      bool ordered = false);
+  // Inserts all documents as one unordered bulk write, majority write concern.
+  // Per-document failures (e.g. code 11000, duplicate key) are in the result;
+  // only a failure of the whole call is an error. (FerretDB stops at the first
+  // failed document even when unordered, so later ones may be neither inserted
+  // nor reported.)
+  Result<MongoBulkResult> BulkInsert(const std::string& collection,
+                                     const std::vector<nlohmann::json>& documents);
   // Creates an index on `keys` (e.g. {"email": 1}) if it does not exist.
   Status CreateIndex(const std::string& collection, const nlohmann::json& keys, bool unique);
   // Removes every document of `collection` (tests and tools).

@@ -1,0 +1,31 @@
+#include "consumer/metrics_endpoint.h"
+
+#include <string>
+
+namespace la {
+
+MetricsEndpoint::MetricsEndpoint(prometheus::Registry& registry)
+    : router_(registry), server_(io_, router_, http::ServerLimits{}) {
+  router_.Add(http::beast_http::verb::get, "/metrics",
+              [&registry](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+                co_return http::TextResponse(http::Status::ok, registry.Render(),
+                                             "text/plain; version=0.0.4; charset=utf-8");
+              });
+}
+
+Result<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(prometheus::Registry& registry,
+                                                                int port) {
+  std::unique_ptr<MetricsEndpoint> endpoint(new MetricsEndpoint(registry));
+  if (Status listening = endpoint->server_.Listen("0.0.0.0", port); !listening.ok()) {
+    return Status::Error("metrics endpoint: " + listening.message());
+  }
+  endpoint->thread_ = std::thread([raw = endpoint.get()] { raw->io_.run(); });
+  return endpoint;
+}
+
+MetricsEndpoint::~MetricsEndpoint() {
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace la

@@ -1,0 +1,33 @@
+// Serves the consumer's Prometheus metrics: GET /metrics on its own thread, so
+// a scrape never waits for the poll loop (the metrics are atomics).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <thread>
+
+#include "core/prometheus.h"
+#include "core/status.h"
+#include "http/router.h"
+#include "http/server.h"
+
+namespace la {
+
+class MetricsEndpoint {
+ public:
+  // Listens on `port` of every interface (a Prometheus server scrapes it from
+  // elsewhere). `registry` must outlive the endpoint.
+  static Result<std::unique_ptr<MetricsEndpoint>> Start(prometheus::Registry& registry, int port);
+  // Stops serving and joins the thread.
+  ~MetricsEndpoint();
+
+ private:
+  explicit MetricsEndpoint(prometheus::Registry& registry);
+
+  boost::asio::io_context io_;
+  http::Router router_;
+  http::HttpServer server_;
+  std::thread thread_;
+};
+
+}  // namespace la

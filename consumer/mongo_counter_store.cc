@@ -1,0 +1,152 @@
+#include "consumer/mongo_counter_store.h"
+
+#include <charconv>
+#include <chrono>
+#include <utility>
+
+namespace la {
+namespace {
+
+// "wm.<partition>", the dotted path of one watermark.
+std::string WatermarkPath(int32_t partition) { return "wm." + std::to_string(partition); }
+
+// The current time as an extended-JSON date, for `updatedAt`.
+nlohmann::json Now() {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return {{"$date", {{"$numberLong", std::to_string(ms.count())}}}};
+}
+
+// The document that a StreamUpdate of a stream without a document creates.
+nlohmann::json NewDocument(const StreamUpdate& update, const nlohmann::json& now) {
+  nlohmann::json watermarks = nlohmann::json::object();
+  for (const WatermarkAdvance& advance : update.advances) {
+    watermarks[std::to_string(advance.partition)] = advance.next;
+  }
+  return {{"_id", update.stream_id},
+          {"streamId", update.stream_id},
+          {"likes", update.new_likes},
+          {"wm", std::move(watermarks)},
+          {"updatedAt", now}};
+}
+
+// The compare-and-set update of an existing document: it matches only while
+// the document holds the likes and watermarks that were read.
+MongoUpdate ConditionalUpdate(const StreamUpdate& update, const nlohmann::json& now) {
+  nlohmann::json filter = {{"_id", update.stream_id}, {"likes", update.expected_likes}};
+  nlohmann::json set = {{"updatedAt", now}};
+  for (const WatermarkAdvance& advance : update.advances) {
+    const std::string path = WatermarkPath(advance.partition);
+    filter[path] =
+        advance.expected ? nlohmann::json(*advance.expected) : nlohmann::json{{"$exists", false}};
+    set[path] = advance.next;
+  }
+  return {std::move(filter),
+          {{"$inc", {{"likes", update.likes_to_add}}}, {"$set", std::move(set)}},
+          false};
+}
+
+// Reads an integer field that MongoDB may hold as int32, int64 or double.
+Result<int64_t> IntegerField(const nlohmann::json& value, const std::string& what) {
+  if (value.is_number_integer()) return value.get<int64_t>();
+  if (value.is_number_float()) return static_cast<int64_t>(value.get<double>());
+  return Status::Error(what + " is not a number: " + value.dump());
+}
+
+// Parses the `streams` document of stream `id` into a StreamState.
+Result<StreamState> ParseState(const std::string& id, const nlohmann::json& document) {
+  StreamState state;
+  if (const auto likes = document.find("likes"); likes != document.end()) {
+    Result<int64_t> parsed = IntegerField(*likes, "likes of stream \"" + id + "\"");
+    if (!parsed.ok()) return parsed.status();
+    state.likes = *parsed;
+  }
+  if (const auto wm = document.find("wm"); wm != document.end() && wm->is_object()) {
+    for (const auto& [key, offset] : wm->items()) {
+      const std::string what = "wm." + key + " of stream \"" + id + "\"";
+      int32_t partition = 0;
+      const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), partition);
+      if (error != std::errc() || end != key.data() + key.size()) {
+        return Status::Error(what + " does not name a partition number");
+      }
+      Result<int64_t> parsed = IntegerField(offset, what);
+      if (!parsed.ok()) return parsed.status();
+      state.watermarks[partition] = *parsed;
+    }
+  }
+  return state;
+}
+
+}  // namespace
+
+MongoCounterStore::MongoCounterStore(MongoClient& mongo) : mongo_(mongo) {}
+
+Result<StreamStates> MongoCounterStore::Read(std::span<const std::string> stream_ids) {
+  StreamStates states;
+  if (stream_ids.empty()) return states;
+  const nlohmann::json filter = {
+      {"_id", {{"$in", std::vector<std::string>(stream_ids.begin(), stream_ids.end())}}}};
+  const nlohmann::json options = {{"projection", {{"likes", 1}, {"wm", 1}}}};
+  Result<std::vector<nlohmann::json>> documents = mongo_.Find(kCollection, filter, options);
+  if (!documents.ok()) return documents.status();
+  for (const nlohmann::json& document : *documents) {
+    const auto id = document.find("_id");
+    if (id == document.end() || !id->is_string()) continue;  // $in matched strings only
+    const std::string& stream_id = id->get_ref<const std::string&>();
+    Result<StreamState> state = ParseState(stream_id, document);
+    if (!state.ok()) return state.status();
+    states.emplace(stream_id, std::move(*state));
+  }
+  return states;
+}
+
+Result<std::vector<UpdateOutcome>> MongoCounterStore::Apply(std::span<const StreamUpdate> updates) {
+  const nlohmann::json now = Now();
+  std::vector<nlohmann::json> inserts;
+  std::vector<MongoUpdate> conditional_updates;
+  for (const StreamUpdate& update : updates) {
+    if (update.document_exists) {
+      conditional_updates.push_back(ConditionalUpdate(update, now));
+    } else {
+      inserts.push_back(NewDocument(update, now));
+    }
+  }
+  Result<MongoBulkResult> inserted = mongo_.BulkInsert(kCollection, inserts);
+  if (!inserted.ok()) return inserted.status();
+  Result<MongoBulkResult> updated = mongo_.BulkUpdate(kCollection, conditional_updates);
+  if (!updated.ok()) return updated.status();
+
+  const bool all_written = inserted->inserted == static_cast<int64_t>(inserts.size()) &&
+                           inserted->write_errors.empty() &&
+                           updated->matched == static_cast<int64_t>(conditional_updates.size()) &&
+                           updated->write_errors.empty();
+  if (all_written) return std::vector<UpdateOutcome>(updates.size(), UpdateOutcome::kApplied);
+  return OutcomesFromCurrentState(updates);
+}
+
+Result<std::vector<UpdateOutcome>> MongoCounterStore::OutcomesFromCurrentState(
+    std::span<const StreamUpdate> updates) {
+  std::vector<std::string> stream_ids;
+  for (const StreamUpdate& update : updates) stream_ids.push_back(update.stream_id);
+  Result<StreamStates> states = Read(stream_ids);
+  if (!states.ok()) {
+    return Status::Error("some stream updates were not applied, and reading back which failed: " +
+                         states.status().message());
+  }
+  std::vector<UpdateOutcome> outcomes;
+  outcomes.reserve(updates.size());
+  for (const StreamUpdate& update : updates) {
+    const auto state = states->find(update.stream_id);
+    bool holds_new_watermarks = state != states->end();
+    for (const WatermarkAdvance& advance : update.advances) {
+      if (!holds_new_watermarks) break;
+      const auto wm = state->second.watermarks.find(advance.partition);
+      holds_new_watermarks = wm != state->second.watermarks.end() && wm->second == advance.next;
+    }
+    outcomes.push_back(holds_new_watermarks ? UpdateOutcome::kApplied
+                                            : UpdateOutcome::kStateChanged);
+  }
+  return outcomes;
+}
+
+}  // namespace la

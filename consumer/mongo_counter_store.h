@@ -1,0 +1,39 @@
+// The counter store in MongoDB: collection `streams`, one document per stream,
+// {_id: streamId, streamId, likes, wm: {"<partition>": offset}, updatedAt},
+// updated only by compare-and-set (see counter_store.h).
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "adapters/mongo_client.h"
+#include "consumer/counter_store.h"
+
+namespace la {
+
+class MongoCounterStore final : public CounterStore {
+ public:
+  static constexpr const char* kCollection = "streams";
+
+  // `mongo` (already bound to the database) must outlive the store.
+  explicit MongoCounterStore(MongoClient& mongo);
+
+  Result<StreamStates> Read(std::span<const std::string> stream_ids) override;
+
+  // New documents go in one bulk insert, existing ones in one bulk update.
+  // When the server reports fewer documents written than sent (a
+  // compare-and-set missed, a duplicate key, or FerretDB stopping at the first
+  // error), the touched documents are read again: an update counts as applied
+  // exactly when its document now holds every watermark it was to set.
+  Result<std::vector<UpdateOutcome>> Apply(std::span<const StreamUpdate> updates) override;
+
+ private:
+  // Outcomes derived from the documents as they are now.
+  Result<std::vector<UpdateOutcome>> OutcomesFromCurrentState(
+      std::span<const StreamUpdate> updates);
+
+  MongoClient& mongo_;
+};
+
+}  // namespace la

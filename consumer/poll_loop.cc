@@ -1,0 +1,152 @@
+#include "consumer/poll_loop.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace la {
+namespace {
+
+constexpr std::chrono::seconds kLagReportInterval{1};
+constexpr std::chrono::seconds kProgressLogInterval{10};
+constexpr std::chrono::seconds kPollErrorLogInterval{10};
+
+int64_t Milliseconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+}  // namespace
+
+PollLoop::PollLoop(KafkaEventLog& log, LikeBatcher& batcher, ConsumerMetrics& metrics,
+                   PollLoopOptions options)
+    : log_(log), batcher_(batcher), metrics_(metrics), options_(std::move(options)) {}
+
+void PollLoop::Run(const std::atomic<bool>& stop) {
+  while (!stop.load()) {
+    PauseWhileFull();
+    PollOnce();
+    const Clock::time_point now = Clock::now();
+    FlushIfDue(now);
+    metrics_.Update(batcher_.metrics());
+    ReportProgress(now);
+  }
+}
+
+Status PollLoop::FlushRemaining(Clock::time_point deadline) {
+  while (batcher_.buffered_messages() > 0) {
+    if (TryFlush()) break;
+    if (next_flush_attempt_ >= deadline) {
+      return Status::Error("gave up flushing " + std::to_string(batcher_.buffered_messages()) +
+                           " buffered messages at shutdown; they stay uncommitted and will be "
+                           "consumed again. Last error: " +
+                           last_flush_error_.message());
+    }
+    std::this_thread::sleep_until(next_flush_attempt_);
+  }
+  metrics_.Update(batcher_.metrics());
+  return Status::Ok();
+}
+
+void PollLoop::PollOnce() {
+  // With the buffer full (and fetching paused) a poll still serves rebalances.
+  const size_t buffered = batcher_.buffered_messages();
+  const size_t room =
+      buffered < options_.max_buffered_messages ? options_.max_buffered_messages - buffered : 1;
+  Result<std::vector<LogMessage>> messages =
+      log_.Poll(std::min(room, options_.max_messages_per_poll), options_.poll_timeout);
+  if (!messages.ok()) {
+    const Clock::time_point now = Clock::now();
+    if (now >= next_poll_error_log_) {
+      spdlog::warn("polling Kafka failed: {}; polling on (this message repeats at most every {} s)",
+                   messages.status().message(), kPollErrorLogInterval.count());
+      next_poll_error_log_ = now + kPollErrorLogInterval;
+    }
+    std::this_thread::sleep_for(options_.poll_timeout);  // errors can come back at once
+    return;
+  }
+  if (messages->empty()) return;
+  if (!received_any_) {
+    received_any_ = true;
+    spdlog::info("first messages received ({} in the first poll)", messages->size());
+  }
+  const Clock::time_point received = Clock::now();
+  for (const LogMessage& message : *messages) batcher_.Add(message, received);
+}
+
+void PollLoop::FlushIfDue(Clock::time_point now) {
+  if (now >= next_flush_attempt_ && batcher_.ShouldFlush(now)) TryFlush();
+}
+
+bool PollLoop::TryFlush() {
+  const uint64_t completed_before = batcher_.metrics().flushes_completed;
+  const size_t buffered = batcher_.buffered_messages();
+  const Clock::time_point started = Clock::now();
+  const Status status = batcher_.Flush();
+  const Clock::time_point finished = Clock::now();
+
+  if (batcher_.metrics().flushes_completed > completed_before) {
+    metrics_.RecordFlush(finished - started, batcher_.metrics().last_flush_messages);
+    if (flush_backoff_.consecutive_failures() > 0) {
+      spdlog::info("flush succeeded again after {} failed attempts",
+                   flush_backoff_.consecutive_failures());
+    }
+    flush_backoff_.Succeeded();
+    next_flush_attempt_ = {};
+    if (!status.ok()) spdlog::warn("{}", status.message());  // committed; only publishing failed
+    spdlog::debug("flushed {} messages in {} ms", buffered, Milliseconds(finished - started));
+    return true;
+  }
+  const std::chrono::milliseconds wait = flush_backoff_.Failed();
+  next_flush_attempt_ = finished + wait;
+  last_flush_error_ = status;
+  spdlog::warn(
+      "flush of {} buffered messages failed (attempt {}): {}; nothing was committed, retrying in "
+      "{} ms",
+      buffered, flush_backoff_.consecutive_failures(), status.message(), wait.count());
+  return false;
+}
+
+void PollLoop::PauseWhileFull() {
+  const bool full = batcher_.buffered_messages() >= options_.max_buffered_messages;
+  if (full) {
+    if (!paused_) {
+      spdlog::warn("{} messages are buffered and not flushed yet; pausing fetching",
+                   batcher_.buffered_messages());
+    }
+    // Pausing on every round also covers partitions assigned meanwhile.
+    if (Status paused = log_.Pause(); !paused.ok()) spdlog::warn("{}", paused.message());
+    paused_ = true;
+  } else if (paused_) {
+    if (Status resumed = log_.Resume(); !resumed.ok()) {
+      spdlog::warn("{}", resumed.message());
+      return;
+    }
+    spdlog::info("buffer has room again; fetching resumed");
+    paused_ = false;
+  }
+}
+
+void PollLoop::ReportProgress(Clock::time_point now) {
+  if (now >= next_lag_report_) {
+    metrics_.SetLag(log_.Lag());
+    next_lag_report_ = now + kLagReportInterval;
+  }
+  if (now < next_progress_log_) return;
+  const LikeBatcherMetrics& totals = batcher_.metrics();
+  if (next_progress_log_ != Clock::time_point{} &&
+      totals.messages_buffered != consumed_at_last_progress_log_) {
+    spdlog::info(
+        "consumed {} messages in the last {} s; since start: {} consumed, {} likes counted, {} "
+        "duplicates, {} dead-lettered, {} flushes ({} failed)",
+        totals.messages_buffered - consumed_at_last_progress_log_, kProgressLogInterval.count(),
+        totals.messages_buffered, totals.likes_counted, totals.duplicates_dropped,
+        totals.dead_lettered, totals.flushes_completed, totals.flushes_failed);
+  }
+  consumed_at_last_progress_log_ = totals.messages_buffered;
+  next_progress_log_ = now + kProgressLogInterval;
+}
+
+}  // namespace la

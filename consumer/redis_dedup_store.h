@@ -1,0 +1,30 @@
+// The dedup store in Redis: keys `dedup:{eventId}` holding the Kafka position
+// of the first copy seen, with a TTL (DESIGN.md §1, Redis).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "adapters/redis_client.h"
+#include "consumer/dedup_store.h"
+
+namespace la {
+
+class RedisDedupStore final : public DedupStore {
+ public:
+  // `redis` must outlive the store; keys expire after `ttl` (DEDUP_TTL_S).
+  RedisDedupStore(RedisClient& redis, std::chrono::seconds ttl);
+
+  // One pipeline of `SET dedup:{id} {position} NX GET EX {ttl}` (Redis >= 7.0).
+  Result<std::vector<std::optional<std::string>>> Claim(
+      std::span<const DedupClaim> claims) override;
+
+ private:
+  RedisClient& redis_;
+  std::string ttl_seconds_;
+};
+
+}  // namespace la
