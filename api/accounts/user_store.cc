@@ -1,0 +1,69 @@
+#include "api/accounts/user_store.h"
+
+#include <chrono>
+#include <random>
+
+#include "api/accounts/password_hasher.h"
+
+namespace la {
+namespace {
+
+constexpr const char* kUsers = "users";
+
+std::string NewUserId() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  char buffer[33];
+  snprintf(buffer, sizeof buffer, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+           static_cast<unsigned long long>(rng()));
+  return buffer;
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Status UserStore::EnsureIndexes() { return mongo_.CreateIndex(kUsers, {{"email", 1}}, true); }
+
+Result<CreateOutcome> UserStore::Create(const std::string& email, const std::string& password,
+                                        const std::string& role) {
+  Result<std::string> hash = HashPassword(password);
+  if (!hash.ok()) return hash.status();
+  Result<InsertOutcome> inserted = mongo_.InsertOne(
+      kUsers, {{"_id", NewUserId()},
+               {"email", email},
+               {"password", *hash},
+               {"role", role},
+               {"createdAt", {{"$date", {{"$numberLong", std::to_string(NowMs())}}}}}});
+  if (!inserted.ok()) return inserted.status();
+  return *inserted == InsertOutcome::kInserted ? CreateOutcome::kCreated : CreateOutcome::kEmailTaken;
+}
+
+Result<std::optional<User>> UserStore::FindByEmail(const std::string& email) {
+  Result<std::vector<nlohmann::json>> found = mongo_.Find(kUsers, {{"email", email}}, {{"limit", 1}});
+  if (!found.ok()) return found.status();
+  if (found->empty()) return std::optional<User>();
+  const nlohmann::json& doc = found->front();
+  if (!doc.contains("_id") || !doc["_id"].is_string() || !doc.value("password", nlohmann::json()).is_string()) {
+    return Status::Error("user document for " + email + " is malformed (missing _id or password)");
+  }
+  return std::optional<User>(User{doc["_id"].get<std::string>(), email, doc["password"].get<std::string>(),
+                                  doc.value("role", std::string("viewer"))});
+}
+
+Status UserStore::EnsureAdmin(const std::string& email, const std::string& password) {
+  Result<CreateOutcome> created = Create(email, password, "admin");
+  if (!created.ok()) return created.status();
+  if (*created == CreateOutcome::kCreated) return Status::Ok();
+  Result<std::string> hash = HashPassword(password);
+  if (!hash.ok()) return hash.status();
+  Result<MongoBulkResult> updated =
+      mongo_.BulkUpdate(kUsers, {{{{"email", email}}, {{"$set", {{"role", "admin"}, {"password", *hash}}}}, false}});
+  if (!updated.ok()) return updated.status();
+  if (!updated->write_errors.empty()) return Status::Error("promoting " + email + ": " + updated->write_errors[0].message);
+  return Status::Ok();
+}
+
+}  // namespace la

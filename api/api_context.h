@@ -1,0 +1,27 @@
+// Everything a route handler may use, wired once in main.cc. Handlers get a
+// reference; the objects live as long as the api node.
+#pragma once
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "adapters/kafka_producer.h"
+#include "adapters/mongo_client.h"
+#include "api/accounts/user_store.h"
+#include "api/readiness.h"
+#include "core/config.h"
+#include "core/prometheus.h"
+
+namespace la {
+
+struct ApiContext {
+  const Config& config;
+  KafkaProducer& producer;
+  MongoClient& mongo;
+  UserStore& users;
+  Readiness& readiness;
+  boost::asio::thread_pool& blocking;  // for MongoDB calls and password hashing
+  prometheus::Registry& metrics;
+  prometheus::Counter& produce_errors;
+};
+
+}  // namespace la

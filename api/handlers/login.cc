@@ -1,0 +1,56 @@
+#include <chrono>
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "api/accounts/password_hasher.h"
+#include "api/handlers/handlers.h"
+#include "core/jwt.h"
+#include "core/request_body.h"
+#include "http/blocking.h"
+
+namespace la::handlers {
+namespace {
+
+constexpr int64_t kTokenLifetimeS = 3600;
+
+std::string NewTokenId() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  return std::to_string(rng()) + std::to_string(rng());
+}
+
+// The account if email and password match; nullopt for an unknown email or a
+// wrong password alike (both take the same time: one argon2id verification).
+Result<std::optional<User>> CheckCredentials(UserStore& users, const Credentials& credentials) {
+  Result<std::optional<User>> user = users.FindByEmail(credentials.email);
+  if (!user.ok()) return user.status();
+  if (!*user) {
+    VerifyAgainstDummyHash(credentials.password);
+    return std::optional<User>();
+  }
+  if (!VerifyPassword(credentials.password, (*user)->password_hash)) return std::optional<User>();
+  return user;
+}
+
+}  // namespace
+
+http::Handler Login(ApiContext& api) {
+  return [&api](http::RequestContext& context) -> boost::asio::awaitable<http::Response> {
+    Result<Credentials> credentials = ParseLoginBody(context.request.body());
+    if (!credentials.ok()) co_return http::ErrorResponse(http::Status::bad_request, credentials.status().message());
+    auto check = [&api, c = *credentials] { return CheckCredentials(api.users, c); };
+    Result<std::optional<User>> user = co_await http::RunBlocking<Result<std::optional<User>>>(api.blocking, check);
+    if (!user.ok()) {
+      spdlog::error("login: {}", user.status().message());
+      co_return http::ErrorResponse(http::Status::service_unavailable,
+                                    "account storage is unavailable; try again shortly");
+    }
+    if (!*user) co_return http::ErrorResponse(http::Status::unauthorized, "invalid credentials");
+    const int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    JwtClaims claims{(*user)->id, (*user)->role, NewTokenId(), now, now + kTokenLifetimeS};
+    co_return http::JsonResponse(http::Status::ok, {{"token", SignJwt(claims, api.config.jwt_secret)}});
+  };
+}
+
+}  // namespace la::handlers

@@ -1,0 +1,126 @@
+// la-api: the api node. HTTP routes (auth, like ingestion, health, metrics,
+// dashboard) on one port; see DESIGN.md §1 for the contract and --help for settings.
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/api_context.h"
+#include "api/handlers/handlers.h"
+#include "http/server.h"
+
+namespace la {
+namespace {
+
+namespace asio = boost::asio;
+using verb = http::beast_http::verb;
+
+// Creates the users index and the configured admin account, retrying with
+// backoff while MongoDB is unreachable; the node serves meanwhile.
+void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic<bool>& stopping) {
+  std::chrono::milliseconds backoff(200);
+  while (!stopping) {
+    Status s = users.EnsureIndexes();
+    if (s.ok() && !config.admin_email.empty()) s = users.EnsureAdmin(config.admin_email, config.admin_password);
+    if (s.ok()) {
+      if (!config.admin_email.empty()) spdlog::info("admin account {} is ready", config.admin_email);
+      return;
+    }
+    spdlog::warn("account set-up failed: {}; retrying in {} ms", s.message(), backoff.count());
+    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping; waited += std::chrono::milliseconds(50)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
+}
+
+int Run(const Config& config) {
+  auto producer = KafkaProducer::Create({.brokers = config.kafka_brokers,
+                                         .delivery_timeout_ms = config.produce_timeout_ms,
+                                         .client_id = "la-api-" + std::to_string(config.port)});
+  if (!producer.ok()) return (spdlog::critical("{}", producer.status().message()), 1);
+  auto mongo = MongoClient::Create(config.mongo_uri, config.mongo_database);
+  if (!mongo.ok()) return (spdlog::critical("{}", mongo.status().message()), 1);
+
+  UserStore users(**mongo);
+  Readiness readiness(**producer, **mongo, config.redis);
+  prometheus::Registry metrics;
+  asio::thread_pool blocking(4);
+  ApiContext api{config,
+                 **producer,
+                 **mongo,
+                 users,
+                 readiness,
+                 blocking,
+                 metrics,
+                 metrics.AddCounter("kafka_produce_errors_total", "Likes that Kafka did not acknowledge.").With()};
+
+  std::atomic<bool> stopping{false};
+  std::thread bootstrap([&] { BootstrapAccounts(users, config, stopping); });
+
+  const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context io(threads);
+  http::Router router(metrics);
+  router.Add(verb::get, "/health", handlers::Health());
+  router.Add(verb::get, "/ready", handlers::Ready(api));
+  router.Add(verb::post, "/auth/register", handlers::Register(api));
+  router.Add(verb::post, "/auth/login", handlers::Login(api));
+  router.Add(verb::post, "/engagement/like", handlers::Like(api));
+  router.Add(verb::get, "/metrics", handlers::Metrics(api));
+  const std::string web_root = config.web_root.empty() ? "web/dist" : config.web_root;
+  router.Add(verb::get, "/socket.io/socket.io.js", handlers::StaticFiles(web_root));
+  router.AddPrefix("/admin", "/admin", handlers::StaticFiles(web_root));
+
+  http::HttpServer server(io, router, {.max_body_bytes = config.max_body_bytes});
+  if (Status s = server.Listen(config.host, config.port); !s.ok()) {
+    spdlog::critical("{}", s.message());
+    stopping = true;
+    bootstrap.join();
+    return 1;
+  }
+  spdlog::info("api node listening on http://{}:{} with {} threads", config.host, server.port(), threads);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: draining connections", signal);
+    server.Shutdown(std::chrono::seconds(10), [&] { io.stop(); });
+  });
+
+  std::vector<std::thread> workers;
+  for (int i = 1; i < threads; ++i) workers.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : workers) t.join();
+
+  stopping = true;
+  bootstrap.join();
+  if (Status s = (*producer)->Flush(std::chrono::seconds(10)); !s.ok()) spdlog::error("{}", s.message());
+  blocking.join();
+  spdlog::info("api node stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace la
+
+int main(int argc, char** argv) {
+  auto loaded = la::LoadConfig(la::Program::kApi, std::vector<std::string>(argv + 1, argv + argc),
+                               la::ProcessEnvironment());
+  if (!loaded.ok()) {
+    std::cerr << "la-api: " << loaded.status().message() << "\n";
+    return 2;
+  }
+  if (!loaded->config) {
+    std::cout << "usage: la-api [settings]\n" << loaded->help;
+    return 0;
+  }
+  spdlog::set_level(spdlog::level::from_str(loaded->config->log_level));
+  if (loaded->config->dev_mode) spdlog::warn("dev mode: a built-in JWT secret may be in use; never run like this in production");
+  return la::Run(*loaded->config);
+}

@@ -1,0 +1,67 @@
+#include "http/router.h"
+
+#include <chrono>
+
+namespace la::http {
+
+Router::Router(prometheus::Registry& metrics)
+    : requests_(metrics.AddCounter("http_requests_total", "HTTP requests by route and status.")),
+      latency_(metrics.AddHistogram("http_request_duration_seconds", "HTTP request latency by route.",
+                                    prometheus::LatencyBuckets())),
+      in_flight_(metrics.AddGauge("http_requests_in_flight", "HTTP requests being handled.").With()) {}
+
+void Router::Add(beast_http::verb method, const std::string& path, Handler handler) {
+  routes_.push_back({method, path, false, path, std::move(handler)});
+}
+
+void Router::AddPrefix(const std::string& prefix, const std::string& label, Handler handler) {
+  routes_.push_back({beast_http::verb::unknown, prefix, true, label, std::move(handler)});
+}
+
+void Router::SetUpgradeHandler(const std::string& prefix, UpgradeHandler handler) {
+  upgrade_prefix_ = prefix;
+  upgrade_handler_ = std::move(handler);
+}
+
+const UpgradeHandler* Router::FindUpgradeHandler(const std::string& path) const {
+  if (upgrade_handler_ && path.rfind(upgrade_prefix_, 0) == 0) return &upgrade_handler_;
+  return nullptr;
+}
+
+boost::asio::awaitable<Response> Router::Dispatch(RequestContext& context) {
+  const auto start = std::chrono::steady_clock::now();
+  const Route* match = nullptr;
+  bool path_known = false;
+  for (const Route& route : routes_) {
+    const bool path_matches = route.prefix ? context.path.rfind(route.path, 0) == 0 : context.path == route.path;
+    if (!path_matches) continue;
+    path_known = true;
+    if (route.prefix || route.method == context.request.method()) {
+      match = &route;
+      break;
+    }
+  }
+  Response response;
+  std::string label = "unmatched";
+  if (match == nullptr) {
+    response = path_known ? ErrorResponse(Status::method_not_allowed,
+                                          std::string(context.request.method_string()) + " is not allowed on " +
+                                              context.path)
+                          : ErrorResponse(Status::not_found, "no route for " + context.path);
+  } else {
+    label = match->label;
+    in_flight_.Add(1);
+    try {
+      response = co_await match->handler(context);
+    } catch (const std::exception& e) {
+      response = ErrorResponse(Status::internal_server_error, std::string("internal error: ") + e.what());
+    }
+    in_flight_.Add(-1);
+  }
+  requests_.With({{"route", label}, {"status", std::to_string(response.result_int())}}).Add();
+  latency_.With({{"route", label}})
+      .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  co_return response;
+}
+
+}  // namespace la::http

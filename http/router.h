@@ -1,0 +1,55 @@
+// Maps requests to handlers by method and path, answers 404/405 itself, and
+// records per-route request counts, latencies and in-flight requests.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "core/prometheus.h"
+#include "http/message.h"
+
+namespace la::http {
+
+using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;
+// Takes over a connection whose request asks for a WebSocket upgrade.
+using UpgradeHandler = std::function<void(boost::beast::tcp_stream stream, Request request)>;
+
+class Router {
+ public:
+  explicit Router(prometheus::Registry& metrics);
+
+  // Routes `method path` (exact match) to `handler`.
+  void Add(beast_http::verb method, const std::string& path, Handler handler);
+  // Routes every method of every path starting with `prefix`; `label` names the
+  // route in metrics (so ids in paths do not explode the label set).
+  void AddPrefix(const std::string& prefix, const std::string& label, Handler handler);
+  // Hands WebSocket upgrade requests under `prefix` to `handler`.
+  void SetUpgradeHandler(const std::string& prefix, UpgradeHandler handler);
+
+  // Runs the matching handler (or answers 404/405) and records metrics.
+  boost::asio::awaitable<Response> Dispatch(RequestContext& context);
+  // The upgrade handler for `path`, or nullptr.
+  const UpgradeHandler* FindUpgradeHandler(const std::string& path) const;
+
+ private:
+  struct Route {
+    beast_http::verb method;  // ignored for prefix routes
+    std::string path;
+    bool prefix;
+    std::string label;
+    Handler handler;
+  };
+
+  std::vector<Route> routes_;
+  std::string upgrade_prefix_;
+  UpgradeHandler upgrade_handler_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& latency_;
+  prometheus::Gauge& in_flight_;
+};
+
+}  // namespace la::http
