@@ -49,11 +49,11 @@ start_nginx() {
   local conf="$LOCAL/nginx/nginx.conf" upstreams="" port
   mkdir -p "$LOCAL/nginx/tmp"
   for port in "${API_PORTS[@]}"; do upstreams+="    server 127.0.0.1:$port max_fails=1 fail_timeout=2s;"$'\n'; done
-  UPSTREAMS="$upstreams" NGINX_PORT="$NGINX_PORT" PREFIX="$LOCAL/nginx" LOG_DIR="$LOG_DIR" \
+  UPSTREAMS="$upstreams" NGINX_PORT="$NGINX_PORT" PREFIX="$LOCAL/nginx" LOG_DIR="$LOG_DIR" ROOT="$ROOT" \
     python3 - "$ROOT/nginx/local.conf.template" "$conf" <<'PY'
 import os, sys
 text = open(sys.argv[1]).read()
-for key in ("UPSTREAMS", "NGINX_PORT", "PREFIX", "LOG_DIR"):
+for key in ("UPSTREAMS", "NGINX_PORT", "PREFIX", "LOG_DIR", "ROOT"):
     text = text.replace("@" + key + "@", os.environ[key])
 open(sys.argv[2], "w").write(text)
 PY

@@ -17,6 +17,7 @@ APT_PACKAGES=(
   libssl-dev libsimdjson-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools nginx-light kcat curl procps
+  chromium fonts-liberation   # browser tests (driven by playwright-core)
 )
 
 install_apt() {
