@@ -45,6 +45,8 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaProducer
       {"message.timeout.ms", std::to_string(options.delivery_timeout_ms)},
       {"queue.buffering.max.messages", std::to_string(options.queue_max_messages)},
       {"compression.type", "lz4"},
+      // The Java client's partitioner, so every producer maps a streamId to the same partition.
+      {"partitioner", "murmur2_random"},
       {"socket.keepalive.enable", "true"},
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "2000"},
