@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <librdkafka/rdkafka.h>
+#include <spdlog/spdlog.h>
 
 namespace la {
 namespace {
@@ -20,6 +21,9 @@ Result<Handle> Connect(const std::string& brokers) {
     rd_kafka_conf_destroy(conf);
     return Status::Error("KAFKA_BROKERS \"" + brokers + "\" rejected: " + error);
   }
+  rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t*, int, const char* facility, const char* line) {
+    spdlog::debug("kafka admin {}: {}", facility, line);
+  });
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
   if (rk == nullptr) return Status::Error(std::string("Kafka admin client: ") + error);
   return Handle(rk);

@@ -2,7 +2,10 @@
 
 #include <mutex>
 
+#include <cstring>
+
 #include <mongoc/mongoc.h>
+#include <spdlog/spdlog.h>
 
 namespace la {
 namespace {
@@ -22,9 +25,22 @@ class BsonPtr {
   bson_t* b_;
 };
 
+// Routes the driver's log to spdlog. FerretDB has no endSessions command; the
+// driver's warning about it at every disconnect is noise, so it becomes debug.
+void LogToSpdlog(mongoc_log_level_t level, const char* domain, const char* message, void*) {
+  if (level <= MONGOC_LOG_LEVEL_ERROR) {
+    spdlog::error("mongoc {}: {}", domain, message);
+  } else if (level == MONGOC_LOG_LEVEL_WARNING && std::strstr(message, "endSessions") == nullptr) {
+    spdlog::warn("mongoc {}: {}", domain, message);
+  } else {
+    spdlog::debug("mongoc {}: {}", domain, message);
+  }
+}
+
 void InitDriverOnce() {
   static std::once_flag once;
   std::call_once(once, [] {
+    mongoc_log_set_handler(LogToSpdlog, nullptr);
     mongoc_init();
     std::atexit(mongoc_cleanup);
   });

@@ -2,6 +2,7 @@
 //
 //   la-admin topics                         create the event and DLQ topics (idempotent)
 //   la-admin mint-token --id ID --role R    print a signed JWT (for scripts and load tests)
+//   la-admin create-admin                   create or promote the ADMIN_EMAIL account
 //
 // Connection settings come from the same environment variables and flags as the
 // services (see --help).
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "adapters/kafka_admin.h"
+#include "api/accounts/user_store.h"
 #include "core/config.h"
 #include "core/jwt.h"
 
@@ -82,10 +84,28 @@ int MintToken(const Config& config, const MintRequest& request) {
   return 0;
 }
 
+// Creates the admin account (or promotes and resets an existing one): the only
+// way besides the api node's start-up to get an admin, since self-registration
+// always makes viewers.
+int CreateAdmin(const Config& config) {
+  if (config.admin_email.empty()) {
+    return Fail("create-admin needs --admin-email EMAIL --admin-password PASSWORD (or ADMIN_EMAIL/ADMIN_PASSWORD)");
+  }
+  auto mongo = MongoClient::Create(config.mongo_uri, config.mongo_database);
+  if (!mongo.ok()) return Fail(mongo.status().message());
+  UserStore users(**mongo);
+  Status s = users.EnsureIndexes();
+  if (s.ok()) s = users.EnsureAdmin(config.admin_email, config.admin_password);
+  if (!s.ok()) return Fail(s.message());
+  std::cout << "admin account " << config.admin_email << " is ready\n";
+  return 0;
+}
+
 const char* kUsage =
     "usage: la-admin <command> [flags]\n"
     "  topics                          create the event and DLQ topics (existing ones are kept)\n"
     "  mint-token --id ID --role R     print a JWT signed with JWT_SECRET (R: viewer or admin)\n"
+    "  create-admin                    create or promote the account --admin-email / --admin-password\n"
     "Run `la-admin --help` for connection settings.\n";
 
 int Main(int argc, char** argv) {
@@ -107,6 +127,7 @@ int Main(int argc, char** argv) {
   const Config& config = *loaded->config;
   if (command == "topics") return CreateTopics(config);
   if (command == "mint-token") return MintToken(config, mint);
+  if (command == "create-admin") return CreateAdmin(config);
   return Fail("unknown command \"" + command + "\"\n" + kUsage);
 }
 
