@@ -41,7 +41,11 @@ class ApiNodeTest : public testing::Test {
         test::BinaryDir() / "api" / "la-api",
         std::vector<std::string>{"--port", std::to_string(kPort), "--kafka-topic", topic_, "--mongo-database",
                                  test::UniqueName("it-api"), "--produce-timeout-ms", "3000"},
-        std::map<std::string, std::string>{{"JWT_SECRET", kSecret}, {"LA_DEV", "0"}}, "/tmp/la-it-api-node.log");
+        std::map<std::string, std::string>{{"JWT_SECRET", kSecret},
+                                           {"LA_DEV", "0"},
+                                           {"ADMIN_EMAIL", "it-admin@example.com"},
+                                           {"ADMIN_PASSWORD", "it-admin-password"}},
+        "/tmp/la-it-api-node.log");
     ASSERT_TRUE(test::WaitHealthy(kPort, 20s)) << "see /tmp/la-it-api-node.log";
   }
   static void TearDownTestSuite() { node_.reset(); }
@@ -116,6 +120,17 @@ TEST_F(ApiNodeTest, RegistrationRules) {
     EXPECT_EQ(r.status, 400) << bad;
     EXPECT_FALSE(r.Json().value("message", "").empty()) << r.body;
   }
+}
+
+TEST_F(ApiNodeTest, AdminFromTheEnvironmentIsCreatedAtStart) {
+  const std::string body = R"({"email":"it-admin@example.com","password":"it-admin-password"})";
+  test::HttpResult login;
+  for (int i = 0; i < 50 && login.status != 200; ++i) {  // created in the background at start
+    login = test::Post(kPort, "/auth/login", body);
+    if (login.status != 200) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(login.status, 200) << login.body;
+  EXPECT_EQ(VerifyJwt(login.Json()["token"].get<std::string>(), kSecret, NowS())->role, "admin");
 }
 
 TEST_F(ApiNodeTest, LoginFailuresLookTheSame) {
