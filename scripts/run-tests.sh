@@ -31,9 +31,11 @@ nodetest() {
 count_junit() {
   local suite="$1" xml="$2" rc="$3" p f
   read -r p f < <(python3 - "$xml" <<'PY'
-import sys, xml.etree.ElementTree as ET
+import re, sys, xml.etree.ElementTree as ET
 try:
-    root = ET.parse(sys.argv[1]).getroot()
+    text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+    # Failure messages may carry terminal colour codes, which XML does not allow.
+    root = ET.fromstring(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text))
 except Exception:
     print(0, 1); sys.exit()
 cases = root.iter("testcase")
@@ -52,11 +54,13 @@ PY
 
 suites=("$@")
 # `outage` stops and restarts the shared Kafka broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(unit integration outage)
+[ ${#suites[@]} -gt 0 ] || suites=(unit web integration browser outage)
 for s in "${suites[@]}"; do
   case "$s" in
     unit) gtest unit "$BIN/tests/unit_tests" ;;
     integration) gtest integration "$BIN/tests/integration_tests" --gtest_filter='-KafkaOutage.*' ;;
+    web) nodetest web "$ROOT"/web/test/*.test.mjs ;;
+    browser) nodetest browser "$ROOT/tests/e2e/dashboard.browser.test.mjs" ;;
     outage) gtest outage "$BIN/tests/integration_tests" --gtest_filter='KafkaOutage.*' ;;
     *) echo "unknown suite $s"; failed=$((failed + 1)) ;;
   esac
