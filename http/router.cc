@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace la::http {
@@ -14,8 +15,9 @@ void Router::Add(beast_http::verb method, const std::string& path, Handler handl
   routes_.push_back({method, path, false, path, std::move(handler)});
 }
 
-void Router::AddPrefix(const std::string& prefix, const std::string& label, Handler handler) {
-  routes_.push_back({beast_http::verb::unknown, prefix, true, label, std::move(handler)});
+void Router::AddPrefix(const std::string& prefix, const std::string& label, Handler handler,
+                       std::optional<size_t> max_body_bytes) {
+  routes_.push_back({beast_http::verb::unknown, prefix, true, label, std::move(handler), max_body_bytes});
 }
 
 void Router::SetUpgradeHandler(const std::string& prefix, UpgradeHandler handler) {
@@ -28,19 +30,32 @@ const UpgradeHandler* Router::FindUpgradeHandler(const std::string& path) const 
   return nullptr;
 }
 
-boost::asio::awaitable<Response> Router::Dispatch(RequestContext& context) {
-  const auto start = std::chrono::steady_clock::now();
-  const Route* match = nullptr;
+size_t Router::BodyLimit(const std::string& path, beast_http::verb method, size_t default_limit) const {
   bool path_known = false;
+  const Route* route = Match(path, method, path_known);
+  return route != nullptr && route->max_body_bytes ? *route->max_body_bytes : default_limit;
+}
+
+size_t Router::LargestBodyLimit(size_t default_limit) const {
+  size_t largest = default_limit;
+  for (const Route& route : routes_) largest = std::max(largest, route.max_body_bytes.value_or(0));
+  return largest;
+}
+
+const Router::Route* Router::Match(const std::string& path, beast_http::verb method, bool& path_known) const {
   for (const Route& route : routes_) {
-    const bool path_matches = route.prefix ? context.path.rfind(route.path, 0) == 0 : context.path == route.path;
+    const bool path_matches = route.prefix ? path.rfind(route.path, 0) == 0 : path == route.path;
     if (!path_matches) continue;
     path_known = true;
-    if (route.prefix || route.method == context.request.method()) {
-      match = &route;
-      break;
-    }
+    if (route.prefix || route.method == method) return &route;
   }
+  return nullptr;
+}
+
+boost::asio::awaitable<Response> Router::Dispatch(RequestContext& context) {
+  const auto start = std::chrono::steady_clock::now();
+  bool path_known = false;
+  const Route* match = Match(context.path, context.request.method(), path_known);
   Response response;
   std::string label = "unmatched";
   if (match == nullptr) {

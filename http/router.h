@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,11 @@ class Router {
   // Routes `method path` (exact match) to `handler`.
   void Add(beast_http::verb method, const std::string& path, Handler handler);
   // Routes every method of every path starting with `prefix`; `label` names the
-  // route in metrics (so ids in paths do not explode the label set).
-  void AddPrefix(const std::string& prefix, const std::string& label, Handler handler);
+  // route in metrics (so ids in paths do not explode the label set). A route whose
+  // bodies may be larger than the server's limit (Engine.IO polling POSTs) gives its
+  // own `max_body_bytes`.
+  void AddPrefix(const std::string& prefix, const std::string& label, Handler handler,
+                 std::optional<size_t> max_body_bytes = std::nullopt);
   // Hands WebSocket upgrade requests under `prefix` to `handler`.
   void SetUpgradeHandler(const std::string& prefix, UpgradeHandler handler);
 
@@ -34,6 +38,11 @@ class Router {
   boost::asio::awaitable<Response> Dispatch(RequestContext& context);
   // The upgrade handler for `path`, or nullptr.
   const UpgradeHandler* FindUpgradeHandler(const std::string& path) const;
+  // The body limit of the route for `method path`: its own, else `default_limit`.
+  size_t BodyLimit(const std::string& path, beast_http::verb method, size_t default_limit) const;
+  // The largest body any route accepts (at least `default_limit`): what the parser
+  // may read before the path's own limit is checked.
+  size_t LargestBodyLimit(size_t default_limit) const;
 
  private:
   struct Route {
@@ -42,7 +51,12 @@ class Router {
     bool prefix;
     std::string label;
     Handler handler;
+    std::optional<size_t> max_body_bytes;
   };
+
+  // The route `Dispatch` picks for `path` and `method`, or nullptr; sets `path_known`
+  // if some route has this path (so the answer is 405, not 404).
+  const Route* Match(const std::string& path, beast_http::verb method, bool& path_known) const;
 
   std::vector<Route> routes_;
   std::string upgrade_prefix_;

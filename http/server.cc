@@ -116,7 +116,9 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> strea
     idle->store(false);
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
-    parser.body_limit(limits_.max_body_bytes);
+    // The parser takes the largest body any route accepts; the route's own limit is
+    // checked once the path is known.
+    parser.body_limit(router_.LargestBodyLimit(limits_.max_body_bytes));
     stream->expires_after(limits_.header_timeout);
     co_await beast_http::async_read_header(*stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     if (ec == beast_http::error::header_limit) {
@@ -131,6 +133,8 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> strea
     if (ec && !too_large) break;
 
     auto [path, query] = SplitTarget(parser.get().target());
+    const size_t body_limit = router_.BodyLimit(path, parser.get().method(), limits_.max_body_bytes);
+    too_large = too_large || parser.content_length().value_or(0) > body_limit;
     if (beast::websocket::is_upgrade(parser.get())) {
       if (const UpgradeHandler* upgrade = router_.FindUpgradeHandler(path)) {
         stream->expires_never();
@@ -149,11 +153,12 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> strea
     if (!too_large) {
       stream->expires_after(limits_.io_timeout);
       co_await beast_http::async_read(*stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-      too_large = ec == beast_http::error::body_limit;
+      // A chunked body has no Content-Length: its size is known only now.
+      too_large = ec == beast_http::error::body_limit || (!ec && parser.get().body().size() > body_limit);
     }
     if (too_large) {
-      Response refusal = ErrorResponse(Status::payload_too_large, "request body is larger than " +
-                                                                      std::to_string(limits_.max_body_bytes) + " bytes");
+      Response refusal = ErrorResponse(Status::payload_too_large,
+                                       "request body is larger than " + std::to_string(body_limit) + " bytes");
       co_await RefuseAndClose(*stream, refusal);
       break;
     }

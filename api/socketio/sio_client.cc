@@ -1,0 +1,100 @@
+#include "api/socketio/sio_client.h"
+
+#include <spdlog/spdlog.h>
+
+namespace la {
+
+SioClient::SioClient(const std::shared_ptr<EioSession>& session, const SioNamespaces& namespaces)
+    : session_(session), namespaces_(namespaces), connect_timer_(session->strand()) {}
+
+void SioClient::StartConnectTimeout(std::chrono::milliseconds timeout) {
+  connect_timer_.expires_after(timeout);
+  connect_timer_.async_wait(
+      [weak = weak_from_this(), timeout](const boost::system::error_code& ec) {
+        auto client = weak.lock();
+        if (ec || !client || !client->sockets_.empty()) return;
+        client->Fail("no namespace joined within " + std::to_string(timeout.count()) + " ms");
+      });
+}
+
+void SioClient::OnMessage(std::string_view data, bool binary) {
+  if (failed_) return;
+  if (binary) return Fail("binary attachments are not supported");
+  Result<SioPacket> packet = DecodeSioPacket(data);
+  if (!packet.ok()) return Fail("malformed Socket.IO packet: " + packet.status().message());
+  switch (packet->type) {
+    case SioPacketType::kConnect:
+      Connect(*packet);
+      break;
+    case SioPacketType::kDisconnect:
+      Leave(packet->nsp, "client namespace disconnect");
+      break;
+    case SioPacketType::kEvent:
+      // Events for a namespace the client has not joined are ignored, as by the reference server.
+      if (auto it = sockets_.find(packet->nsp); it != sockets_.end()) {
+        const std::shared_ptr<SioSocket> socket = it->second;
+        namespaces_.find(packet->nsp)->second->Dispatch(socket, *packet);
+      }
+      break;
+    case SioPacketType::kAck:
+      break;  // this server never asks a client for an acknowledgement
+    default:
+      Fail("a client may not send Socket.IO packet type " +
+           std::to_string(static_cast<int>(packet->type)));
+      break;
+  }
+}
+
+void SioClient::Connect(const SioPacket& packet) {
+  auto ns = namespaces_.find(packet.nsp);
+  if (ns == namespaces_.end()) return Send(EncodeConnectError(packet.nsp, "Invalid namespace"));
+  if (sockets_.contains(packet.nsp)) return;  // already joined: nothing changes
+  auto session = session_.lock();
+  if (!session) return;
+  nlohmann::json auth = packet.data.is_null() ? nlohmann::json::object() : packet.data;
+  auto socket = std::make_shared<SioSocket>(packet.nsp, std::move(auth), session, weak_from_this());
+  if (std::optional<std::string> refusal = ns->second->Admit(*socket)) {
+    return Send(EncodeConnectError(packet.nsp, *refusal));
+  }
+  connect_timer_.cancel();
+  sockets_.emplace(packet.nsp, socket);
+  socket->MarkConnected();
+  Send(EncodeConnectAccepted(packet.nsp, socket->id()));
+  ns->second->Connected(socket);
+}
+
+bool SioClient::Leave(const std::string& nsp, std::string_view reason) {
+  auto it = sockets_.find(nsp);
+  if (it == sockets_.end()) return false;
+  const std::shared_ptr<SioSocket> socket = std::move(it->second);
+  sockets_.erase(it);
+  socket->MarkDisconnected();
+  namespaces_.find(socket->nsp())->second->Disconnected(*socket, reason);
+  return true;
+}
+
+void SioClient::Remove(SioSocket& socket, std::string_view reason) {
+  if (!Leave(socket.nsp(), reason) || !sockets_.empty()) return;
+  if (auto session = session_.lock())
+    session->Close("the server disconnected the client's last namespace");
+}
+
+void SioClient::OnClose(std::string_view reason) {
+  connect_timer_.cancel();
+  while (!sockets_.empty()) {
+    const std::string nsp = sockets_.begin()->first;
+    Leave(nsp, reason);
+  }
+}
+
+void SioClient::Send(const std::string& sio_text) {
+  if (auto session = session_.lock()) session->Send(EncodeSioMessage(sio_text));
+}
+
+void SioClient::Fail(const std::string& reason) {
+  failed_ = true;
+  spdlog::debug("socket.io client closed: {}", reason);
+  if (auto session = session_.lock()) session->Close(reason);
+}
+
+}  // namespace la

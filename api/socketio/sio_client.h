@@ -1,0 +1,48 @@
+// The Socket.IO side of one Engine.IO session: the namespaces its client joined and the
+// packets exchanged in them (CONNECT, EVENT, ACK, DISCONNECT). Lives on the session's
+// strand; the session owns it as its listener.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "api/socketio/eio_session.h"
+#include "api/socketio/sio_namespace.h"
+
+namespace la {
+
+class SioClient : public EioSessionListener, public std::enable_shared_from_this<SioClient> {
+ public:
+  SioClient(const std::shared_ptr<EioSession>& session, const SioNamespaces& namespaces);
+
+  // Closes the session if its client joins no namespace within `timeout`, as the
+  // reference server does (connectTimeout).
+  void StartConnectTimeout(std::chrono::milliseconds timeout);
+
+  void OnMessage(std::string_view data, bool binary) override;
+  void OnClose(std::string_view reason) override;
+
+  // The server ended `socket` (SioSocket::Disconnect). If it was the client's last
+  // namespace, the session closes: nothing is left to deliver.
+  void Remove(SioSocket& socket, std::string_view reason);
+
+ private:
+  void Connect(const SioPacket& packet);
+  // Forgets the socket of `nsp`, if any, and tells its namespace. False if there was none.
+  bool Leave(const std::string& nsp, std::string_view reason);
+  void Send(const std::string& sio_text);
+  // A protocol error: the session closes, as the reference server does.
+  void Fail(const std::string& reason);
+
+  std::weak_ptr<EioSession> session_;
+  const SioNamespaces& namespaces_;
+  std::unordered_map<std::string, std::shared_ptr<SioSocket>> sockets_;  // by namespace
+  boost::asio::steady_timer connect_timer_;
+  bool failed_ = false;
+};
+
+}  // namespace la

@@ -1,0 +1,27 @@
+#include "api/socketio/sio_namespace.h"
+
+namespace la {
+
+std::optional<std::string> SioNamespace::Admit(const SioSocket& socket) const {
+  return admission_ ? admission_(socket) : std::nullopt;
+}
+
+void SioNamespace::Connected(const std::shared_ptr<SioSocket>& socket) const {
+  if (on_connect_) on_connect_(socket);
+}
+
+void SioNamespace::Disconnected(SioSocket& socket, std::string_view reason) const {
+  if (on_disconnect_) on_disconnect_(socket, reason);
+}
+
+void SioNamespace::Dispatch(const std::shared_ptr<SioSocket>& socket,
+                            const SioPacket& event) const {
+  // DecodeSioPacket guarantees a non-empty array whose first element is the name.
+  auto handler = events_.find(event.data[0].get<std::string>());
+  if (handler == events_.end()) return;
+  nlohmann::json args = nlohmann::json::array();
+  for (size_t i = 1; i < event.data.size(); ++i) args.push_back(event.data[i]);
+  handler->second(socket, args, event.id);
+}
+
+}  // namespace la

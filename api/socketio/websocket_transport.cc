@@ -1,0 +1,168 @@
+#include "api/socketio/websocket_transport.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/error.hpp>
+
+namespace la {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using asio::redirect_error;
+using asio::use_awaitable;
+
+// The answer to the upgrade probe, "3probe".
+const std::string& ProbeAnswer() {
+  static const std::string answer = EncodePacketText({EioPacketType::kPong, "probe", false});
+  return answer;
+}
+
+std::string PacketTypeName(EioPacketType type) { return std::to_string(static_cast<int>(type)); }
+
+}  // namespace
+
+WebSocketTransport::WebSocketTransport(asio::ip::tcp::socket socket, const EioOptions& options)
+    : ws_(std::move(socket)),
+      wake_(ws_.get_executor()),
+      upgrade_deadline_(ws_.get_executor()),
+      options_(options) {
+  ws_.read_message_max(options.max_payload);
+  // Liveness is the Engine.IO heartbeat's job; Beast only bounds the handshakes.
+  websocket::stream_base::timeout timeouts =
+      websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.handshake_timeout = std::chrono::seconds(10);
+  timeouts.idle_timeout = websocket::stream_base::none();
+  timeouts.keep_alive_pings = false;
+  ws_.set_option(timeouts);
+}
+
+asio::awaitable<void> WebSocketTransport::Refuse(EioErrorCode code) {
+  http::Response response(static_cast<http::Status>(EioErrorHttpStatus(code)), 11);
+  response.set(http::beast_http::field::content_type, "application/json");
+  response.body() = EncodeEioErrorBody(code);
+  response.keep_alive(false);
+  response.prepare_payload();
+  beast::error_code ec;
+  co_await http::beast_http::async_write(ws_.next_layer(), response,
+                                         redirect_error(use_awaitable, ec));
+  Abort();
+}
+
+asio::awaitable<Status> WebSocketTransport::Accept(const http::Request& request) {
+  beast::error_code ec;
+  co_await ws_.async_accept(request, redirect_error(use_awaitable, ec));
+  if (ec) co_return Status::Error("WebSocket handshake failed: " + ec.message());
+  co_return Status::Ok();
+}
+
+asio::awaitable<void> WebSocketTransport::Upgrade(const std::shared_ptr<EioSession>& session) {
+  // A probe that does not finish in time is dropped; the session goes on polling.
+  upgrade_deadline_.expires_after(options_.upgrade_timeout);
+  upgrade_deadline_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    if (auto transport = weak.lock(); transport && !ec) transport->Abort();
+  });
+  Status upgraded = co_await Probe(*session);
+  upgrade_deadline_.cancel();
+  if (!upgraded.ok()) {
+    session->AbandonUpgrade(*this, upgraded.message());
+    Abort();
+    co_return;
+  }
+  co_await Serve(session);
+}
+
+asio::awaitable<Status> WebSocketTransport::Probe(EioSession& session) {
+  Result<EioPacket> probe = co_await ReadPacket();
+  if (!probe.ok()) co_return probe.status();
+  if (probe->type != EioPacketType::kPing || probe->data != "probe") {
+    co_return Status::Error("expected the probe \"2probe\", got packet type " +
+                            PacketTypeName(probe->type));
+  }
+  beast::error_code ec;
+  ws_.text(true);
+  co_await ws_.async_write(asio::buffer(ProbeAnswer()), redirect_error(use_awaitable, ec));
+  if (ec) co_return Status::Error("writing \"3probe\" failed: " + ec.message());
+  session.OnProbeAnswered();
+
+  Result<EioPacket> upgrade = co_await ReadPacket();
+  if (!upgrade.ok()) co_return upgrade.status();
+  if (upgrade->type != EioPacketType::kUpgrade) {
+    co_return Status::Error("expected the upgrade packet \"5\", got packet type " +
+                            PacketTypeName(upgrade->type));
+  }
+  if (!session.CompleteUpgrade()) co_return Status::Error("the session ended during the upgrade");
+  co_return Status::Ok();
+}
+
+asio::awaitable<void> WebSocketTransport::Serve(const std::shared_ptr<EioSession>& session) {
+  asio::co_spawn(ws_.get_executor(), WriteQueue(shared_from_this(), session), asio::detached);
+  while (true) {
+    Result<EioPacket> packet = co_await ReadPacket();
+    if (!packet.ok()) {
+      session->OnWebSocketEnded(*this, packet.status().message());
+      break;
+    }
+    session->OnPacket(*packet);
+  }
+  Abort();
+}
+
+asio::awaitable<Result<EioPacket>> WebSocketTransport::ReadPacket() {
+  beast::error_code ec;
+  read_buffer_.clear();
+  co_await ws_.async_read(read_buffer_, redirect_error(use_awaitable, ec));
+  if (ec == websocket::error::closed) co_return Status::Error("the client closed the WebSocket");
+  if (ec) co_return Status::Error("WebSocket read failed: " + ec.message());
+  const auto bytes = read_buffer_.cdata();
+  Result<EioPacket> packet = DecodeWebSocketFrame(
+      std::string_view(static_cast<const char*>(bytes.data()), bytes.size()), ws_.got_binary());
+  if (!packet.ok())
+    co_return Status::Error("malformed WebSocket frame: " + packet.status().message());
+  co_return packet;
+}
+
+asio::awaitable<void> WebSocketTransport::WriteQueue(
+    [[maybe_unused]] std::shared_ptr<WebSocketTransport> keep_alive,
+    std::shared_ptr<EioSession> session) {
+  beast::error_code ec;
+  while (!aborted_) {
+    EioPacketText packet = session->TakeQueuedPacket();
+    if (!packet) {
+      if (session->draining()) break;
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(redirect_error(use_awaitable, ec));
+      continue;
+    }
+    ws_.text(true);
+    co_await ws_.async_write(asio::buffer(*packet), redirect_error(use_awaitable, ec));
+    if (ec) {
+      Abort();  // the reader then fails and reports to the session
+      co_return;
+    }
+  }
+  if (!aborted_) {
+    // A graceful end: the queue is empty; the client answers the close frame and the
+    // reader ends the session.
+    co_await ws_.async_close(websocket::close_code::normal, redirect_error(use_awaitable, ec));
+  }
+}
+
+void WebSocketTransport::Wake() { wake_.cancel(); }
+
+void WebSocketTransport::Abort() {
+  if (aborted_) return;
+  aborted_ = true;
+  beast::error_code ec;
+  auto& socket = beast::get_lowest_layer(ws_);
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+  wake_.cancel();
+  upgrade_deadline_.cancel();
+}
+
+}  // namespace la
