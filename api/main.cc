@@ -1,5 +1,6 @@
 // la-api: the api node. HTTP routes (auth, like ingestion, health, metrics,
-// dashboard) on one port; see DESIGN.md §1 for the contract and --help for settings.
+// dashboard) and the Socket.IO server (live totals relayed from Redis) on one port;
+// see DESIGN.md §1 for the contract and --help for settings.
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -13,6 +14,10 @@
 
 #include "api/api_context.h"
 #include "api/handlers/handlers.h"
+#include "api/realtime/live_namespaces.h"
+#include "api/realtime/stream_updates_bridge.h"
+#include "api/socketio/eio_server.h"
+#include "api/socketio/sio_server.h"
 #include "http/server.h"
 
 namespace la {
@@ -77,6 +82,15 @@ int Run(const Config& config) {
   router.Add(verb::get, "/socket.io/socket.io.js", handlers::StaticFiles(web_root));
   router.AddPrefix("/admin", "/admin", handlers::StaticFiles(web_root));
 
+  // Socket.IO on the same port. Clients authenticate with a token in the CONNECT
+  // payload, not with cookies, so pages from any origin may connect.
+  EioServer engine(io, EioOptions{}, "*");
+  SioServer sockets(engine);
+  LikeFeed feed;
+  AddLiveNamespaces(sockets, feed, api);
+  router.AddPrefix("/socket.io/", "/socket.io/", engine.PollingHandler(), engine.options().max_payload);
+  router.SetUpgradeHandler("/socket.io/", engine.UpgradeHandler());
+
   http::HttpServer server(io, router, {.max_body_bytes = config.max_body_bytes});
   if (Status s = server.Listen(config.host, config.port); !s.ok()) {
     spdlog::critical("{}", s.message());
@@ -85,12 +99,13 @@ int Run(const Config& config) {
     return 1;
   }
   spdlog::info("api node listening on http://{}:{} with {} threads", config.host, server.port(), threads);
+  StreamUpdatesBridge bridge(config.redis, feed);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
-    spdlog::info("signal {}: draining connections", signal);
-    server.Shutdown(std::chrono::seconds(10), [&] { io.stop(); });
+    spdlog::info("signal {}: closing Socket.IO sessions, then draining connections", signal);
+    engine.Shutdown(std::chrono::seconds(5), [&] { server.Shutdown(std::chrono::seconds(10), [&] { io.stop(); }); });
   });
 
   std::vector<std::thread> workers;

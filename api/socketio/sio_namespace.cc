@@ -2,7 +2,7 @@
 
 namespace la {
 
-std::optional<std::string> SioNamespace::Admit(const SioSocket& socket) const {
+std::optional<std::string> SioNamespace::Admit(SioSocket& socket) const {
   return admission_ ? admission_(socket) : std::nullopt;
 }
 

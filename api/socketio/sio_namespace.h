@@ -21,8 +21,9 @@ namespace la {
 class SioNamespace {
  public:
   // Decides on a CONNECT (the payload is socket.auth()): nullopt admits the socket, a
-  // message refuses it with CONNECT_ERROR {"message": message}. Runs on the strand.
-  using Admission = std::function<std::optional<std::string>(const SioSocket& socket)>;
+  // message refuses it with CONNECT_ERROR {"message": message}. May fill socket.data().
+  // Runs on the strand.
+  using Admission = std::function<std::optional<std::string>(SioSocket& socket)>;
   // The socket joined: the CONNECT reply is already queued, so it may emit right away.
   using ConnectHandler = std::function<void(const std::shared_ptr<SioSocket>& socket)>;
   // The socket left: the client disconnected or went away, or the server disconnected it.
@@ -44,7 +45,7 @@ class SioNamespace {
   void On(const std::string& event, EventHandler handler) { events_[event] = std::move(handler); }
 
   // Used by SioClient, on the socket's strand.
-  std::optional<std::string> Admit(const SioSocket& socket) const;
+  std::optional<std::string> Admit(SioSocket& socket) const;
   void Connected(const std::shared_ptr<SioSocket>& socket) const;
   void Disconnected(SioSocket& socket, std::string_view reason) const;
   // Runs the handler of EVENT `event` (events without a handler are ignored).

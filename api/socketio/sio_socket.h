@@ -36,6 +36,9 @@ class SioSocket : public std::enable_shared_from_this<SioSocket> {
   const std::string& id() const { return id_; }
   const std::string& nsp() const { return nsp_; }
   const nlohmann::json& auth() const { return auth_; }
+  // What the application keeps about the socket (Socket.IO's `socket.data`), e.g. the
+  // token's claims set by the namespace's admission. On the strand only.
+  nlohmann::json& data() { return data_; }
 
   // Thread-safe. Sends EVENT `event` with `args`.
   void Emit(std::string_view event, const std::vector<nlohmann::json>& args = {});
@@ -59,6 +62,7 @@ class SioSocket : public std::enable_shared_from_this<SioSocket> {
   const std::string id_;
   const std::string nsp_;
   const nlohmann::json auth_;
+  nlohmann::json data_ = nlohmann::json::object();
   const std::weak_ptr<EioSession> session_;
   const EioSession::Strand strand_;
   const std::weak_ptr<SioClient> client_;

@@ -1,0 +1,76 @@
+// Delivers like totals to Socket.IO clients: `statsUpdate` to the admin dashboards on
+// namespace "/", and `likeCount` to the sockets subscribed to a stream (room
+// "stream:<id>", in "/live" or "/"). Each update from Redis is encoded once per event and
+// namespace and the same bytes go to every socket.
+//
+// A dashboard's snapshot and a subscriber's first total are read from MongoDB while
+// updates keep coming. Until that read is answered, the updates meant for the socket are
+// held and folded into the answer (FoldHeldTotals), so a dashboard's first statsUpdate is
+// its snapshot and no total a client sees goes down.
+//
+// Thread-safe: the Redis thread publishes, the sockets' strands and the blocking pool
+// add, answer and remove. The packets for one socket are sent in the order of the calls.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "api/socketio/sio_socket.h"
+#include "core/rooms.h"
+#include "core/status.h"
+#include "core/stream_updates.h"
+
+namespace la {
+
+class LikeFeed {
+ public:
+  // A socket may be subscribed to this many streams at once.
+  static constexpr size_t kMaxSubscriptionsPerSocket = 100;
+
+  // Dashboards. AddDashboard before reading the snapshot: updates are held from then on.
+  void AddDashboard(std::shared_ptr<SioSocket> socket);
+  // Sends the dashboard its snapshot (statsUpdate) with the held totals folded in; then
+  // it gets every update. A dashboard that has left meanwhile is skipped.
+  void SendSnapshot(const std::string& socket_id, std::vector<StreamTotal> snapshot);
+
+  // Subscriptions. Subscribe joins room stream:<id> and holds that stream's updates for
+  // the socket until ConfirmSubscription. False if the socket has too many subscriptions.
+  bool Subscribe(const std::shared_ptr<SioSocket>& socket, const std::string& stream_id);
+  // Answers the subscribe event (ack {streamId, likes}, if the client asked for one) with
+  // the total read, raised to any held total; a failed read is acknowledged with
+  // {streamId, error} and the held total, if any, follows as a likeCount.
+  void ConfirmSubscription(const std::shared_ptr<SioSocket>& socket, const std::string& stream_id,
+                           const Result<int64_t>& likes, std::optional<uint64_t> ack_id);
+  void Unsubscribe(const std::string& socket_id, const std::string& stream_id);
+
+  // Forgets a socket that disconnected.
+  void Remove(const std::string& socket_id);
+
+  // Delivers the totals of one `stream-updates` message.
+  void Publish(const std::vector<StreamTotal>& totals);
+
+ private:
+  struct Dashboard {
+    std::shared_ptr<SioSocket> socket;
+    bool awaiting_snapshot = true;
+    HeldTotals held;
+  };
+  struct Subscriber {
+    std::shared_ptr<SioSocket> socket;
+    std::unordered_set<std::string> awaiting_confirmation;  // stream ids
+    HeldTotals held;
+  };
+
+  std::mutex mutex_;
+  std::unordered_map<std::string, Dashboard> dashboards_;    // by socket id
+  std::unordered_map<std::string, Subscriber> subscribers_;  // by socket id
+  Rooms rooms_;                                              // "stream:<id>" -> socket ids
+};
+
+}  // namespace la

@@ -1,0 +1,46 @@
+#include "api/realtime/like_totals.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/stream_updates.h"
+
+namespace la {
+namespace {
+
+constexpr const char* kStreams = "streams";
+
+}  // namespace
+
+Result<std::vector<StreamTotal>> ReadTopStreams(MongoClient& mongo, size_t limit) {
+  const nlohmann::json options = {{"sort", {{"likes", -1}, {"_id", 1}}},
+                                  {"limit", limit},
+                                  {"projection", {{"_id", 0}, {"streamId", 1}, {"likes", 1}}}};
+  Result<std::vector<nlohmann::json>> documents =
+      mongo.Find(kStreams, nlohmann::json::object(), options);
+  if (!documents.ok()) return documents.status();
+  std::vector<StreamTotal> totals;
+  totals.reserve(documents->size());
+  for (const nlohmann::json& document : *documents) {
+    Result<StreamTotal> total = ParseStreamTotal(document);
+    if (!total.ok()) {
+      spdlog::warn("snapshot: skipping a streams document: {}", total.status().message());
+      continue;
+    }
+    totals.push_back(std::move(*total));
+  }
+  return totals;
+}
+
+Result<int64_t> ReadStreamLikes(MongoClient& mongo, const std::string& stream_id) {
+  const nlohmann::json options = {{"limit", 1},
+                                  {"projection", {{"_id", 0}, {"streamId", 1}, {"likes", 1}}}};
+  Result<std::vector<nlohmann::json>> documents =
+      mongo.Find(kStreams, {{"_id", stream_id}}, options);
+  if (!documents.ok()) return documents.status();
+  if (documents->empty()) return int64_t{0};
+  Result<StreamTotal> total = ParseStreamTotal(documents->front());
+  if (!total.ok()) return Status::Error("stream " + stream_id + ": " + total.status().message());
+  return total->likes;
+}
+
+}  // namespace la

@@ -1,0 +1,108 @@
+#include "api/realtime/live_namespaces.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "api/realtime/like_totals.h"
+#include "core/like_event.h"
+#include "core/socket_admission.h"
+
+namespace la {
+namespace {
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Admits a socket whose auth payload holds a valid token (an admin's if `admin_only`)
+// and keeps the token's expiry in socket.data()["exp"].
+SioNamespace::Admission TokenAdmission(const ApiContext& api, bool admin_only) {
+  return [&api, admin_only](SioSocket& socket) -> std::optional<std::string> {
+    auto admission = AdmitSocket(socket.auth(), api.config.jwt_secret, NowSeconds(), admin_only);
+    if (const auto* refusal = std::get_if<SocketRefusal>(&admission)) {
+      spdlog::debug("socket.io: refused a client in {}: {}", socket.nsp(), refusal->reason);
+      return refusal->message;
+    }
+    socket.data()["exp"] = std::get<JwtClaims>(admission).exp;
+    return std::nullopt;
+  };
+}
+
+// A token that expires while connected does not keep its socket.
+void DisconnectAtExpiry(const std::shared_ptr<SioSocket>& socket) {
+  socket->DisconnectAt(std::chrono::system_clock::time_point(
+      std::chrono::seconds(socket->data()["exp"].get<int64_t>())));
+}
+
+// subscribe(streamId, ack): the ack carries {streamId, likes} or {streamId, error}.
+SioNamespace::EventHandler Subscribe(LikeFeed& feed, ApiContext& api) {
+  return [&feed, &api](const std::shared_ptr<SioSocket>& socket, const nlohmann::json& args,
+                       std::optional<uint64_t> ack_id) {
+    const bool named = !args.empty() && args[0].is_string();
+    const std::string stream_id = named ? args[0].get<std::string>() : "";
+    Status valid = named ? CheckStreamId(stream_id)
+                         : Status::Error("subscribe needs a streamId string as its first argument");
+    if (valid.ok() && !feed.Subscribe(socket, stream_id)) {
+      valid =
+          Status::Error("a socket may subscribe to at most " +
+                        std::to_string(LikeFeed::kMaxSubscriptionsPerSocket) + " streams at once");
+    }
+    if (!valid.ok()) {
+      if (ack_id)
+        socket->Acknowledge(
+            *ack_id, {{{"streamId", named ? args[0] : nullptr}, {"error", valid.message()}}});
+      return;
+    }
+    boost::asio::post(api.blocking, [&feed, &api, socket, stream_id, ack_id] {
+      feed.ConfirmSubscription(socket, stream_id, ReadStreamLikes(api.mongo, stream_id), ack_id);
+    });
+  };
+}
+
+// unsubscribe(streamId[, ack]): the ack, if asked for, carries {streamId}.
+SioNamespace::EventHandler Unsubscribe(LikeFeed& feed) {
+  return [&feed](const std::shared_ptr<SioSocket>& socket, const nlohmann::json& args,
+                 std::optional<uint64_t> ack_id) {
+    if (args.empty() || !args[0].is_string()) return;
+    feed.Unsubscribe(socket->id(), args[0].get<std::string>());
+    if (ack_id) socket->Acknowledge(*ack_id, {{{"streamId", args[0]}}});
+  };
+}
+
+}  // namespace
+
+void AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api) {
+  SioNamespace& dashboard = sockets.AddNamespace("/");
+  dashboard.SetAdmission(TokenAdmission(api, /*admin_only=*/true));
+  dashboard.OnConnect([&feed, &api](const std::shared_ptr<SioSocket>& socket) {
+    DisconnectAtExpiry(socket);
+    feed.AddDashboard(socket);  // from here on, updates are held until the snapshot is sent
+    boost::asio::post(api.blocking, [&feed, &api, socket] {
+      Result<std::vector<StreamTotal>> snapshot = ReadTopStreams(api.mongo, kSnapshotLimit);
+      if (!snapshot.ok()) {
+        // The dashboard still gets a (partial) snapshot, so that live updates can follow.
+        spdlog::error("socket.io: the snapshot for a dashboard could not be read: {}",
+                      snapshot.status().message());
+        feed.SendSnapshot(socket->id(), {});
+        return;
+      }
+      feed.SendSnapshot(socket->id(), std::move(*snapshot));
+    });
+  });
+
+  SioNamespace& live = sockets.AddNamespace("/live");
+  live.SetAdmission(TokenAdmission(api, /*admin_only=*/false));
+  live.OnConnect(DisconnectAtExpiry);
+
+  for (SioNamespace* ns : {&dashboard, &live}) {
+    ns->OnDisconnect([&feed](SioSocket& socket, std::string_view) { feed.Remove(socket.id()); });
+    ns->On("subscribe", Subscribe(feed, api));
+    ns->On("unsubscribe", Unsubscribe(feed));
+  }
+}
+
+}  // namespace la

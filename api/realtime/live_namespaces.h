@@ -1,0 +1,20 @@
+// The api node's Socket.IO namespaces (DESIGN.md §1):
+//   "/"      admins only. On connect: statsUpdate with a snapshot (the most liked
+//            streams, at most kSnapshotLimit, from MongoDB); then a statsUpdate with the
+//            new totals of every consumer flush.
+//   "/live"  any valid token. subscribe(streamId, ack) joins room stream:<id> and acks
+//            {streamId, likes}; then likeCount {streamId, likes} on every change;
+//            unsubscribe(streamId) leaves. Admin sockets on "/" may subscribe too.
+// Refusals are the seed's: "Invalid token" (missing, malformed, expired, wrongly signed)
+// and "Unauthorized" (a viewer on "/"). A socket is disconnected when its token expires.
+#pragma once
+
+#include "api/api_context.h"
+#include "api/realtime/like_feed.h"
+#include "api/socketio/sio_server.h"
+
+namespace la {
+
+void AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api);
+
+}  // namespace la

@@ -1,0 +1,24 @@
+#include "api/realtime/stream_updates_bridge.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/stream_updates.h"
+
+namespace la {
+
+StreamUpdatesBridge::StreamUpdatesBridge(const RedisAddress& redis, LikeFeed& feed)
+    : feed_(feed), subscriber_(redis, "stream-updates", [this](const std::string& message) {
+        OnMessage(message);
+      }) {}
+
+void StreamUpdatesBridge::OnMessage(const std::string& message) {
+  Result<std::vector<StreamTotal>> totals = ParseStreamTotals(message);
+  if (!totals.ok()) {
+    spdlog::warn("dropping a Redis stream-updates message: {} (message: {:.200})",
+                 totals.status().message(), message);
+    return;
+  }
+  feed_.Publish(*totals);
+}
+
+}  // namespace la

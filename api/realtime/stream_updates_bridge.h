@@ -1,0 +1,29 @@
+// Relays Redis channel `stream-updates` into a LikeFeed: one subscription per api node
+// (RedisSubscriber reconnects with backoff when Redis restarts). Each message is
+// validated, then published once; a malformed message is logged and dropped. The
+// database is never read per message: the message carries the totals.
+#pragma once
+
+#include <string>
+
+#include "adapters/redis_client.h"
+#include "api/realtime/like_feed.h"
+
+namespace la {
+
+class StreamUpdatesBridge {
+ public:
+  // Subscribes at once (on its own thread); stops when destroyed.
+  StreamUpdatesBridge(const RedisAddress& redis, LikeFeed& feed);
+
+  // True while the subscription is active.
+  bool subscribed() const { return subscriber_.subscribed(); }
+
+ private:
+  void OnMessage(const std::string& message);
+
+  LikeFeed& feed_;
+  RedisSubscriber subscriber_;
+};
+
+}  // namespace la
