@@ -84,7 +84,8 @@ int Run(const Config& config) {
 
   // Socket.IO on the same port. Clients authenticate with a token in the CONNECT
   // payload, not with cookies, so pages from any origin may connect.
-  EioServer engine(io, EioOptions{}, "*");
+  EioServer engine(io, EioOptions{}, "*",
+                   &metrics.AddGauge("socketio_sessions", "Open Engine.IO sessions (Socket.IO clients).").With());
   SioServer sockets(engine);
   LikeFeed feed;
   AddLiveNamespaces(sockets, feed, api);

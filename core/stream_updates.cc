@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "core/json_depth.h"
 #include "core/like_event.h"
 
 namespace la {
@@ -24,6 +25,12 @@ Result<StreamTotal> ParseStreamTotal(const nlohmann::json& object) {
 }
 
 Result<std::vector<StreamTotal>> ParseStreamTotals(std::string_view message) {
+  // [{...}] is two levels; error messages print elements, so nothing deeper is parsed.
+  constexpr size_t kMaxDepth = 2;
+  if (!JsonDepthWithin(message, kMaxDepth)) {
+    return Status::Error("stream-updates message nests deeper than " + std::to_string(kMaxDepth) +
+                         " levels");
+  }
   nlohmann::json parsed = nlohmann::json::parse(message, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return Status::Error("stream-updates message is not valid JSON");
   if (!parsed.is_array())

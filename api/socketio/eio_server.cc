@@ -60,8 +60,12 @@ tcp::socket AdoptSocket(beast::tcp_stream stream, const EioSession::Strand& stra
 
 }  // namespace
 
-EioServer::EioServer(asio::io_context& io, EioOptions options, std::string cors_origin)
-    : io_(io), options_(options), cors_origin_(std::move(cors_origin)) {}
+EioServer::EioServer(asio::io_context& io, EioOptions options, std::string cors_origin,
+                     prometheus::Gauge* sessions_gauge)
+    : io_(io),
+      options_(options),
+      cors_origin_(std::move(cors_origin)),
+      sessions_gauge_(sessions_gauge) {}
 
 void EioServer::OnSession(SessionHandler handler) { on_session_ = std::move(handler); }
 
@@ -186,6 +190,7 @@ std::shared_ptr<EioSession> EioServer::NewSession(EioSession::Strand strand,
   auto session = std::make_shared<EioSession>(std::move(strand), sid, transport, options_,
                                               [this](const std::string& ended) { Forget(ended); });
   sessions_.emplace(std::move(sid), session);
+  if (sessions_gauge_ != nullptr) sessions_gauge_->Set(static_cast<int64_t>(sessions_.size()));
   return session;
 }
 
@@ -198,6 +203,7 @@ std::shared_ptr<EioSession> EioServer::Find(const std::string& sid) const {
 void EioServer::Forget(const std::string& sid) {
   std::lock_guard lock(mutex_);
   sessions_.erase(sid);
+  if (sessions_gauge_ != nullptr) sessions_gauge_->Set(static_cast<int64_t>(sessions_.size()));
 }
 
 size_t EioServer::session_count() const {

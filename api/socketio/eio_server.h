@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "api/socketio/eio_session.h"
+#include "core/prometheus.h"
 #include "http/router.h"
 
 namespace la {
@@ -31,7 +32,9 @@ class EioServer {
 
   // `cors_origin` goes into Access-Control-Allow-Origin of polling responses ("*" lets
   // pages from any origin connect; clients authenticate with a token, not cookies).
-  EioServer(boost::asio::io_context& io, EioOptions options, std::string cors_origin);
+  // `sessions_gauge`, if given, always holds the number of open sessions.
+  EioServer(boost::asio::io_context& io, EioOptions options, std::string cors_origin,
+            prometheus::Gauge* sessions_gauge = nullptr);
   EioServer(const EioServer&) = delete;
   EioServer& operator=(const EioServer&) = delete;
 
@@ -72,6 +75,7 @@ class EioServer {
   const EioOptions options_;
   const std::string cors_origin_;
   SessionHandler on_session_;
+  prometheus::Gauge* sessions_gauge_;
   std::atomic<bool> shutting_down_{false};
 
   mutable std::mutex mutex_;

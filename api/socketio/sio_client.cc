@@ -2,7 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/json_depth.h"
+
 namespace la {
+namespace {
+
+// Deeper JSON from a client is a protocol error (see core/json_depth.h); the api's
+// events nest two or three levels.
+constexpr size_t kMaxJsonDepth = 32;
+
+}  // namespace
 
 SioClient::SioClient(const std::shared_ptr<EioSession>& session, const SioNamespaces& namespaces)
     : session_(session), namespaces_(namespaces), connect_timer_(session->strand()) {}
@@ -20,6 +29,9 @@ void SioClient::StartConnectTimeout(std::chrono::milliseconds timeout) {
 void SioClient::OnMessage(std::string_view data, bool binary) {
   if (failed_) return;
   if (binary) return Fail("binary attachments are not supported");
+  if (!JsonDepthWithin(data, kMaxJsonDepth)) {
+    return Fail("a packet nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   Result<SioPacket> packet = DecodeSioPacket(data);
   if (!packet.ok()) return Fail("malformed Socket.IO packet: " + packet.status().message());
   switch (packet->type) {
@@ -45,13 +57,13 @@ void SioClient::OnMessage(std::string_view data, bool binary) {
   }
 }
 
-void SioClient::Connect(const SioPacket& packet) {
+void SioClient::Connect(SioPacket& packet) {
   auto ns = namespaces_.find(packet.nsp);
   if (ns == namespaces_.end()) return Send(EncodeConnectError(packet.nsp, "Invalid namespace"));
   if (sockets_.contains(packet.nsp)) return;  // already joined: nothing changes
   auto session = session_.lock();
   if (!session) return;
-  nlohmann::json auth = packet.data.is_null() ? nlohmann::json::object() : packet.data;
+  nlohmann::json auth = packet.data.is_null() ? nlohmann::json::object() : std::move(packet.data);
   auto socket = std::make_shared<SioSocket>(packet.nsp, std::move(auth), session, weak_from_this());
   if (std::optional<std::string> refusal = ns->second->Admit(*socket)) {
     return Send(EncodeConnectError(packet.nsp, *refusal));

@@ -31,7 +31,8 @@ class SioClient : public EioSessionListener, public std::enable_shared_from_this
   void Remove(SioSocket& socket, std::string_view reason);
 
  private:
-  void Connect(const SioPacket& packet);
+  // Answers a CONNECT; takes the auth payload out of `packet`.
+  void Connect(SioPacket& packet);
   // Forgets the socket of `nsp`, if any, and tells its namespace. False if there was none.
   bool Leave(const std::string& nsp, std::string_view reason);
   void Send(const std::string& sio_text);

@@ -19,8 +19,15 @@ TEST(ParseStreamTotalsTest, ParsesTheConsumersMessage) {
 
 TEST(ParseStreamTotalsTest, AcceptsAnEmptyArrayAndExtraFields) {
   EXPECT_THAT(*ParseStreamTotals("[]"), IsEmpty());
-  EXPECT_THAT(*ParseStreamTotals(R"([{"streamId":"s","likes":3,"wm":{"1":7}}])"),
+  EXPECT_THAT(*ParseStreamTotals(R"([{"streamId":"s","likes":3,"updatedAt":1700000000}])"),
               ElementsAre(StreamTotal{"s", 3}));
+}
+
+TEST(ParseStreamTotalsTest, RefusesNestingBeyondTheMessageShapeWithoutParsingIt) {
+  EXPECT_THAT(ParseStreamTotals(R"([{"streamId":"s","likes":3,"wm":{"1":7}}])").status().message(),
+              HasSubstr("nests deeper than 2 levels"));
+  const std::string deep = "[" + std::string(100000, '[') + std::string(100000, ']') + "]";
+  EXPECT_THAT(ParseStreamTotals(deep).status().message(), HasSubstr("nests deeper than 2 levels"));
 }
 
 TEST(ParseStreamTotalsTest, RejectsWhatIsNotAnArrayOfTotals) {

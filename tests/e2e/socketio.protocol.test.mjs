@@ -1,0 +1,424 @@
+// Engine.IO v4 / Socket.IO v5 conformance of the api node's engine, byte by byte, over
+// raw HTTP and raw WebSocket. It checks what the official server suites check
+// (socketio/engine.io-protocol and socketio/socket.io-protocol, test-suite/), against
+// sio-echo-server, the engine behind the echo application those suites expect
+// (pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1e6). The test starts it on a
+// free port; beyond the suites it also checks CORS, error bodies, 413 and malformed input.
+//
+// Run:  node --test tests/e2e/socketio.protocol.test.mjs
+// Env:  PRESET (release: build/release/tests/sio-echo-server), SIO_ECHO_SERVER (a binary)
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  BIN_DIR,
+  closedWithin,
+  eioRequest,
+  pollingSession,
+  RawSocket,
+  sleep,
+  startProcess,
+  stopProcess,
+} from './support.mjs';
+
+const PING_INTERVAL = 300;
+const PING_TIMEOUT = 200;
+const SEPARATOR = '\x1e';
+
+let server;
+let url;
+let wsUrl;
+
+before(async () => {
+  server = await startProcess(process.env.SIO_ECHO_SERVER || `${BIN_DIR}tests/sio-echo-server`, ['--port', '0'], {
+    ready: /listening on http:\/\/\S+:\d+/,
+  });
+  url = server.output.match(/listening on (http:\/\/\S+:\d+)/)[1];
+  wsUrl = url.replace('http', 'ws');
+});
+
+after(async () => {
+  const code = await stopProcess(server);
+  assert.equal(code, 0, `sio-echo-server exited with ${code}:\n${server.output}`);
+  assert.doesNotMatch(server.output, /Sanitizer/, 'sio-echo-server reported a sanitizer error');
+});
+
+/** A WebSocket session whose open packet was read. */
+async function webSocketSession(query = 'EIO=4&transport=websocket') {
+  const raw = new RawSocket(`${wsUrl}/socket.io/?${query}`);
+  const open = await raw.next();
+  assert.match(open, /^0\{/);
+  return raw;
+}
+
+/** A WebSocket session that joined the main namespace (CONNECT reply and "auth" event read). */
+async function socketIoSession() {
+  const raw = await webSocketSession();
+  raw.send('40');
+  assert.match(await raw.next(), /^40\{"sid":"[\w-]+"\}$/);
+  assert.equal(await raw.next(), '42["auth",{}]');
+  return raw;
+}
+
+/** GETs `sid` until the packets received, split on the separator, number `count` (pings skipped). */
+async function pollPackets(sid, count) {
+  const packets = [];
+  while (packets.length < count) {
+    const { status, text } = await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`);
+    assert.equal(status, 200, text);
+    packets.push(...text.split(SEPARATOR).filter((packet) => packet !== '2'));
+  }
+  return packets;
+}
+
+describe('Engine.IO handshake', () => {
+  test('a polling handshake opens a session with the configured settings', async () => {
+    const { status, text, headers } = await eioRequest(url, 'EIO=4&transport=polling');
+    assert.equal(status, 200);
+    assert.match(headers.get('content-type'), /^text\/plain/);
+    assert.equal(headers.get('access-control-allow-origin'), '*');
+    assert.equal(text[0], '0');
+    const open = JSON.parse(text.substring(1));
+    assert.deepEqual(Object.keys(open).sort(), ['maxPayload', 'pingInterval', 'pingTimeout', 'sid', 'upgrades']);
+    assert.match(open.sid, /^[\w-]{20}$/);
+    assert.deepEqual(open.upgrades, ['websocket']);
+    assert.equal(open.pingInterval, PING_INTERVAL);
+    assert.equal(open.pingTimeout, PING_TIMEOUT);
+    assert.equal(open.maxPayload, 1000000);
+  });
+
+  test('a WebSocket handshake opens a session that offers no upgrade', async () => {
+    const raw = new RawSocket(`${wsUrl}/socket.io/?EIO=4&transport=websocket`);
+    const open = JSON.parse((await raw.next()).substring(1));
+    assert.deepEqual(open.upgrades, []);
+    assert.equal(open.pingInterval, PING_INTERVAL);
+    raw.close();
+  });
+
+  test('a bad protocol version, transport or method is refused with the reference error bodies', async () => {
+    const refusals = [
+      ['transport=polling', 'GET', 5, 'Unsupported protocol version'],
+      ['EIO=abc&transport=polling', 'GET', 5, 'Unsupported protocol version'],
+      ['EIO=3&transport=polling', 'GET', 5, 'Unsupported protocol version'],
+      ['EIO=4', 'GET', 0, 'Transport unknown'],
+      ['EIO=4&transport=abc', 'GET', 0, 'Transport unknown'],
+      ['EIO=4&transport=polling', 'POST', 2, 'Bad handshake method'],
+      ['EIO=4&transport=polling', 'PUT', 2, 'Bad handshake method'],
+      ['EIO=4&transport=websocket', 'GET', 3, 'Bad request'],  // WebSocket without the upgrade
+    ];
+    for (const [query, method, code, message] of refusals) {
+      const { status, text } = await eioRequest(url, query, { method });
+      assert.equal(status, 400, `${method} ${query}`);
+      assert.deepEqual(JSON.parse(text), { code, message }, `${method} ${query}`);
+    }
+  });
+
+  test('an unknown or malformed sid gets "Session ID unknown"', async () => {
+    for (const sid of ['AAAAAAAAAAAAAAAAAAAA', 'abc', '../../etc/passwd', 'x'.repeat(5000)]) {
+      for (const method of ['GET', 'POST']) {
+        const { status, text } = await eioRequest(url, `EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`, {
+          method,
+          body: method === 'POST' ? '40' : undefined,
+        });
+        assert.equal(status, 400);
+        assert.equal(text, '{"code":1,"message":"Session ID unknown"}');
+      }
+    }
+  });
+
+  test('a WebSocket with a bad query or an unknown sid is refused before the upgrade', async () => {
+    for (const query of ['transport=websocket', 'EIO=abc&transport=websocket', 'EIO=4', 'EIO=4&transport=abc',
+      'EIO=4&transport=websocket&sid=AAAAAAAAAAAAAAAAAAAA']) {
+      const raw = new RawSocket(`${wsUrl}/socket.io/?${query}`);
+      const [, response] = await new Promise((resolve) => raw.ws.once('unexpected-response', (...args) => resolve(args)));
+      assert.equal(response.statusCode, 400, query);
+      raw.ws.terminate();
+    }
+  });
+
+  test('a CORS preflight is answered with the allowed methods and headers', async () => {
+    const response = await fetch(`${url}/socket.io/?EIO=4&transport=polling`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://example.com', 'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type' },
+    });
+    assert.equal(response.status, 204);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.match(response.headers.get('access-control-allow-methods'), /POST/);
+    assert.equal(response.headers.get('access-control-allow-headers'), 'content-type');
+  });
+});
+
+describe('Engine.IO heartbeat', () => {
+  test('polling: the server pings every pingInterval and takes the pongs', async () => {
+    const sid = await pollingSession(url);
+    for (let i = 0; i < 3; i++) {
+      const started = Date.now();
+      const poll = await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`);
+      assert.equal(poll.status, 200);
+      assert.equal(poll.text, '2');
+      assert.ok(Date.now() - started >= PING_INTERVAL - 50, 'the GET was held until the ping');
+      const push = await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body: '3' });
+      assert.equal(push.status, 200);
+      assert.equal(push.text, 'ok');
+    }
+  });
+
+  test('polling: a session without pongs closes after pingInterval + pingTimeout', async () => {
+    const sid = await pollingSession(url);
+    await sleep(PING_INTERVAL + PING_TIMEOUT + 50);
+    const { status } = await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`);
+    assert.equal(status, 400);
+  });
+
+  test('WebSocket: the server pings and takes the pongs', async () => {
+    const raw = await webSocketSession();
+    for (let i = 0; i < 3; i++) {
+      assert.equal(await raw.next(), '2');
+      raw.send('3');
+    }
+    raw.close();
+  });
+
+  test('WebSocket: a session without pongs is closed', async () => {
+    const raw = await webSocketSession();
+    await closedWithin(raw, PING_INTERVAL + PING_TIMEOUT + 500, 'no pongs');
+  });
+});
+
+describe('Engine.IO close', () => {
+  test('polling: a close packet ends the pending GET with a noop and the session', async () => {
+    const sid = await pollingSession(url);
+    const poll = eioRequest(url, `EIO=4&transport=polling&sid=${sid}`);
+    await sleep(50);  // the GET is pending before the close arrives
+    const push = await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body: '1' });
+    assert.equal(push.status, 200);
+    const { status, text } = await poll;
+    assert.equal(status, 200);
+    assert.equal(text, '6');
+    assert.equal((await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`)).status, 400);
+  });
+
+  test('WebSocket: a close packet closes the connection', async () => {
+    const raw = await webSocketSession();
+    raw.send('1');
+    await closedWithin(raw, 2000, 'after "1"');
+  });
+});
+
+describe('Engine.IO upgrade', () => {
+  test('a polling session upgrades to WebSocket after the probe', async () => {
+    const sid = await pollingSession(url);
+    const pending = eioRequest(url, `EIO=4&transport=polling&sid=${sid}`);
+    const raw = new RawSocket(`${wsUrl}/socket.io/?EIO=4&transport=websocket&sid=${sid}`);
+    await raw.opened;
+    raw.send('2probe');
+    assert.equal(await raw.next(), '3probe');
+    // The pending GET ends with a noop, so the client can pause polling.
+    assert.deepEqual(await pending.then((r) => [r.status, r.text]), [200, '6']);
+    raw.send('5');
+    // The session now speaks over the WebSocket.
+    raw.send('40');
+    assert.match(await raw.next({ skipPings: true }), /^40\{"sid":/);
+    assert.equal(await raw.next({ skipPings: true }), '42["auth",{}]');
+    raw.close();
+  });
+
+  test('after the upgrade, polling requests and a second WebSocket for the sid are refused', async () => {
+    const sid = await pollingSession(url);
+    const raw = new RawSocket(`${wsUrl}/socket.io/?EIO=4&transport=websocket&sid=${sid}`);
+    await raw.opened;
+    raw.send('2probe');
+    raw.send('5');
+    assert.equal(await raw.next(), '3probe');
+    await sleep(50);
+    assert.equal((await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`)).status, 400);
+    assert.equal((await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body: '3' })).status, 400);
+    const second = new RawSocket(`${wsUrl}/socket.io/?EIO=4&transport=websocket&sid=${sid}`);
+    await closedWithin(second, 2000, 'a second WebSocket for an upgraded sid');
+    // The upgraded connection is unaffected.
+    raw.send('40');
+    assert.match(await raw.next({ skipPings: true }), /^40\{"sid":/);
+    raw.close();
+  });
+
+  test('a failed probe leaves the session polling', async () => {
+    const sid = await pollingSession(url);
+    const raw = new RawSocket(`${wsUrl}/socket.io/?EIO=4&transport=websocket&sid=${sid}`);
+    await raw.opened;
+    raw.send('4not-a-probe');
+    await closedWithin(raw, 2000, 'a WebSocket that did not probe');
+    await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body: '40' });
+    assert.deepEqual((await pollPackets(sid, 2))[1], '42["auth",{}]');
+  });
+});
+
+describe('Engine.IO polling payloads', () => {
+  test('packets are batched with the record separator both ways', async () => {
+    const sid = await pollingSession(url);
+    const body = ['40', '42["message","a"]', '42["message","b"]'].join(SEPARATOR);
+    const push = await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body });
+    assert.equal(push.text, 'ok');
+    const packets = await pollPackets(sid, 4);
+    assert.match(packets[0], /^40\{"sid":/);
+    assert.deepEqual(packets.slice(1), ['42["auth",{}]', '42["message-back","a"]', '42["message-back","b"]']);
+  });
+
+  test('a malformed body is a 400 and ends the session', async () => {
+    for (const body of ['abc', '', `40${SEPARATOR}${SEPARATOR}2`, 'b!!!!']) {
+      const sid = await pollingSession(url);
+      const push = await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body });
+      assert.equal(push.status, 400, JSON.stringify(body));
+      assert.equal((await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`)).status, 400, JSON.stringify(body));
+    }
+  });
+
+  test('a second GET while one is pending is refused and ends the session', async () => {
+    const sid = await pollingSession(url);
+    const first = eioRequest(url, `EIO=4&transport=polling&sid=${sid}`);
+    await sleep(50);
+    const second = await eioRequest(url, `EIO=4&transport=polling&sid=${sid}&t=burst`);
+    assert.equal(second.status, 400);
+    assert.deepEqual(await first.then((r) => [r.status, r.text]), [200, '1']);
+    assert.equal((await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`)).status, 400);
+  });
+
+  test('a body larger than maxPayload is a 413 and the session survives', async () => {
+    const sid = await pollingSession(url);
+    const big = `42["message","${'x'.repeat(1000000)}"]`;
+    const push = await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body: big });
+    assert.equal(push.status, 413);
+    await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body: '40' });
+    assert.match((await pollPackets(sid, 1))[0], /^40\{"sid":/);
+  });
+
+  test('a WebSocket message larger than maxPayload closes the connection (1009)', async () => {
+    const raw = await socketIoSession();
+    raw.send(`42["message","${'x'.repeat(1000000)}"]`);
+    assert.equal(await closedWithin(raw, 5000, 'an oversized message'), 1009);
+  });
+});
+
+describe('Socket.IO connect', () => {
+  test('CONNECT to the main namespace: the reply carries a sid, then the "auth" event', async () => {
+    const raw = await webSocketSession();
+    raw.send('40');
+    const reply = await raw.next();
+    assert.match(reply, /^40/);
+    const handshake = JSON.parse(reply.substring(2));
+    assert.deepEqual(Object.keys(handshake), ['sid']);
+    assert.equal(typeof handshake.sid, 'string');
+    assert.equal(await raw.next(), '42["auth",{}]');
+    raw.close();
+  });
+
+  test('CONNECT with an auth payload', async () => {
+    const raw = await webSocketSession();
+    raw.send('40{"token":"123"}');
+    assert.match(await raw.next(), /^40\{"sid":/);
+    assert.equal(await raw.next(), '42["auth",{"token":"123"}]');
+    raw.close();
+  });
+
+  test('CONNECT to a custom namespace, with and without a payload', async () => {
+    for (const [packet, auth] of [['40/custom,', '{}'], ['40/custom,{"token":"abc"}', '{"token":"abc"}']]) {
+      const raw = await webSocketSession();
+      raw.send(packet);
+      const reply = await raw.next();
+      assert.match(reply, /^40\/custom,/);
+      assert.deepEqual(Object.keys(JSON.parse(reply.substring(10))), ['sid']);
+      assert.equal(await raw.next(), `42/custom,["auth",${auth}]`);
+      raw.close();
+    }
+  });
+
+  test('CONNECT to an unknown namespace gets "Invalid namespace"', async () => {
+    const raw = await webSocketSession();
+    raw.send('40/random');
+    assert.equal(await raw.next(), '44/random,{"message":"Invalid namespace"}');
+    raw.close();
+  });
+
+  test('an invalid first packet closes the connection', async () => {
+    const raw = await webSocketSession();
+    raw.send('4abc');
+    await closedWithin(raw, 2000, 'after "4abc"');
+  });
+
+  test('a connection that never sends CONNECT is closed', async () => {
+    const raw = new RawSocket(`${wsUrl}/socket.io/?EIO=4&transport=websocket`);
+    await closedWithin(raw, 2000, 'no CONNECT');
+  });
+});
+
+describe('Socket.IO disconnect', () => {
+  test('DISCONNECT from the main namespace keeps the Engine.IO connection', async () => {
+    const raw = await socketIoSession();
+    raw.send('41');
+    assert.equal(await raw.next(), '2');
+    raw.close();
+  });
+
+  test('leaving a custom namespace keeps the main one working', async () => {
+    const raw = await socketIoSession();
+    raw.send('40/custom');
+    assert.match(await raw.next({ skipPings: true }), /^40\/custom,/);
+    assert.equal(await raw.next({ skipPings: true }), '42/custom,["auth",{}]');
+    raw.send('41/custom');
+    raw.send('42["message","message to main namespace"]');
+    assert.equal(await raw.next({ skipPings: true }), '42["message-back","message to main namespace"]');
+    raw.close();
+  });
+});
+
+describe('Socket.IO messages', () => {
+  test('an EVENT is echoed', async () => {
+    const raw = await socketIoSession();
+    raw.send('42["message",1,"2",{"3":[true]}]');
+    assert.equal(await raw.next({ skipPings: true }), '42["message-back",1,"2",{"3":[true]}]');
+    raw.close();
+  });
+
+  test('an EVENT with an ack id is acknowledged with its arguments', async () => {
+    const raw = await socketIoSession();
+    raw.send('42456["message-with-ack",1,"2",{"3":[false]}]');
+    assert.equal(await raw.next({ skipPings: true }), '43456[1,"2",{"3":[false]}]');
+    raw.close();
+  });
+
+  test('malformed packets close the connection', async () => {
+    const malformed = [
+      '4abc', // unknown packet type
+      '42{}', // payload not an array
+      '42abc["message-with-ack",1]', // invalid ack id
+      '42["connect"]', // a reserved event name
+      '44{"message":"x"}', // CONNECT_ERROR from a client
+      `42["message",${'['.repeat(40)}${']'.repeat(40)}]`, // nested too deeply
+      '452-["message",{"_placeholder":true,"num":0}]', // binary attachments (not supported)
+    ];
+    for (const packet of malformed) {
+      const raw = await socketIoSession();
+      raw.send(packet);
+      await closedWithin(raw, 2000, `after ${packet.slice(0, 40)}`);
+    }
+  });
+
+  test('binary and malformed Engine.IO frames close the connection', async () => {
+    for (const frame of [Buffer.from([1, 2, 3]), '', '9', 'b@@@@', '0{}']) {
+      const raw = await socketIoSession();
+      raw.send(frame);
+      await closedWithin(raw, 2000, `after frame ${JSON.stringify(frame)}`);
+    }
+  });
+
+  test('a deeply nested packet near maxPayload does not hurt the server', async () => {
+    const raw = await socketIoSession();
+    raw.send(`42["message",${'['.repeat(400000)}${']'.repeat(400000)}]`);
+    await closedWithin(raw, 5000, 'a 400000-level packet');
+    const check = await socketIoSession();
+    check.send('42["message","still here"]');
+    assert.equal(await check.next({ skipPings: true }), '42["message-back","still here"]');
+    check.close();
+  });
+});
