@@ -1,5 +1,6 @@
 #include "consumer/mongo_counter_store.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <utility>
@@ -113,13 +114,18 @@ Result<std::vector<UpdateOutcome>> MongoCounterStore::Apply(std::span<const Stre
   }
   Result<MongoBulkResult> inserted = mongo_.BulkInsert(kCollection, inserts);
   if (!inserted.ok()) return inserted.status();
-  Result<MongoBulkResult> updated = mongo_.BulkUpdate(kCollection, conditional_updates);
-  if (!updated.ok()) return updated.status();
+  int64_t matched = 0;
+  for (size_t first = 0; first < conditional_updates.size(); first += kUpdatesPerCommand) {
+    const size_t end = std::min(conditional_updates.size(), first + kUpdatesPerCommand);
+    Result<MongoBulkResult> updated = mongo_.BulkUpdate(
+        kCollection, {conditional_updates.begin() + first, conditional_updates.begin() + end});
+    if (!updated.ok()) return updated.status();
+    if (updated->write_errors.empty()) matched += updated->matched;
+  }
 
   const bool all_written = inserted->inserted == static_cast<int64_t>(inserts.size()) &&
                            inserted->write_errors.empty() &&
-                           updated->matched == static_cast<int64_t>(conditional_updates.size()) &&
-                           updated->write_errors.empty();
+                           matched == static_cast<int64_t>(conditional_updates.size());
   if (all_written) return std::vector<UpdateOutcome>(updates.size(), UpdateOutcome::kApplied);
   return OutcomesFromCurrentState(updates);
 }
@@ -137,14 +143,13 @@ Result<std::vector<UpdateOutcome>> MongoCounterStore::OutcomesFromCurrentState(
   outcomes.reserve(updates.size());
   for (const StreamUpdate& update : updates) {
     const auto state = states->find(update.stream_id);
-    bool holds_new_watermarks = state != states->end();
+    bool holds_new_state = state != states->end() && state->second.likes == update.new_likes;
     for (const WatermarkAdvance& advance : update.advances) {
-      if (!holds_new_watermarks) break;
+      if (!holds_new_state) break;
       const auto wm = state->second.watermarks.find(advance.partition);
-      holds_new_watermarks = wm != state->second.watermarks.end() && wm->second == advance.next;
+      holds_new_state = wm != state->second.watermarks.end() && wm->second == advance.next;
     }
-    outcomes.push_back(holds_new_watermarks ? UpdateOutcome::kApplied
-                                            : UpdateOutcome::kStateChanged);
+    outcomes.push_back(holds_new_state ? UpdateOutcome::kApplied : UpdateOutcome::kStateChanged);
   }
   return outcomes;
 }

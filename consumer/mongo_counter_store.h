@@ -15,17 +15,24 @@ namespace la {
 class MongoCounterStore final : public CounterStore {
  public:
   static constexpr const char* kCollection = "streams";
+  // FerretDB 1.24 (SQLite) holds one connection per statement of an update
+  // command until the command ends, out of 100 per database: a command of
+  // about 100 statements waits for itself forever. Keeping commands small
+  // (and below that even with several consumers writing) avoids it.
+  static constexpr size_t kUpdatesPerCommand = 25;
 
   // `mongo` (already bound to the database) must outlive the store.
   explicit MongoCounterStore(MongoClient& mongo);
 
   Result<StreamStates> Read(std::span<const std::string> stream_ids) override;
 
-  // New documents go in one bulk insert, existing ones in one bulk update.
-  // When the server reports fewer documents written than sent (a
-  // compare-and-set missed, a duplicate key, or FerretDB stopping at the first
-  // error), the touched documents are read again: an update counts as applied
-  // exactly when its document now holds every watermark it was to set.
+  // New documents go in one bulk insert, existing ones in bulk updates of at
+  // most kUpdatesPerCommand statements. When the server reports fewer
+  // documents written than sent (a compare-and-set missed, a duplicate key, or
+  // FerretDB stopping at the first error), the touched documents are read
+  // again: an update counts as applied exactly when its document now holds the
+  // state it was to produce (`new_likes` and every `next` watermark), which
+  // also covers an update that had been applied by an earlier attempt.
   Result<std::vector<UpdateOutcome>> Apply(std::span<const StreamUpdate> updates) override;
 
  private:

@@ -1,22 +1,14 @@
 #include "consumer/redis_update_publisher.h"
 
-#include <nlohmann/json.hpp>
+#include "core/stream_updates.h"
 
 namespace la {
-
-std::string EncodeStreamTotals(std::span<const StreamTotal> totals) {
-  nlohmann::ordered_json array = nlohmann::ordered_json::array();
-  for (const StreamTotal& total : totals) {
-    array.push_back({{"streamId", total.stream_id}, {"likes", total.likes}});
-  }
-  return array.dump();
-}
 
 RedisUpdatePublisher::RedisUpdatePublisher(RedisClient& redis) : redis_(redis) {}
 
 Status RedisUpdatePublisher::Publish(std::span<const StreamTotal> totals) {
   Result<RedisReply> reply =
-      redis_.Command({"PUBLISH", kStreamUpdatesChannel, EncodeStreamTotals(totals)});
+      redis_.Command({"PUBLISH", kStreamUpdatesChannel, StreamTotalsJson(totals).dump()});
   return reply.ok() ? Status::Ok() : reply.status();
 }
 

@@ -1,11 +1,11 @@
 // The update publisher on Redis: `PUBLISH stream-updates <json>`, where the
-// JSON is exactly an array of {"streamId":"…","likes":N} with absolute totals.
+// JSON is exactly an array of {"streamId":"…","likes":N} with absolute totals
+// (core/stream_updates.h encodes and parses it).
 // The api nodes forward it unchanged as the Socket.IO `statsUpdate` payload,
 // so this format is the contract (DESIGN.md §1, Socket.IO and Redis).
 #pragma once
 
 #include <span>
-#include <string>
 
 #include "adapters/redis_client.h"
 #include "consumer/update_publisher.h"
@@ -14,9 +14,6 @@ namespace la {
 
 // The channel the api nodes subscribe to.
 inline constexpr const char* kStreamUpdatesChannel = "stream-updates";
-
-// The message body for `totals`: [{"streamId":"a","likes":3},...].
-std::string EncodeStreamTotals(std::span<const StreamTotal> totals);
 
 class RedisUpdatePublisher final : public UpdatePublisher {
  public:

@@ -1,0 +1,203 @@
+// The consumer's store implementations against the real servers: dedup claims
+// in Redis, compare-and-set counters in MongoDB (FerretDB here), dead letters
+// in Kafka and totals published on Redis.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "adapters/kafka_admin.h"
+#include "adapters/kafka_consumer.h"
+#include "adapters/kafka_producer.h"
+#include "adapters/mongo_client.h"
+#include "adapters/redis_client.h"
+#include "consumer/kafka_dead_letter_sink.h"
+#include "consumer/mongo_counter_store.h"
+#include "consumer/redis_dedup_store.h"
+#include "consumer/redis_update_publisher.h"
+#include "tests/integration/test_env.h"
+
+namespace la {
+namespace {
+
+using namespace std::chrono_literals;
+
+RedisAddress Redis() { return *ParseRedisUrl(test::RedisUrl()); }
+
+TEST(RedisDedupStoreTest, FirstPositionWinsAndIsFoundAgainOnReplay) {
+  RedisClient redis(Redis(), 2s);
+  RedisDedupStore store(redis, 60s);
+  const std::string event = test::UniqueName("it-dedup");
+  const std::vector<DedupClaim> batch = {
+      {event, "3:10"}, {event, "3:11"}, {event + "-other", "3:12"}};
+
+  auto first = store.Claim(batch);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(*first, (std::vector<std::optional<std::string>>{std::nullopt, "3:10", std::nullopt}));
+
+  // A replay of the same batch finds every event's first position.
+  auto replay = store.Claim(batch);
+  ASSERT_TRUE(replay.ok()) << replay.status().message();
+  EXPECT_EQ(*replay, (std::vector<std::optional<std::string>>{"3:10", "3:10", "3:12"}));
+
+  auto ttl = redis.Command({"TTL", "dedup:" + event});
+  ASSERT_TRUE(ttl.ok());
+  EXPECT_GT(ttl->integer, 0);
+  EXPECT_LE(ttl->integer, 60);
+}
+
+class MongoCounterStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto mongo = MongoClient::Create(test::MongoUri(), test::UniqueName("it-counters"));
+    ASSERT_TRUE(mongo.ok()) << mongo.status().message();
+    mongo_ = std::move(*mongo);
+    store_ = std::make_unique<MongoCounterStore>(*mongo_);
+  }
+
+  // A new document for `stream` with `likes` and wm.<partition> = offset.
+  static StreamUpdate Create(const std::string& stream, int32_t partition, int64_t offset,
+                             int64_t likes) {
+    return {stream, false, 0, {{partition, std::nullopt, offset}}, likes, likes};
+  }
+
+  StreamState StateOf(const std::string& stream) {
+    auto states = store_->Read(std::vector<std::string>{stream});
+    EXPECT_TRUE(states.ok()) << states.status().message();
+    return states.ok() && states->contains(stream) ? states->at(stream) : StreamState{-1, {}};
+  }
+
+  std::unique_ptr<MongoClient> mongo_;
+  std::unique_ptr<MongoCounterStore> store_;
+};
+
+TEST_F(MongoCounterStoreTest, CreatesReadsAndUpdatesByCompareAndSet) {
+  auto created = store_->Apply(std::vector<StreamUpdate>{Create("s1", 2, 40, 5)});
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  EXPECT_EQ(*created, std::vector<UpdateOutcome>{UpdateOutcome::kApplied});
+  StreamState s1 = StateOf("s1");
+  EXPECT_EQ(s1.likes, 5);
+  EXPECT_EQ(s1.watermarks, (std::map<int32_t, int64_t>{{2, 40}}));
+
+  // Moves wm.2 and adds a first watermark for partition 7, in one update.
+  const StreamUpdate update{"s1", true, 5, {{2, 40, 45}, {7, std::nullopt, 3}}, 4, 9};
+  auto applied = store_->Apply(std::vector<StreamUpdate>{update});
+  ASSERT_TRUE(applied.ok()) << applied.status().message();
+  EXPECT_EQ(*applied, std::vector<UpdateOutcome>{UpdateOutcome::kApplied});
+  s1 = StateOf("s1");
+  EXPECT_EQ(s1.likes, 9);
+  EXPECT_EQ(s1.watermarks, (std::map<int32_t, int64_t>{{2, 45}, {7, 3}}));
+
+  // The same update again matches nothing and changes nothing; the document
+  // already holds the state it was to produce, so it counts as applied.
+  auto replayed = store_->Apply(std::vector<StreamUpdate>{update});
+  ASSERT_TRUE(replayed.ok()) << replayed.status().message();
+  EXPECT_EQ(*replayed, std::vector<UpdateOutcome>{UpdateOutcome::kApplied});
+  EXPECT_EQ(StateOf("s1").likes, 9);
+
+  // An update planned on a stale read changes nothing and is reported.
+  const StreamUpdate stale{"s1", true, 5, {{2, 45, 50}}, 1, 6};
+  auto conflicted = store_->Apply(std::vector<StreamUpdate>{stale});
+  ASSERT_TRUE(conflicted.ok()) << conflicted.status().message();
+  EXPECT_EQ(*conflicted, std::vector<UpdateOutcome>{UpdateOutcome::kStateChanged});
+  EXPECT_EQ(StateOf("s1").likes, 9);
+}
+
+TEST_F(MongoCounterStoreTest, CreatingAnExistingDocumentIsAStateChange) {
+  ASSERT_TRUE(store_->Apply(std::vector<StreamUpdate>{Create("s1", 0, 1, 1)}).ok());
+  auto outcomes =
+      store_->Apply(std::vector<StreamUpdate>{Create("s1", 0, 9, 3), Create("s2", 0, 2, 1)});
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status().message();
+  EXPECT_EQ(*outcomes,
+            (std::vector<UpdateOutcome>{UpdateOutcome::kStateChanged, UpdateOutcome::kApplied}));
+  EXPECT_EQ(StateOf("s1").likes, 1);
+  EXPECT_EQ(StateOf("s2").likes, 1);
+}
+
+TEST_F(MongoCounterStoreTest, AppliesMoreUpdatesThanOneCommandHolds) {
+  // Far more than kUpdatesPerCommand, and more than the ~100 statements that
+  // hang a single FerretDB update command.
+  const int streams = 130;
+  std::vector<StreamUpdate> creates, updates;
+  for (int i = 0; i < streams; ++i) {
+    const std::string id = "s" + std::to_string(i);
+    creates.push_back(Create(id, 1, 10, 1));
+    updates.push_back({id, true, 1, {{1, 10, 20}}, 2, 3});
+  }
+  ASSERT_TRUE(store_->Apply(creates).ok());
+  updates[7].expected_likes = 99;  // one stale expectation among them
+  auto outcomes = store_->Apply(updates);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status().message();
+  for (int i = 0; i < streams; ++i) {
+    EXPECT_EQ((*outcomes)[i], i == 7 ? UpdateOutcome::kStateChanged : UpdateOutcome::kApplied) << i;
+  }
+  auto states = store_->Read(std::vector<std::string>{"s0", "s7", "s129"});
+  ASSERT_TRUE(states.ok());
+  EXPECT_EQ(states->at("s0").likes, 3);
+  EXPECT_EQ(states->at("s7").likes, 1);
+  EXPECT_EQ(states->at("s129").likes, 3);
+}
+
+TEST(KafkaDeadLetterSinkTest, KeepsKeyAndBytesAndAddsTheHeaders) {
+  const std::string topic = test::UniqueName("it-dlq");
+  ASSERT_TRUE(EnsureTopics(test::KafkaBrokers(), {{topic, 1}}, 10s).ok());
+  auto producer = KafkaProducer::Create({.brokers = test::KafkaBrokers()});
+  ASSERT_TRUE(producer.ok());
+  KafkaDeadLetterSink sink(**producer, topic);
+  const DeadLetter letter{{"engagement-events", 4, 1234, "key-1", "not json"}, "not JSON"};
+  Status sent = sink.Send(letter);
+  ASSERT_TRUE(sent.ok()) << sent.message();
+
+  auto consumer = KafkaConsumer::Create({.brokers = test::KafkaBrokers(),
+                                         .group = test::UniqueName("it-dlq-reader"),
+                                         .topics = {topic}},
+                                        [](const RebalanceEvent&) {});
+  ASSERT_TRUE(consumer.ok());
+  std::vector<KafkaMessage> received;
+  for (auto deadline = std::chrono::steady_clock::now() + 20s;
+       received.empty() && std::chrono::steady_clock::now() < deadline;) {
+    auto batch = (*consumer)->Poll(10, 200ms);
+    if (batch.ok()) received = *batch;
+  }
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].key, "key-1");
+  EXPECT_EQ(received[0].value, "not json");
+  std::map<std::string, std::string> headers;
+  for (const KafkaHeader& h : received[0].headers) headers[h.name] = h.value;
+  EXPECT_EQ(headers, (std::map<std::string, std::string>{{"error", "not JSON"},
+                                                         {"originalTopic", "engagement-events"},
+                                                         {"originalPartition", "4"},
+                                                         {"originalOffset", "1234"}}));
+}
+
+TEST(RedisUpdatePublisherTest, PublishesTheTotalsAsAJsonArray) {
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::vector<std::string> messages;
+  RedisSubscriber subscriber(Redis(), kStreamUpdatesChannel, [&](const std::string& payload) {
+    std::lock_guard lock(mutex);
+    messages.push_back(payload);
+    arrived.notify_all();
+  });
+  for (int i = 0; i < 100 && !subscriber.subscribed(); ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(subscriber.subscribed());
+
+  RedisClient redis(Redis(), 2s);
+  RedisUpdatePublisher publisher(redis);
+  const std::string stream = test::UniqueName("it-publish");
+  ASSERT_TRUE(publisher.Publish(std::vector<StreamTotal>{{stream, 42}, {stream + "b", 7}}).ok());
+
+  // Other publishers (a running cluster) may share the channel: look for ours.
+  const std::string expected = R"([{"likes":42,"streamId":")" + stream +
+                               R"("},{"likes":7,"streamId":")" + stream + R"(b"}])";
+  std::unique_lock lock(mutex);
+  EXPECT_TRUE(arrived.wait_for(
+      lock, 5s,
+      [&] { return std::find(messages.begin(), messages.end(), expected) != messages.end(); }))
+      << "no message " << expected;
+}
+
+}  // namespace
+}  // namespace la
