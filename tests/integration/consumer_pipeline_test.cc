@@ -1,0 +1,300 @@
+// The whole consumer against the real servers: the built la-consumer runs as a
+// child process on a topic, group and database of its own (so a running
+// cluster's consumers never see these events) and must count every distinct
+// valid like exactly once, dead-letter the malformed messages, publish the
+// totals, survive a Redis outage and flush on SIGTERM.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "adapters/kafka_admin.h"
+#include "adapters/kafka_consumer.h"
+#include "adapters/kafka_producer.h"
+#include "adapters/mongo_client.h"
+#include "adapters/redis_client.h"
+#include "core/like_event.h"
+#include "core/stream_updates.h"
+#include "tests/integration/child_process.h"
+#include "tests/integration/test_env.h"
+
+namespace la {
+namespace {
+
+using namespace std::chrono_literals;
+using Totals = std::map<std::string, int64_t>;
+using Clock = std::chrono::steady_clock;
+
+// A TCP port nobody listens on right now.
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t length = sizeof(address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The body of GET http://127.0.0.1:port/path, or "" if nothing answers.
+std::string HttpGet(int port, const std::string& path) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string response;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
+    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+      char buffer[4096];
+      for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) response.append(buffer, n);
+    }
+  }
+  close(fd);
+  const size_t body = response.find("\r\n\r\n");
+  return body == std::string::npos ? "" : response.substr(body + 4);
+}
+
+// Collects the totals published on `stream-updates` for a set of streams.
+class PublishedTotals {
+ public:
+  explicit PublishedTotals(std::string stream_prefix)
+      : prefix_(std::move(stream_prefix)),
+        subscriber_(*ParseRedisUrl(test::RedisUrl()), "stream-updates",
+                    [this](const std::string& message) { Record(message); }) {
+    for (int i = 0; i < 100 && !subscriber_.subscribed(); ++i) std::this_thread::sleep_for(50ms);
+  }
+  bool subscribed() const { return subscriber_.subscribed(); }
+  // The highest total seen per stream of ours (totals only grow).
+  Totals Latest() {
+    std::lock_guard lock(mutex_);
+    return latest_;
+  }
+
+ private:
+  void Record(const std::string& message) {
+    Result<std::vector<StreamTotal>> totals = ParseStreamTotals(message);
+    if (!totals.ok()) return;
+    std::lock_guard lock(mutex_);
+    for (const StreamTotal& total : *totals) {
+      if (total.stream_id.rfind(prefix_, 0) != 0) continue;  // another test's or the cluster's
+      latest_[total.stream_id] = std::max(latest_[total.stream_id], total.likes);
+    }
+  }
+
+  std::string prefix_;
+  std::mutex mutex_;
+  Totals latest_;
+  RedisSubscriber subscriber_;
+};
+
+class ConsumerPipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(EnsureTopics(test::KafkaBrokers(), {{topic_, 3}, {dlq_topic_, 1}}, 20s).ok());
+    auto producer = KafkaProducer::Create({.brokers = test::KafkaBrokers()});
+    ASSERT_TRUE(producer.ok()) << producer.status().message();
+    producer_ = std::move(*producer);
+    auto mongo = MongoClient::Create(test::MongoUri(), topic_);
+    ASSERT_TRUE(mongo.ok()) << mongo.status().message();
+    mongo_ = std::move(*mongo);
+  }
+
+  // la-consumer on this test's topic, group and database, flushing every 100 ms.
+  std::unique_ptr<test::ChildProcess> StartConsumer(std::vector<std::string> extra_args = {}) {
+    std::vector<std::string> args = {"--kafka-brokers",     test::KafkaBrokers(),
+                                     "--kafka-topic",       topic_,
+                                     "--kafka-dlq-topic",   dlq_topic_,
+                                     "--kafka-group",       topic_ + "-group",
+                                     "--redis-url",         test::RedisUrl(),
+                                     "--mongo-uri",         test::MongoUri(),
+                                     "--mongo-database",    topic_,
+                                     "--flush-interval-ms", "100"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    std::cout << "la-consumer log: " << log_path_ << "\n";
+    return std::make_unique<test::ChildProcess>(test::ConsumerBinary(), args, log_path_);
+  }
+
+  // Produces a like and, unless it repeats an eventId, expects it counted.
+  DeliveryReport Like(const std::string& event_id, const std::string& stream) {
+    const std::string value = EncodeLikeEvent({event_id, stream, "user-1", 1700000000000});
+    DeliveryReport report = producer_->ProduceAndWait(topic_, stream, value);
+    EXPECT_TRUE(report.status.ok()) << report.status.message();
+    if (counted_events_.insert(event_id).second) ++expected_[stream];
+    NoteOffset(report);
+    return report;
+  }
+
+  void NoteOffset(const DeliveryReport& report) {
+    next_offsets_[report.partition] = std::max(next_offsets_[report.partition], report.offset + 1);
+  }
+
+  Totals ReadTotals() {
+    Totals totals;
+    auto documents = mongo_->Find("streams", nlohmann::json::object());
+    if (!documents.ok()) return totals;
+    for (const nlohmann::json& d : *documents) {
+      totals[d["_id"].get<std::string>()] = d["likes"].get<int64_t>();
+    }
+    return totals;
+  }
+
+  // Waits until `streams` holds exactly the expected totals; returns the last read.
+  Totals WaitForExpectedTotals(std::chrono::seconds timeout) {
+    Totals totals;
+    for (auto deadline = Clock::now() + timeout; Clock::now() < deadline;) {
+      totals = ReadTotals();
+      if (totals == expected_) break;
+      std::this_thread::sleep_for(100ms);
+    }
+    return totals;
+  }
+
+  const std::string topic_ = test::UniqueName("it-pipeline");
+  const std::string dlq_topic_ = topic_ + "-dlq";
+  const std::string stream_prefix_ = topic_ + "-stream-";
+  const std::string log_path_ = "/tmp/" + topic_ + "-consumer.log";
+  std::unique_ptr<KafkaProducer> producer_;
+  std::unique_ptr<MongoClient> mongo_;
+  std::set<std::string> counted_events_;
+  Totals expected_;
+  std::map<int32_t, int64_t> next_offsets_;  // per partition, after the last produced message
+};
+
+TEST_F(ConsumerPipelineTest, CountsDistinctValidLikesDeadLettersTheRestAndPublishesTotals) {
+  PublishedTotals published(stream_prefix_);
+  ASSERT_TRUE(published.subscribed());
+
+  std::vector<std::pair<std::string, std::string>> sent;  // (eventId, stream)
+  for (int i = 0; i < 45; ++i) {
+    sent.emplace_back(topic_ + "-event-" + std::to_string(i),
+                      stream_prefix_ + std::to_string(i % 4));
+    Like(sent.back().first, sent.back().second);
+  }
+  for (int i = 0; i < 45; i += 7) Like(sent[i].first, sent[i].second);  // client retries
+
+  const std::vector<std::pair<std::string, std::string>> malformed = {
+      {"k1", "not json at all"},
+      {"k2", R"({"eventId":"e1","type":"DISLIKE","streamId":"s","userId":"u","timeStamp":1})"},
+      {"k3", R"({"eventId":"e2","type":"LIKE","userId":"u","timeStamp":1})"},
+      {"k4", R"({"eventId":"e3","type":"LIKE","streamId":"bad id!","userId":"u","timeStamp":1})"},
+      {"k5", R"({"eventId":7,"type":"LIKE","streamId":"s","userId":"u","timeStamp":1})"},
+      {"k6", std::string(kMaxEventBytes + 100, 'x')},
+  };
+  std::map<std::pair<int32_t, int64_t>, std::pair<std::string, std::string>> malformed_at;
+  for (const auto& [key, value] : malformed) {
+    DeliveryReport report = producer_->ProduceAndWait(topic_, key, value);
+    ASSERT_TRUE(report.status.ok()) << report.status.message();
+    malformed_at[{report.partition, report.offset}] = {key, value};
+    NoteOffset(report);
+  }
+
+  auto consumer = StartConsumer();
+  EXPECT_EQ(WaitForExpectedTotals(30s), expected_);
+
+  // The dead-letter topic holds exactly the malformed messages, with headers.
+  auto reader = KafkaConsumer::Create(
+      {.brokers = test::KafkaBrokers(), .group = topic_ + "-dlq-reader", .topics = {dlq_topic_}},
+      [](const RebalanceEvent&) {});
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  std::vector<KafkaMessage> letters;
+  for (auto deadline = Clock::now() + 20s; Clock::now() < deadline;) {
+    auto batch = (*reader)->Poll(100, 200ms);
+    if (batch.ok()) letters.insert(letters.end(), batch->begin(), batch->end());
+    if (letters.size() >= malformed.size()) deadline = std::min(deadline, Clock::now() + 1s);
+  }
+  ASSERT_EQ(letters.size(), malformed.size());
+  for (const KafkaMessage& letter : letters) {
+    std::map<std::string, std::string> headers;
+    for (const KafkaHeader& h : letter.headers) headers[h.name] = h.value;
+    EXPECT_EQ(headers["originalTopic"], topic_);
+    EXPECT_FALSE(headers["error"].empty());
+    const std::pair<int32_t, int64_t> position = {std::stoi(headers["originalPartition"]),
+                                                  std::stoll(headers["originalOffset"])};
+    ASSERT_TRUE(malformed_at.contains(position)) << letter.value;
+    EXPECT_EQ(letter.key, malformed_at[position].first);
+    EXPECT_EQ(letter.value, malformed_at[position].second);
+  }
+
+  // stream-updates carried the final totals.
+  for (auto deadline = Clock::now() + 10s;
+       published.Latest() != expected_ && Clock::now() < deadline;) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(published.Latest(), expected_);
+
+  // SIGTERM: a clean exit that has committed everything it consumed.
+  consumer->Signal(SIGTERM);
+  EXPECT_EQ(consumer->WaitForExit(30s), 0);
+  auto group_member = KafkaConsumer::Create(
+      {.brokers = test::KafkaBrokers(), .group = topic_ + "-group", .topics = {topic_}},
+      [](const RebalanceEvent&) {});
+  ASSERT_TRUE(group_member.ok());
+  auto committed = (*group_member)->Committed(topic_, {0, 1, 2}, 10s);
+  ASSERT_TRUE(committed.ok()) << committed.status().message();
+  for (const auto& [partition, next] : next_offsets_) EXPECT_EQ(committed->at(partition), next);
+}
+
+TEST_F(ConsumerPipelineTest, SigtermFlushesWhatIsBuffered) {
+  for (int i = 0; i < 12; ++i)
+    Like(topic_ + "-event-" + std::to_string(i), stream_prefix_ + std::to_string(i % 3));
+  const int metrics_port = FreePort();
+  // Nothing would be flushed for a minute without the signal.
+  auto consumer = StartConsumer(
+      {"--flush-interval-ms", "60000", "--metrics-port", std::to_string(metrics_port)});
+  bool consumed = false;
+  for (auto deadline = Clock::now() + 30s; !consumed && Clock::now() < deadline;) {
+    consumed = HttpGet(metrics_port, "/metrics").find("la_consumer_events_consumed_total 12\n") !=
+               std::string::npos;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(consumed) << "the consumer did not report 12 consumed events";
+  EXPECT_TRUE(ReadTotals().empty());
+
+  consumer->Signal(SIGTERM);
+  EXPECT_EQ(consumer->WaitForExit(30s), 0);
+  EXPECT_EQ(ReadTotals(), expected_);
+}
+
+TEST_F(ConsumerPipelineTest, RetriesWhileRedisIsDownAndCountsOnceItIsBack) {
+  const int redis_port = FreePort();
+  const std::vector<std::string> redis_args = {
+      "--port", std::to_string(redis_port), "--save", "", "--appendonly", "no"};
+  const std::string redis_log = "/tmp/" + topic_ + "-redis.log";
+  auto redis = std::make_unique<test::ChildProcess>("redis-server", redis_args, redis_log);
+  RedisClient probe({.host = "127.0.0.1", .port = redis_port}, 1s);
+  auto wait_for_redis = [&] {
+    for (int i = 0; i < 100 && !probe.Command({"PING"}).ok(); ++i)
+      std::this_thread::sleep_for(50ms);
+  };
+  wait_for_redis();
+
+  auto consumer = StartConsumer({"--redis-url", "redis://127.0.0.1:" + std::to_string(redis_port)});
+  for (int i = 0; i < 5; ++i) Like(topic_ + "-event-" + std::to_string(i), stream_prefix_ + "0");
+  ASSERT_EQ(WaitForExpectedTotals(30s), expected_);
+
+  redis->Signal(SIGKILL);
+  redis->WaitForExit(10s);
+  for (int i = 5; i < 10; ++i) Like(topic_ + "-event-" + std::to_string(i), stream_prefix_ + "0");
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(ReadTotals(), (Totals{{stream_prefix_ + "0", 5}})) << "counted without dedup";
+  EXPECT_EQ(consumer->WaitForExit(0ms), std::nullopt) << "the consumer gave up";
+
+  redis = std::make_unique<test::ChildProcess>("redis-server", redis_args, redis_log);
+  wait_for_redis();
+  EXPECT_EQ(WaitForExpectedTotals(30s), expected_);
+  consumer->Signal(SIGTERM);
+  EXPECT_EQ(consumer->WaitForExit(30s), 0);
+}
+
+}  // namespace
+}  // namespace la
