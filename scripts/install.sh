@@ -72,11 +72,19 @@ install_npm() {
   (cd "$ROOT/web" && npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent)
 }
 
+# socket.io-client and ws for the Socket.IO end-to-end tests (tests/e2e).
+install_e2e_npm() {
+  local dir="$ROOT/tests/e2e"
+  if [ -d "$dir/node_modules" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then return 0; fi
+  log "installing npm packages for tests/e2e"
+  (cd "$dir" && npm ci --no-audit --no-fund --silent)
+}
+
 case "${1:-all}" in
   apt) install_apt ;;
   kafka) install_kafka ;;
   ferretdb) install_ferretdb ;;
-  npm) install_npm ;;
-  all) install_apt; install_kafka; install_ferretdb; install_npm ;;
+  npm) install_npm; install_e2e_npm ;;
+  all) install_apt; install_kafka; install_ferretdb; install_npm; install_e2e_npm ;;
   *) echo "usage: $0 [apt|kafka|ferretdb|npm|all]" >&2; exit 2 ;;
 esac

@@ -54,12 +54,14 @@ PY
 
 suites=("$@")
 # `outage` stops and restarts the shared Kafka broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(unit web integration browser outage)
+[ ${#suites[@]} -gt 0 ] || suites=(unit web integration e2e browser outage)
 for s in "${suites[@]}"; do
   case "$s" in
     unit) gtest unit "$BIN/tests/unit_tests" ;;
     integration) gtest integration "$BIN/tests/integration_tests" --gtest_filter='-KafkaOutage.*' ;;
     web) nodetest web "$ROOT"/web/test/*.test.mjs ;;
+    e2e) nodetest e2e "$ROOT"/tests/e2e/socketio.{protocol,client,node,cluster}.test.mjs \
+           "$ROOT/tests/e2e/seed_dashboard.browser.test.mjs" ;;
     browser) nodetest browser "$ROOT/tests/e2e/dashboard.browser.test.mjs" ;;
     outage) gtest outage "$BIN/tests/integration_tests" --gtest_filter='KafkaOutage.*' ;;
     *) echo "unknown suite $s"; failed=$((failed + 1)) ;;

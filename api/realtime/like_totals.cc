@@ -12,7 +12,9 @@ constexpr const char* kStreams = "streams";
 }  // namespace
 
 Result<std::vector<StreamTotal>> ReadTopStreams(MongoClient& mongo, size_t limit) {
-  const nlohmann::json options = {{"sort", {{"likes", -1}, {"_id", 1}}},
+  // One sort key only: nlohmann::json orders object keys alphabetically, so a second key
+  // would come first.
+  const nlohmann::json options = {{"sort", {{"likes", -1}}},
                                   {"limit", limit},
                                   {"projection", {{"_id", 0}, {"streamId", 1}, {"likes", 1}}}};
   Result<std::vector<nlohmann::json>> documents =

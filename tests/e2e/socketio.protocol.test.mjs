@@ -293,6 +293,19 @@ describe('Engine.IO polling payloads', () => {
     assert.match((await pollPackets(sid, 1))[0], /^40\{"sid":/);
   });
 
+  test('a client that does not read is disconnected once 1 MiB waits for it', async () => {
+    const raw = await socketIoSession();
+    raw.ws._socket.pause();  // stop reading: the echoes back up in the kernel, then in the server's queue
+    const echoes = 40;
+    for (let i = 0; i < echoes; i++) raw.send(`42["message","${'x'.repeat(900_000)}"]`);
+    await sleep(1000);
+    raw.ws._socket.resume();
+    await closedWithin(raw, 10_000, 'a client that did not read');
+    const received = raw.messages.filter((m) => m.startsWith('42["message-back"')).length;
+    assert.ok(received < echoes, `all ${echoes} echoes were delivered: the queue was not bounded`);
+    assert.match(server.output, /does not read fast enough: \d+ bytes queued, limit 1048576/);
+  });
+
   test('a WebSocket message larger than maxPayload closes the connection (1009)', async () => {
     const raw = await socketIoSession();
     raw.send(`42["message","${'x'.repeat(1000000)}"]`);
