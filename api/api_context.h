@@ -9,12 +9,14 @@
 #include "api/accounts/user_store.h"
 #include "api/readiness.h"
 #include "core/config.h"
+#include "core/jwt_verifier.h"
 #include "core/prometheus.h"
 
 namespace la {
 
 struct ApiContext {
   const Config& config;
+  JwtVerifier& tokens;  // bearer tokens of HTTP requests
   KafkaProducer& producer;
   MongoClient& mongo;
   UserStore& users;

@@ -6,13 +6,13 @@
 #include <string_view>
 #include <variant>
 
-#include "core/jwt.h"
+#include "core/jwt_verifier.h"
 #include "http/message.h"
 
 namespace la {
 
 // The token's claims, or the error response to send instead.
-std::variant<JwtClaims, http::Response> Authorize(const http::Request& request, std::string_view secret,
+std::variant<JwtClaims, http::Response> Authorize(const http::Request& request, JwtVerifier& tokens,
                                                   std::initializer_list<std::string_view> allowed_roles);
 
 }  // namespace la

@@ -57,7 +57,9 @@ int Run(const Config& config) {
   Readiness readiness(**producer, **mongo, config.redis);
   prometheus::Registry metrics;
   asio::thread_pool blocking(4);
+  JwtVerifier tokens(config.jwt_secret);
   ApiContext api{config,
+                 tokens,
                  **producer,
                  **mongo,
                  users,

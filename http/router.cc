@@ -9,15 +9,36 @@ Router::Router(prometheus::Registry& metrics)
     : requests_(metrics.AddCounter("http_requests_total", "HTTP requests by route and status.")),
       latency_(metrics.AddHistogram("http_request_duration_seconds", "HTTP request latency by route.",
                                     prometheus::LatencyBuckets())),
-      in_flight_(metrics.AddGauge("http_requests_in_flight", "HTTP requests being handled.").With()) {}
+      in_flight_(metrics.AddGauge("http_requests_in_flight", "HTTP requests being handled.").With()),
+      unmatched_(MetricsFor("unmatched")) {}
+
+std::shared_ptr<Router::RouteMetrics> Router::MetricsFor(const std::string& label) {
+  auto metrics = std::make_shared<RouteMetrics>();
+  metrics->label = label;
+  metrics->latency = &latency_.With({{"route", label}});
+  return metrics;
+}
+
+void Router::Record(RouteMetrics& route, unsigned status, std::chrono::steady_clock::duration elapsed) {
+  if (status < route.requests_by_status.size()) {
+    std::atomic<prometheus::Counter*>& slot = route.requests_by_status[status];
+    prometheus::Counter* counter = slot.load(std::memory_order_acquire);
+    if (counter == nullptr) {
+      counter = &requests_.With({{"route", route.label}, {"status", std::to_string(status)}});
+      slot.store(counter, std::memory_order_release);
+    }
+    counter->Add();
+  }
+  route.latency->Observe(std::chrono::duration<double>(elapsed).count());
+}
 
 void Router::Add(beast_http::verb method, const std::string& path, Handler handler) {
-  routes_.push_back({method, path, false, path, std::move(handler)});
+  routes_.push_back({method, path, false, std::move(handler), std::nullopt, MetricsFor(path)});
 }
 
 void Router::AddPrefix(const std::string& prefix, const std::string& label, Handler handler,
                        std::optional<size_t> max_body_bytes) {
-  routes_.push_back({beast_http::verb::unknown, prefix, true, label, std::move(handler), max_body_bytes});
+  routes_.push_back({beast_http::verb::unknown, prefix, true, std::move(handler), max_body_bytes, MetricsFor(label)});
 }
 
 void Router::SetUpgradeHandler(const std::string& prefix, UpgradeHandler handler) {
@@ -57,14 +78,12 @@ boost::asio::awaitable<Response> Router::Dispatch(RequestContext& context) {
   bool path_known = false;
   const Route* match = Match(context.path, context.request.method(), path_known);
   Response response;
-  std::string label = "unmatched";
   if (match == nullptr) {
     response = path_known ? ErrorResponse(Status::method_not_allowed,
                                           std::string(context.request.method_string()) + " is not allowed on " +
                                               context.path)
                           : ErrorResponse(Status::not_found, "no route for " + context.path);
   } else {
-    label = match->label;
     in_flight_.Add(1);
     try {
       response = co_await match->handler(context);
@@ -73,9 +92,7 @@ boost::asio::awaitable<Response> Router::Dispatch(RequestContext& context) {
     }
     in_flight_.Add(-1);
   }
-  requests_.With({{"route", label}, {"status", std::to_string(response.result_int())}}).Add();
-  latency_.With({{"route", label}})
-      .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  Record(match ? *match->metrics : *unmatched_, response.result_int(), std::chrono::steady_clock::now() - start);
   co_return response;
 }
 

@@ -2,7 +2,11 @@
 // records per-route request counts, latencies and in-flight requests.
 #pragma once
 
+#include <array>
+#include <atomic>
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,14 +49,25 @@ class Router {
   size_t LargestBodyLimit(size_t default_limit) const;
 
  private:
+  // A route's metric children, looked up once so that a request costs no label
+  // lookup: its latency histogram, and its counter per status code (on first use).
+  struct RouteMetrics {
+    std::string label;
+    prometheus::Histogram* latency = nullptr;
+    std::array<std::atomic<prometheus::Counter*>, 600> requests_by_status{};
+  };
+
   struct Route {
     beast_http::verb method;  // ignored for prefix routes
     std::string path;
     bool prefix;
-    std::string label;
     Handler handler;
     std::optional<size_t> max_body_bytes;
+    std::shared_ptr<RouteMetrics> metrics;
   };
+
+  std::shared_ptr<RouteMetrics> MetricsFor(const std::string& label);
+  void Record(RouteMetrics& route, unsigned status, std::chrono::steady_clock::duration elapsed);
 
   // The route `Dispatch` picks for `path` and `method`, or nullptr; sets `path_known`
   // if some route has this path (so the answer is 405, not 404).
@@ -64,6 +79,7 @@ class Router {
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& latency_;
   prometheus::Gauge& in_flight_;
+  std::shared_ptr<RouteMetrics> unmatched_;  // 404 and 405 answers
 };
 
 }  // namespace la::http

@@ -43,7 +43,7 @@ std::string NewEventId() {
 // (the server, 413), token (401), role (403), body (400).
 http::Handler Like(ApiContext& api) {
   return [&api](http::RequestContext& context) -> asio::awaitable<http::Response> {
-    auto authorized = Authorize(context.request, api.config.jwt_secret, {"viewer", "admin"});
+    auto authorized = Authorize(context.request, api.tokens, {"viewer", "admin"});
     if (auto* refusal = std::get_if<http::Response>(&authorized)) co_return std::move(*refusal);
     const JwtClaims& claims = std::get<JwtClaims>(authorized);
 
