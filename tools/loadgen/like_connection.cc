@@ -92,7 +92,13 @@ asio::awaitable<void> RunLikeConnection(LoadRun& run, ConnectionPlan plan, LikeE
 
     if (!connected) {
       stream.expires_after(run.timeout);
-      co_await stream.async_connect(run.endpoints, asio::redirect_error(asio::use_awaitable, ec));
+      if (plan.source && run.endpoints.front().address().is_v4()) {
+        stream.socket().open(asio::ip::tcp::v4(), ec);
+        if (!ec) stream.socket().bind({*plan.source, 0}, ec);
+        if (!ec) co_await stream.async_connect(run.endpoints.front(), asio::redirect_error(asio::use_awaitable, ec));
+      } else {
+        co_await stream.async_connect(run.endpoints, asio::redirect_error(asio::use_awaitable, ec));
+      }
       if (ec) {
         ++tally.connection_errors[FailureLabel("connect", ec)];
         co_await SleepUntil(pacer, std::min(LoadClock::now() + kReconnectPause, run.deadline));

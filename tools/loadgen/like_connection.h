@@ -52,6 +52,9 @@ struct ConnectionPlan {
   // When a paced connection sends first, after run.start; staggering the
   // connections spreads their sends evenly over the interval.
   LoadClock::duration start_offset{};
+  // The loopback address to connect from (127.0.0.2, ...), so that a proxy that
+  // balances by client address spreads the connections; unset: the system's choice.
+  std::optional<boost::asio::ip::address_v4> source;
 };
 
 // Runs the connection until the run ends, sending what `likes` draws;

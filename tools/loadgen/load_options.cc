@@ -33,6 +33,8 @@ const char* const kLoadgenUsage =
     "  --zipf-s X              Zipf exponent (default 1.1)\n"
     "  --duplicate-ratio D     fraction of requests that re-send an eventId already sent (default "
     "0)\n"
+    "  --source-addresses N    connect from 127.0.0.2 .. 127.0.0.(N+1), round robin, so that nginx's\n"
+    "                          per-client-address balancing reaches every api node (default 0: off)\n"
     "authentication (exactly one)\n"
     "  --token T               the same bearer token on every connection\n"
     "  --jwt-secret S          mint one HS256 viewer token per connection\n"
@@ -173,6 +175,10 @@ Result<std::optional<LoadOptions>> ParseLoadOptions(const std::vector<std::strin
       {"duplicate-ratio",
        [&](std::string_view v) {
          return SetNumber("duplicate-ratio", v, 0.0, 1.0, options.duplicate_ratio);
+       }},
+      {"source-addresses",
+       [&](std::string_view v) {
+         return SetNumber("source-addresses", v, 0, 250, options.source_addresses);
        }},
       {"token",
        [&](std::string_view v) {

@@ -37,6 +37,7 @@ struct LoadOptions {
   StreamSkew skew = StreamSkew::kUniform;
   double zipf_s = 1.1;
   double duplicate_ratio = 0;
+  int source_addresses = 0;  // connect from 127.0.0.2 .. 127.0.0.(1+N); 0: default source
 
   TokenSource tokens;
 

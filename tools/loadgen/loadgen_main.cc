@@ -139,7 +139,10 @@ int Main(int argc, char** argv) {
         LikeEventSource::Create(*popularity, "lg-" + run_id + "-" + std::to_string(i) + "-",
                                 options.duplicate_ratio, seed_base + i);
     if (!likes.ok()) return Fail(likes.status().message());
-    ConnectionPlan plan{"Bearer " + (*tokens)[i], run.send_interval * i / options.connections};
+    ConnectionPlan plan{"Bearer " + (*tokens)[i], run.send_interval * i / options.connections, std::nullopt};
+    if (options.source_addresses > 0) {
+      plan.source = asio::ip::address_v4((127u << 24) + 2 + static_cast<unsigned>(i % options.source_addresses));
+    }
     const int thread = i % options.threads;
     asio::co_spawn(*contexts[thread],
                    RunLikeConnection(run, std::move(plan), std::move(*likes), tallies[thread]),
