@@ -16,7 +16,7 @@ APT_PACKAGES=(
   librdkafka-dev libmongoc-dev libbson-dev libhiredis-dev libsodium-dev
   libssl-dev libsimdjson-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server redis-tools nginx-light kcat curl procps
+  redis-server redis-tools nginx-light kcat curl procps jq
   chromium fonts-liberation   # browser tests (driven by playwright-core)
 )
 
