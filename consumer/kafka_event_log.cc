@@ -1,5 +1,8 @@
 #include "consumer/kafka_event_log.h"
 
+#include <spdlog/fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
 #include <utility>
 
 namespace la {
@@ -18,12 +21,16 @@ Status KafkaEventLog::Start(PartitionOwnershipListener& listener) {
   auto forward = [&listener](const RebalanceEvent& event) {
     switch (event.kind) {
       case RebalanceEvent::Kind::kAssigned:
+        spdlog::info("partitions {} of {} assigned", fmt::join(event.partitions, ","), event.topic);
         listener.OnPartitionsAssigned(event.partitions);
         break;
       case RebalanceEvent::Kind::kRevoked:
+        spdlog::info("partitions {} of {} revoked", fmt::join(event.partitions, ","), event.topic);
         listener.OnPartitionsRevoked(event.partitions);
         break;
       case RebalanceEvent::Kind::kLost:
+        spdlog::warn("partitions {} of {} lost (taken away without a revocation)",
+                     fmt::join(event.partitions, ","), event.topic);
         listener.OnPartitionsLost(event.partitions);
         break;
     }

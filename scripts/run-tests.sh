@@ -28,6 +28,16 @@ nodetest() {
   count_junit "$suite" "$OUT/$suite.xml" "$rc"
 }
 
+# pyscript SUITE SCRIPT [ARGS...]: runs a Python test script that writes JUnit XML
+# to the file given after --junit, and adds up its results.
+pyscript() {
+  local suite="$1"; shift
+  echo "=== $suite"
+  python3 "$@" --junit "$OUT/$suite.xml" 2>&1 | tee "$OUT/$suite.log"
+  local rc=${PIPESTATUS[0]}
+  count_junit "$suite" "$OUT/$suite.xml" "$rc"
+}
+
 count_junit() {
   local suite="$1" xml="$2" rc="$3" p f
   read -r p f < <(python3 - "$xml" <<'PY'
@@ -54,7 +64,7 @@ PY
 
 suites=("$@")
 # `outage` stops and restarts the shared Kafka broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(unit web integration e2e browser outage)
+[ ${#suites[@]} -gt 0 ] || suites=(unit web integration e2e browser chaos outage)
 for s in "${suites[@]}"; do
   case "$s" in
     unit) gtest unit "$BIN/tests/unit_tests" ;;
@@ -64,6 +74,7 @@ for s in "${suites[@]}"; do
            "$ROOT/tests/e2e/seed_dashboard.browser.test.mjs" ;;
     browser) nodetest browser "$ROOT/tests/e2e/dashboard.browser.test.mjs" ;;
     outage) gtest outage "$BIN/tests/integration_tests" --gtest_filter='KafkaOutage.*' ;;
+    chaos) pyscript chaos "$ROOT/tests/chaos/consumer_chaos_test.py" --bin-dir "$BIN" ;;
     *) echo "unknown suite $s"; failed=$((failed + 1)) ;;
   esac
 done
