@@ -3,80 +3,17 @@
 #include <cassert>
 #include <nlohmann/json.hpp>
 
+#include "core/base64.h"
+
 namespace la {
 namespace {
-
-constexpr std::string_view kBase64Alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view kBase64UrlAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-// Base64 of `bytes` with the given 64-character alphabet; `pad` appends '=' up to a
-// multiple of four characters (standard base64) or not (base64url session ids).
-std::string EncodeBase64(std::string_view bytes, std::string_view alphabet, bool pad) {
-  std::string text;
-  text.reserve((bytes.size() + 2) / 3 * 4);
-  uint32_t bits = 0;
-  int bit_count = 0;
-  for (char c : bytes) {
-    bits = (bits << 8) | static_cast<unsigned char>(c);
-    bit_count += 8;
-    while (bit_count >= 6) {
-      bit_count -= 6;
-      text += alphabet[(bits >> bit_count) & 0x3F];
-    }
-  }
-  if (bit_count > 0) text += alphabet[(bits << (6 - bit_count)) & 0x3F];
-  if (pad) text.append((4 - text.size() % 4) % 4, '=');
-  return text;
-}
-
-// "'x'" for a printable ASCII character, "byte 0x1f" otherwise: safe to put in a log line.
-std::string DescribeCharacter(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  if (byte >= 0x20 && byte < 0x7F) return std::string("'") + c + "'";
-  static constexpr char kHexDigits[] = "0123456789abcdef";
-  return std::string("byte 0x") + kHexDigits[byte >> 4] + kHexDigits[byte & 0xF];
-}
-
-// Strict standard base64 with padding, as engine.io-client produces it: the length must be a
-// multiple of four and '=' may only end the text.
-Result<std::string> DecodeBase64(std::string_view text) {
-  if (text.size() % 4 != 0) {
-    return Status::Error("base64 text must be a multiple of 4 characters long, got " +
-                         std::to_string(text.size()));
-  }
-  size_t padding = 0;
-  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') {
-    ++padding;
-  }
-  const std::string_view digits = text.substr(0, text.size() - padding);
-  std::string bytes;
-  bytes.reserve(digits.size() * 3 / 4);
-  uint32_t bits = 0;
-  int bit_count = 0;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    const size_t value = kBase64Alphabet.find(digits[i]);
-    if (value == std::string_view::npos) {
-      return Status::Error("invalid base64 character " + DescribeCharacter(digits[i]) +
-                           " at offset " + std::to_string(i));
-    }
-    bits = (bits << 6) | static_cast<uint32_t>(value);
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      bytes += static_cast<char>((bits >> bit_count) & 0xFF);
-    }
-  }
-  return bytes;
-}
 
 }  // namespace
 
 std::string EncodePacketText(const EioPacket& packet) {
   if (packet.binary) {
     assert(packet.type == EioPacketType::kMessage && "only message packets can be binary");
-    return "b" + EncodeBase64(packet.data, kBase64Alphabet, /*pad=*/true);
+    return "b" + EncodeBase64(packet.data, Base64Alphabet::kStandard, /*pad=*/true);
   }
   std::string text;
   text.reserve(1 + packet.data.size());
@@ -89,7 +26,7 @@ Result<EioPacket> DecodePacketText(std::string_view text) {
   if (text.empty()) return Status::Error("empty Engine.IO packet (expected a type digit 0-6)");
   const char type = text.front();
   if (type == 'b') {
-    Result<std::string> bytes = DecodeBase64(text.substr(1));
+    Result<std::string> bytes = DecodeBase64(text.substr(1), Base64Alphabet::kStandard, /*padded=*/true);
     if (!bytes.ok()) {
       return Status::Error("bad binary Engine.IO packet: " + bytes.status().message());
     }
@@ -156,12 +93,12 @@ std::string EncodeOpenPacket(std::string_view sid, const std::vector<std::string
 std::string EncodeSid(std::span<const uint8_t, kSidRandomBytes> random_bytes) {
   const std::string_view bytes(reinterpret_cast<const char*>(random_bytes.data()),
                                random_bytes.size());
-  return EncodeBase64(bytes, kBase64UrlAlphabet, /*pad=*/false);
+  return EncodeBase64(bytes, Base64Alphabet::kUrl, /*pad=*/false);
 }
 
 bool IsWellFormedSid(std::string_view sid) {
   return sid.size() == kSidLength &&
-         sid.find_first_not_of(kBase64UrlAlphabet) == std::string_view::npos;
+         sid.find_first_not_of(Base64Characters(Base64Alphabet::kUrl)) == std::string_view::npos;
 }
 
 std::string_view EioErrorMessage(EioErrorCode code) {

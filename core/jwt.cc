@@ -1,5 +1,7 @@
 #include "core/jwt.h"
 
+#include "core/base64.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -16,53 +18,19 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr std::string_view kBase64UrlAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 // The header of every token we sign; its base64url form is fixed.
 constexpr std::string_view kHeaderJson = R"({"alg":"HS256","typ":"JWT"})";
 
 using Sha256Mac = std::array<unsigned char, 32>;
 
 // Base64url without padding (RFC 7515 §2).
-std::string Base64UrlEncode(std::string_view bytes) {
-  std::string text;
-  text.reserve((bytes.size() * 4 + 2) / 3);
-  uint32_t bits = 0;
-  int bit_count = 0;
-  for (char c : bytes) {
-    bits = (bits << 8) | static_cast<unsigned char>(c);
-    bit_count += 8;
-    while (bit_count >= 6) {
-      bit_count -= 6;
-      text += kBase64UrlAlphabet[(bits >> bit_count) & 0x3F];
-    }
-  }
-  if (bit_count > 0) text += kBase64UrlAlphabet[(bits << (6 - bit_count)) & 0x3F];
-  return text;
-}
+std::string Base64UrlEncode(std::string_view bytes) { return EncodeBase64(bytes, Base64Alphabet::kUrl, false); }
 
-// Strict inverse of Base64UrlEncode: rejects padding, characters outside the
-// alphabet, impossible lengths and non-zero leftover bits, so every byte
-// string has exactly one accepted encoding.
+// Strict inverse of Base64UrlEncode: one accepted encoding per byte string.
 std::optional<std::string> Base64UrlDecode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string bytes;
-  bytes.reserve(text.size() * 3 / 4);
-  uint32_t bits = 0;
-  int bit_count = 0;
-  for (char c : text) {
-    const size_t value = kBase64UrlAlphabet.find(c);
-    if (value == std::string_view::npos) return std::nullopt;
-    bits = (bits << 6) | static_cast<uint32_t>(value);
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      bytes += static_cast<char>((bits >> bit_count) & 0xFF);
-    }
-  }
-  if ((bits & ((1u << bit_count) - 1)) != 0) return std::nullopt;
-  return bytes;
+  Result<std::string> bytes = DecodeBase64(text, Base64Alphabet::kUrl, /*padded=*/false);
+  if (!bytes.ok()) return std::nullopt;
+  return std::move(bytes).value();
 }
 
 Sha256Mac HmacSha256(std::string_view secret, std::string_view message) {
