@@ -69,7 +69,7 @@ install_npm() {
   [ -f "$ROOT/web/package.json" ] || return 0
   if [ -d "$ROOT/web/node_modules" ] && [ "$ROOT/web/node_modules/.package-lock.json" -nt "$ROOT/web/package.json" ]; then return 0; fi
   log "installing npm packages for web/ and tests"
-  (cd "$ROOT/web" && npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent)
+  (cd "$ROOT/web" && npm ci --no-audit --no-fund --silent)
 }
 
 # socket.io-client and ws for the Socket.IO end-to-end tests (tests/e2e).
@@ -80,11 +80,15 @@ install_e2e_npm() {
   (cd "$dir" && npm ci --no-audit --no-fund --silent)
 }
 
-case "${1:-all}" in
-  apt) install_apt ;;
-  kafka) install_kafka ;;
-  ferretdb) install_ferretdb ;;
-  npm) install_npm; install_e2e_npm ;;
-  all) install_apt; install_kafka; install_ferretdb; install_npm; install_e2e_npm ;;
-  *) echo "usage: $0 [apt|kafka|ferretdb|npm|all]" >&2; exit 2 ;;
-esac
+# Steps run in the order given (default: all of them).
+[ $# -gt 0 ] || set -- all
+for step in "$@"; do
+  case "$step" in
+    apt) install_apt ;;
+    kafka) install_kafka ;;
+    ferretdb) install_ferretdb ;;
+    npm) install_npm; install_e2e_npm ;;
+    all) install_apt; install_kafka; install_ferretdb; install_npm; install_e2e_npm ;;
+    *) echo "usage: $0 [apt|kafka|ferretdb|npm|all]..." >&2; exit 2 ;;
+  esac
+done
