@@ -7,11 +7,14 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "adapters/kafka_admin.h"
@@ -21,7 +24,7 @@
 #include "adapters/redis_client.h"
 #include "core/like_event.h"
 #include "core/stream_updates.h"
-#include "tests/integration/child_process.h"
+#include "tests/integration/http_client.h"
 #include "tests/integration/test_env.h"
 
 namespace la {
@@ -44,24 +47,19 @@ int FreePort() {
   return ntohs(address.sin_port);
 }
 
-// The body of GET http://127.0.0.1:port/path, or "" if nothing answers.
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string response;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buffer[4096];
-      for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) response.append(buffer, n);
-    }
+// True if a child's wait status says it exited with code 0.
+bool ExitedCleanly(int wait_status) {
+  return WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
+}
+
+// The full path of `program` found in PATH ("" if absent): ChildProcess execs paths.
+std::string FindInPath(const std::string& program) {
+  std::stringstream path(std::getenv("PATH") ? std::getenv("PATH") : "");
+  for (std::string dir; std::getline(path, dir, ':');) {
+    const std::filesystem::path candidate = std::filesystem::path(dir) / program;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
   }
-  close(fd);
-  const size_t body = response.find("\r\n\r\n");
-  return body == std::string::npos ? "" : response.substr(body + 4);
+  return "";
 }
 
 // Collects the totals published on `stream-updates` for a set of streams.
@@ -121,7 +119,9 @@ class ConsumerPipelineTest : public ::testing::Test {
                                      "--flush-interval-ms", "100"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::cout << "la-consumer log: " << log_path_ << "\n";
-    return std::make_unique<test::ChildProcess>(test::ConsumerBinary(), args, log_path_);
+    return std::make_unique<test::ChildProcess>(test::BinaryDir() / "consumer" / "la-consumer",
+                                                args, std::map<std::string, std::string>{},
+                                                log_path_);
   }
 
   // Produces a like and, unless it repeats an eventId, expects it counted.
@@ -233,8 +233,7 @@ TEST_F(ConsumerPipelineTest, CountsDistinctValidLikesDeadLettersTheRestAndPublis
   EXPECT_EQ(published.Latest(), expected_);
 
   // SIGTERM: a clean exit that has committed everything it consumed.
-  consumer->Signal(SIGTERM);
-  EXPECT_EQ(consumer->WaitForExit(30s), 0);
+  EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
   auto group_member = KafkaConsumer::Create(
       {.brokers = test::KafkaBrokers(), .group = topic_ + "-group", .topics = {topic_}},
       [](const RebalanceEvent&) {});
@@ -253,15 +252,15 @@ TEST_F(ConsumerPipelineTest, SigtermFlushesWhatIsBuffered) {
       {"--flush-interval-ms", "60000", "--metrics-port", std::to_string(metrics_port)});
   bool consumed = false;
   for (auto deadline = Clock::now() + 30s; !consumed && Clock::now() < deadline;) {
-    consumed = HttpGet(metrics_port, "/metrics").find("la_consumer_events_consumed_total 12\n") !=
-               std::string::npos;
+    consumed =
+        test::Get(metrics_port, "/metrics").body.find("la_consumer_events_consumed_total 12\n") !=
+        std::string::npos;
     std::this_thread::sleep_for(100ms);
   }
   ASSERT_TRUE(consumed) << "the consumer did not report 12 consumed events";
   EXPECT_TRUE(ReadTotals().empty());
 
-  consumer->Signal(SIGTERM);
-  EXPECT_EQ(consumer->WaitForExit(30s), 0);
+  EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
   EXPECT_EQ(ReadTotals(), expected_);
 }
 
@@ -270,7 +269,13 @@ TEST_F(ConsumerPipelineTest, RetriesWhileRedisIsDownAndCountsOnceItIsBack) {
   const std::vector<std::string> redis_args = {
       "--port", std::to_string(redis_port), "--save", "", "--appendonly", "no"};
   const std::string redis_log = "/tmp/" + topic_ + "-redis.log";
-  auto redis = std::make_unique<test::ChildProcess>("redis-server", redis_args, redis_log);
+  const std::string redis_server = FindInPath("redis-server");
+  ASSERT_FALSE(redis_server.empty()) << "redis-server is not in PATH";
+  auto start_redis = [&] {
+    return std::make_unique<test::ChildProcess>(redis_server, redis_args,
+                                                std::map<std::string, std::string>{}, redis_log);
+  };
+  auto redis = start_redis();
   RedisClient probe({.host = "127.0.0.1", .port = redis_port}, 1s);
   auto wait_for_redis = [&] {
     for (int i = 0; i < 100 && !probe.Command({"PING"}).ok(); ++i)
@@ -282,18 +287,16 @@ TEST_F(ConsumerPipelineTest, RetriesWhileRedisIsDownAndCountsOnceItIsBack) {
   for (int i = 0; i < 5; ++i) Like(topic_ + "-event-" + std::to_string(i), stream_prefix_ + "0");
   ASSERT_EQ(WaitForExpectedTotals(30s), expected_);
 
-  redis->Signal(SIGKILL);
-  redis->WaitForExit(10s);
+  redis->Stop(SIGKILL);
   for (int i = 5; i < 10; ++i) Like(topic_ + "-event-" + std::to_string(i), stream_prefix_ + "0");
   std::this_thread::sleep_for(3s);
   EXPECT_EQ(ReadTotals(), (Totals{{stream_prefix_ + "0", 5}})) << "counted without dedup";
-  EXPECT_EQ(consumer->WaitForExit(0ms), std::nullopt) << "the consumer gave up";
+  EXPECT_TRUE(consumer->running()) << "the consumer gave up";
 
-  redis = std::make_unique<test::ChildProcess>("redis-server", redis_args, redis_log);
+  redis = start_redis();
   wait_for_redis();
   EXPECT_EQ(WaitForExpectedTotals(30s), expected_);
-  consumer->Signal(SIGTERM);
-  EXPECT_EQ(consumer->WaitForExit(30s), 0);
+  EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
 }
 
 }  // namespace
