@@ -67,10 +67,10 @@ suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(unit web integration e2e browser chaos outage)
 for s in "${suites[@]}"; do
   case "$s" in
-    unit) gtest unit "$BIN/tests/unit_tests" ;;
+    unit) gtest unit "${SANITIZED_BIN:-$BIN}/tests/unit_tests" ;;
     integration) gtest integration "$BIN/tests/integration_tests" --gtest_filter='-KafkaOutage.*' ;;
     web) nodetest web "$ROOT"/web/test/*.test.mjs ;;
-    e2e) nodetest e2e "$ROOT"/tests/e2e/socketio.{protocol,client,node,cluster}.test.mjs \
+    e2e) LA_API_BIN="${SANITIZED_BIN:-$BIN}/api/la-api" nodetest e2e "$ROOT"/tests/e2e/socketio.{protocol,client,node,cluster}.test.mjs \
            "$ROOT/tests/e2e/seed_dashboard.browser.test.mjs" ;;
     browser) nodetest browser "$ROOT/tests/e2e/dashboard.browser.test.mjs" ;;
     outage) gtest outage "$BIN/tests/integration_tests" --gtest_filter='KafkaOutage.*' ;;
