@@ -40,8 +40,8 @@ void DisconnectAtExpiry(const std::shared_ptr<SioSocket>& socket) {
 
 // subscribe(streamId, ack): the ack carries {streamId, likes} or {streamId, error}.
 SioNamespace::EventHandler Subscribe(LikeFeed& feed, ApiContext& api) {
-  return [&feed, &api](const std::shared_ptr<SioSocket>& socket, const nlohmann::json& args,
-                       std::optional<uint64_t> ack_id) {
+  return [&feed, &api](const std::shared_ptr<SioSocket>& socket, const SioEvent& event) {
+    const nlohmann::json& args = event.args;
     const bool named = !args.empty() && args[0].is_string();
     const std::string stream_id = named ? args[0].get<std::string>() : "";
     Status valid = named ? CheckStreamId(stream_id)
@@ -52,12 +52,13 @@ SioNamespace::EventHandler Subscribe(LikeFeed& feed, ApiContext& api) {
                         std::to_string(LikeFeed::kMaxSubscriptionsPerSocket) + " streams at once");
     }
     if (!valid.ok()) {
-      if (ack_id)
+      if (event.ack_id) {
         socket->Acknowledge(
-            *ack_id, {{{"streamId", named ? args[0] : nullptr}, {"error", valid.message()}}});
+            *event.ack_id, {{{"streamId", named ? args[0] : nullptr}, {"error", valid.message()}}});
+      }
       return;
     }
-    boost::asio::post(api.blocking, [&feed, &api, socket, stream_id, ack_id] {
+    boost::asio::post(api.blocking, [&feed, &api, socket, stream_id, ack_id = event.ack_id] {
       feed.ConfirmSubscription(socket, stream_id, ReadStreamLikes(api.mongo, stream_id), ack_id);
     });
   };
@@ -65,11 +66,10 @@ SioNamespace::EventHandler Subscribe(LikeFeed& feed, ApiContext& api) {
 
 // unsubscribe(streamId[, ack]): the ack, if asked for, carries {streamId}.
 SioNamespace::EventHandler Unsubscribe(LikeFeed& feed) {
-  return [&feed](const std::shared_ptr<SioSocket>& socket, const nlohmann::json& args,
-                 std::optional<uint64_t> ack_id) {
-    if (args.empty() || !args[0].is_string()) return;
-    feed.Unsubscribe(socket->id(), args[0].get<std::string>());
-    if (ack_id) socket->Acknowledge(*ack_id, {{{"streamId", args[0]}}});
+  return [&feed](const std::shared_ptr<SioSocket>& socket, const SioEvent& event) {
+    if (event.args.empty() || !event.args[0].is_string()) return;
+    feed.Unsubscribe(socket->id(), event.args[0].get<std::string>());
+    if (event.ack_id) socket->Acknowledge(*event.ack_id, {{{"streamId", event.args[0]}}});
   };
 }
 

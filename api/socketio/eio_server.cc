@@ -159,17 +159,22 @@ asio::awaitable<void> EioServer::ServeWebSocket(std::shared_ptr<WebSocketTranspo
                                                 std::shared_ptr<EioSession> session,
                                                 EioSession::Strand strand,
                                                 std::optional<EioErrorCode> refusal) {
-  // A session that already upgraded, or is probing another WebSocket, takes no second one.
-  if (!refusal && session && !session->CanUpgrade()) refusal = EioErrorCode::kBadRequest;
   if (refusal) {
     co_await websocket->Refuse(*refusal);
     co_return;
   }
-  if (session) session->BeginUpgrade(websocket);
+  // A session that already upgraded, or is probing another WebSocket, takes no second
+  // one: like the reference server, accept it and close it at once.
+  const bool superfluous = session && !session->CanUpgrade();
+  if (session && !superfluous) session->BeginUpgrade(websocket);
   Status accepted = co_await websocket->Accept(request);
+  if (accepted.ok() && superfluous) {
+    co_await websocket->Close();
+    co_return;
+  }
   if (!accepted.ok()) {
     spdlog::debug("engine.io: {}", accepted.message());
-    if (session) session->AbandonUpgrade(*websocket, accepted.message());
+    if (session && !superfluous) session->AbandonUpgrade(*websocket, accepted.message());
     co_return;
   }
   if (session) {

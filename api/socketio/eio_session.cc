@@ -121,7 +121,20 @@ void EioSession::StartPoll(std::function<void(PollResult)> reply) {
   }
   heartbeat_.OnPollStarted();
   pending_poll_ = std::move(reply);
+  if (carrier_ == Carrier::kUpgrading && probe_answered_ && queue_.empty()) {
+    return AnswerPollDuringUpgrade();
+  }
   FlushPoll();
+}
+
+void EioSession::AnswerPollDuringUpgrade() {
+  // As the reference server does, 100 ms later: a noop if "5" is still awaited, so that
+  // the client can pause polling; an error if the session upgraded meanwhile (a client
+  // may send "2probe" and "5" back to back, then poll).
+  upgrade_poll_timer_.emplace(strand_, std::chrono::milliseconds(100));
+  upgrade_poll_timer_->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->FlushPoll();
+  });
 }
 
 PollResult EioSession::HandlePush(const std::string& body) {
@@ -268,14 +281,16 @@ void EioSession::BeginUpgrade(std::shared_ptr<WebSocketTransport> websocket) {
 
 void EioSession::OnProbeAnswered() {
   probe_answered_ = true;
-  FlushPoll();
+  // The client now pauses polling until it sends "5": GETs are no longer expected (a
+  // client that vanishes is still caught by the ping timeout).
+  heartbeat_.OnUpgradedToWebSocket();
+  if (pending_poll_) AnswerPollDuringUpgrade();
 }
 
 bool EioSession::CompleteUpgrade() {
   if (phase_ != Phase::kOpen || carrier_ != Carrier::kUpgrading) return false;
   carrier_ = Carrier::kWebSocket;
-  heartbeat_.OnUpgradedToWebSocket();
-  if (pending_poll_) ReplyToPoll(*NoopPacket());
+  if (pending_poll_) ReplyToPoll(EioErrorCode::kBadRequest);  // polling is over for this session
   return true;
 }
 

@@ -19,6 +19,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -101,9 +102,9 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   // with no probe in progress.
   bool CanUpgrade() const;
   // The upgrade steps, in order: the probe WebSocket was accepted; it answered "3probe"
-  // (a pending GET is ended with a noop so that the client can pause polling); the client
-  // sent "5" (the WebSocket becomes the transport). Complete returns false if the session
-  // ended meanwhile. Abandon undoes Begin when the probe fails.
+  // (a pending GET then gets a noop within 100 ms so that the client can pause polling); the
+  // client sent "5" (the WebSocket becomes the transport). Complete returns false if the
+  // session ended meanwhile. Abandon undoes Begin when the probe fails.
   void BeginUpgrade(std::shared_ptr<WebSocketTransport> websocket);
   void OnProbeAnswered();
   bool CompleteUpgrade();
@@ -124,6 +125,8 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   enum class Initiator { kClient, kServer };
 
   void StartPoll(std::function<void(PollResult)> reply);
+  // Ends the pending GET shortly while a probed WebSocket waits for "5".
+  void AnswerPollDuringUpgrade();
   PollResult HandlePush(const std::string& body);
   void Enqueue(EioPacketText packet);
   // Answers the pending GET with everything queued, if both exist.
@@ -159,7 +162,8 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   bool probe_answered_ = false;
   std::atomic<bool> push_in_flight_{false};  // set from HTTP threads: concurrent POSTs
 
-  std::shared_ptr<WebSocketTransport> websocket_;  // the active one, or the probe
+  std::shared_ptr<WebSocketTransport> websocket_;                // the active one, or the probe
+  std::optional<boost::asio::steady_timer> upgrade_poll_timer_;  // a GET held during an upgrade
   Heartbeat heartbeat_;
   boost::asio::steady_timer heartbeat_timer_;
 };

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json_depth.h"
+#include "core/socketio_binary.h"
 
 namespace la {
 namespace {
@@ -10,6 +11,9 @@ namespace {
 // Deeper JSON from a client is a protocol error (see core/json_depth.h); the api's
 // events nest two or three levels.
 constexpr size_t kMaxJsonDepth = 32;
+// A packet may announce at most this many attachments, of this many bytes in all.
+constexpr size_t kMaxAttachments = 16;
+constexpr size_t kMaxAttachmentBytes = 1 << 20;
 
 }  // namespace
 
@@ -28,31 +32,59 @@ void SioClient::StartConnectTimeout(std::chrono::milliseconds timeout) {
 
 void SioClient::OnMessage(std::string_view data, bool binary) {
   if (failed_) return;
-  if (binary) return Fail("binary attachments are not supported");
+  if (binary) return AddAttachment(data);
+  if (awaited_) {
+    return Fail("a text packet arrived while " + std::to_string(awaited_->attachments_left) +
+                " attachments were still expected");
+  }
   if (!JsonDepthWithin(data, kMaxJsonDepth)) {
     return Fail("a packet nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
-  Result<SioPacket> packet = DecodeSioPacket(data);
-  if (!packet.ok()) return Fail("malformed Socket.IO packet: " + packet.status().message());
-  switch (packet->type) {
+  Result<SioPacketHeader> header = DecodeSioPacketHeader(data);
+  if (!header.ok()) return Fail("malformed Socket.IO packet: " + header.status().message());
+  if (header->attachments == 0) return Deliver(std::move(header->packet), {});
+  if (header->attachments > kMaxAttachments) {
+    return Fail("a packet announces " + std::to_string(header->attachments) +
+                " attachments, more than " + std::to_string(kMaxAttachments));
+  }
+  awaited_ = AwaitedAttachments{std::move(header->packet), header->attachments, {}, 0};
+}
+
+void SioClient::AddAttachment(std::string_view bytes) {
+  if (!awaited_) return Fail("a binary message arrived that no packet announced");
+  awaited_->bytes += bytes.size();
+  if (awaited_->bytes > kMaxAttachmentBytes) {
+    return Fail("the attachments of one packet exceed " + std::to_string(kMaxAttachmentBytes) +
+                " bytes");
+  }
+  awaited_->attachments.emplace_back(bytes);
+  if (--awaited_->attachments_left > 0) return;
+  AwaitedAttachments complete = std::move(*awaited_);
+  awaited_.reset();
+  Deliver(std::move(complete.packet), std::move(complete.attachments));
+}
+
+void SioClient::Deliver(SioPacket packet, std::vector<std::string> attachments) {
+  switch (packet.type) {
     case SioPacketType::kConnect:
-      Connect(*packet);
+      Connect(packet);
       break;
     case SioPacketType::kDisconnect:
-      Leave(packet->nsp, "client namespace disconnect");
+      Leave(packet.nsp, "client namespace disconnect");
       break;
     case SioPacketType::kEvent:
       // Events for a namespace the client has not joined are ignored, as by the reference server.
-      if (auto it = sockets_.find(packet->nsp); it != sockets_.end()) {
+      if (auto it = sockets_.find(packet.nsp); it != sockets_.end()) {
         const std::shared_ptr<SioSocket> socket = it->second;
-        namespaces_.find(packet->nsp)->second->Dispatch(socket, *packet);
+        namespaces_.find(socket->nsp())
+            ->second->Dispatch(socket, std::move(packet), std::move(attachments));
       }
       break;
     case SioPacketType::kAck:
       break;  // this server never asks a client for an acknowledgement
     default:
       Fail("a client may not send Socket.IO packet type " +
-           std::to_string(static_cast<int>(packet->type)));
+           std::to_string(static_cast<int>(packet.type)));
       break;
   }
 }

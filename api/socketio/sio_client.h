@@ -1,14 +1,17 @@
 // The Socket.IO side of one Engine.IO session: the namespaces its client joined and the
-// packets exchanged in them (CONNECT, EVENT, ACK, DISCONNECT). Lives on the session's
+// packets exchanged in them (CONNECT, EVENT, ACK, DISCONNECT; events may carry binary
+// attachments, which arrive as binary messages after their packet). Lives on the session's
 // strand; the session owns it as its listener.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "api/socketio/eio_session.h"
 #include "api/socketio/sio_namespace.h"
@@ -32,6 +35,10 @@ class SioClient : public EioSessionListener, public std::enable_shared_from_this
 
  private:
   // Answers a CONNECT; takes the auth payload out of `packet`.
+  // A binary message: the next attachment of the awaited packet.
+  void AddAttachment(std::string_view bytes);
+  // Acts on a complete packet.
+  void Deliver(SioPacket packet, std::vector<std::string> attachments);
   void Connect(SioPacket& packet);
   // Forgets the socket of `nsp`, if any, and tells its namespace. False if there was none.
   bool Leave(const std::string& nsp, std::string_view reason);
@@ -44,6 +51,15 @@ class SioClient : public EioSessionListener, public std::enable_shared_from_this
   std::unordered_map<std::string, std::shared_ptr<SioSocket>> sockets_;  // by namespace
   boost::asio::steady_timer connect_timer_;
   bool failed_ = false;
+
+  // A packet with binary attachments, waiting for the binary messages that follow it.
+  struct AwaitedAttachments {
+    SioPacket packet;
+    size_t attachments_left = 0;
+    std::vector<std::string> attachments;
+    size_t bytes = 0;
+  };
+  std::optional<AwaitedAttachments> awaited_;
 };
 
 }  // namespace la

@@ -14,14 +14,13 @@ void SioNamespace::Disconnected(SioSocket& socket, std::string_view reason) cons
   if (on_disconnect_) on_disconnect_(socket, reason);
 }
 
-void SioNamespace::Dispatch(const std::shared_ptr<SioSocket>& socket,
-                            const SioPacket& event) const {
+void SioNamespace::Dispatch(const std::shared_ptr<SioSocket>& socket, SioPacket event,
+                            std::vector<std::string> attachments) const {
   // DecodeSioPacket guarantees a non-empty array whose first element is the name.
   auto handler = events_.find(event.data[0].get<std::string>());
   if (handler == events_.end()) return;
-  nlohmann::json args = nlohmann::json::array();
-  for (size_t i = 1; i < event.data.size(); ++i) args.push_back(event.data[i]);
-  handler->second(socket, args, event.id);
+  event.data.erase(event.data.begin());
+  handler->second(socket, SioEvent{std::move(event.data), event.id, std::move(attachments)});
 }
 
 }  // namespace la

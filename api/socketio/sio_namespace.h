@@ -12,11 +12,20 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "api/socketio/sio_socket.h"
 #include "core/socketio.h"
 
 namespace la {
+
+// An event from a client.
+struct SioEvent {
+  nlohmann::json args;             // the JSON array of its arguments, after its name
+  std::optional<uint64_t> ack_id;  // set when the client waits for an answer (socket->Acknowledge)
+  // Binary attachments, which `args` refers to with {"_placeholder":true,"num":i}.
+  std::vector<std::string> attachments;
+};
 
 class SioNamespace {
  public:
@@ -28,11 +37,9 @@ class SioNamespace {
   using ConnectHandler = std::function<void(const std::shared_ptr<SioSocket>& socket)>;
   // The socket left: the client disconnected or went away, or the server disconnected it.
   using DisconnectHandler = std::function<void(SioSocket& socket, std::string_view reason)>;
-  // An event from the client: `args` is the JSON array of its arguments (after the
-  // name); `ack_id` is set when the client waits for an answer (socket->Acknowledge).
+  // An event from the client (see SioEvent).
   using EventHandler =
-      std::function<void(const std::shared_ptr<SioSocket>& socket, const nlohmann::json& args,
-                         std::optional<uint64_t> ack_id)>;
+      std::function<void(const std::shared_ptr<SioSocket>& socket, const SioEvent& event)>;
 
   explicit SioNamespace(std::string name) : name_(std::move(name)) {}
 
@@ -48,8 +55,10 @@ class SioNamespace {
   std::optional<std::string> Admit(SioSocket& socket) const;
   void Connected(const std::shared_ptr<SioSocket>& socket) const;
   void Disconnected(SioSocket& socket, std::string_view reason) const;
-  // Runs the handler of EVENT `event` (events without a handler are ignored).
-  void Dispatch(const std::shared_ptr<SioSocket>& socket, const SioPacket& event) const;
+  // Runs the handler of EVENT `event` with its attachments (events without a handler
+  // are ignored).
+  void Dispatch(const std::shared_ptr<SioSocket>& socket, SioPacket event,
+                std::vector<std::string> attachments) const;
 
  private:
   std::string name_;

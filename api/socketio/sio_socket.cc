@@ -4,6 +4,7 @@
 
 #include "api/socketio/sio_client.h"
 #include "core/socketio.h"
+#include "core/socketio_binary.h"
 
 namespace la {
 
@@ -23,18 +24,35 @@ SioSocket::SioSocket(std::string nsp, nlohmann::json auth,
       strand_(session->strand()),
       client_(std::move(client)) {}
 
-void SioSocket::Emit(std::string_view event, const std::vector<nlohmann::json>& args) {
-  SendEncoded(EncodeSioMessage(EncodeEvent(nsp_, event, args)));
+void SioSocket::Emit(std::string_view event, const std::vector<nlohmann::json>& args,
+                     const std::vector<std::string>& attachments) {
+  SendPacket(EncodeEvent(nsp_, event, args), attachments);
 }
 
-void SioSocket::Acknowledge(uint64_t ack_id, const std::vector<nlohmann::json>& args) {
-  SendEncoded(EncodeSioMessage(EncodeAck(nsp_, ack_id, args)));
+void SioSocket::Acknowledge(uint64_t ack_id, const std::vector<nlohmann::json>& args,
+                            const std::vector<std::string>& attachments) {
+  SendPacket(EncodeAck(nsp_, ack_id, args), attachments);
 }
 
-void SioSocket::SendEncoded(EioPacketText packet) {
-  asio::post(strand_, [self = shared_from_this(), packet = std::move(packet)]() mutable {
+void SioSocket::SendPacket(std::string sio_text, const std::vector<std::string>& attachments) {
+  if (attachments.empty()) return SendEncoded(EncodeSioMessage(sio_text));
+  std::vector<EioPacketText> packets;
+  packets.push_back(EncodeSioMessage(WithAttachments(std::move(sio_text), attachments.size())));
+  for (const std::string& attachment : attachments) {
+    packets.push_back(std::make_shared<const std::string>(
+        EncodePacketText({EioPacketType::kMessage, attachment, /*binary=*/true})));
+  }
+  SendAll(std::move(packets));
+}
+
+void SioSocket::SendEncoded(EioPacketText packet) { SendAll({std::move(packet)}); }
+
+void SioSocket::SendAll(std::vector<EioPacketText> packets) {
+  asio::post(strand_, [self = shared_from_this(), packets = std::move(packets)]() mutable {
     if (!self->connected_) return;
-    if (auto session = self->session_.lock()) session->Send(std::move(packet));
+    if (auto session = self->session_.lock()) {
+      for (EioPacketText& packet : packets) session->Send(std::move(packet));
+    }
   });
 }
 

@@ -40,10 +40,14 @@ class SioSocket : public std::enable_shared_from_this<SioSocket> {
   // token's claims set by the namespace's admission. On the strand only.
   nlohmann::json& data() { return data_; }
 
-  // Thread-safe. Sends EVENT `event` with `args`.
-  void Emit(std::string_view event, const std::vector<nlohmann::json>& args = {});
-  // Thread-safe. Sends the ACK that answers the client's event `ack_id`.
-  void Acknowledge(uint64_t ack_id, const std::vector<nlohmann::json>& args);
+  // Thread-safe. Sends EVENT `event` with `args`; with `attachments`, a BINARY_EVENT whose
+  // args refer to them with {"_placeholder":true,"num":i}.
+  void Emit(std::string_view event, const std::vector<nlohmann::json>& args = {},
+            const std::vector<std::string>& attachments = {});
+  // Thread-safe. Sends the ACK that answers the client's event `ack_id` (with
+  // attachments: a BINARY_ACK).
+  void Acknowledge(uint64_t ack_id, const std::vector<nlohmann::json>& args,
+                   const std::vector<std::string>& attachments = {});
   // Thread-safe. Sends a packet of this socket's namespace that was encoded once for many
   // sockets (EncodeSioMessage).
   void SendEncoded(EioPacketText packet);
@@ -59,6 +63,10 @@ class SioSocket : public std::enable_shared_from_this<SioSocket> {
   void MarkDisconnected();
 
  private:
+  // Sends the Engine.IO packets of one Socket.IO packet (its text, then its attachments).
+  void SendPacket(std::string sio_text, const std::vector<std::string>& attachments);
+  void SendAll(std::vector<EioPacketText> packets);
+
   const std::string id_;
   const std::string nsp_;
   const nlohmann::json auth_;

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/error.hpp>
+#include <optional>
 
 namespace la {
 namespace {
@@ -58,6 +59,12 @@ asio::awaitable<Status> WebSocketTransport::Accept(const http::Request& request)
   co_await ws_.async_accept(request, redirect_error(use_awaitable, ec));
   if (ec) co_return Status::Error("WebSocket handshake failed: " + ec.message());
   co_return Status::Ok();
+}
+
+asio::awaitable<void> WebSocketTransport::Close() {
+  beast::error_code ec;
+  co_await ws_.async_close(websocket::close_code::normal, redirect_error(use_awaitable, ec));
+  Abort();
 }
 
 asio::awaitable<void> WebSocketTransport::Upgrade(const std::shared_ptr<EioSession>& session) {
@@ -138,8 +145,16 @@ asio::awaitable<void> WebSocketTransport::WriteQueue(
       co_await wake_.async_wait(redirect_error(use_awaitable, ec));
       continue;
     }
-    ws_.text(true);
-    co_await ws_.async_write(asio::buffer(*packet), redirect_error(use_awaitable, ec));
+    // A binary message is queued in its polling form, "b" + base64 (no text packet starts
+    // with 'b'); over WebSocket it travels as a binary frame of the raw bytes.
+    std::optional<WebSocketFrame> binary;
+    if (packet->front() == 'b') {
+      Result<EioPacket> decoded = DecodePacketText(*packet);
+      if (decoded.ok()) binary = EncodeWebSocketFrame(*decoded);
+    }
+    const std::string& bytes = binary ? binary->bytes : *packet;
+    ws_.binary(binary.has_value());
+    co_await ws_.async_write(asio::buffer(bytes), redirect_error(use_awaitable, ec));
     if (ec) {
       Abort();  // the reader then fails and reports to the session
       co_return;

@@ -29,6 +29,8 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
   boost::asio::awaitable<void> Refuse(EioErrorCode code);
   // Completes the WebSocket handshake for `request`. Fails if the client went away.
   boost::asio::awaitable<Status> Accept(const http::Request& request);
+  // Closes an accepted WebSocket that serves no session, with a close frame.
+  boost::asio::awaitable<void> Close();
 
   // For a polling session: runs the probe and the upgrade, then serves the session
   // until the connection ends. If the probe fails the session goes on polling.

@@ -4,12 +4,14 @@
 //   path /socket.io/, pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1e6, CORS "*";
 //   on connect to "/" or "/custom": emits "auth" with the handshake's auth payload;
 //   "/": echoes "message" as "message-back", acknowledges "message-with-ack" with its
-//   arguments; any other namespace is refused with {"message":"Invalid namespace"}.
+//   arguments (binary attachments included); any other namespace is refused with
+//   {"message":"Invalid namespace"}.
 // Usage: sio-echo-server [--host 127.0.0.1] [--port 3000]
 // With --port 0 the system picks a free port. The first line on stdout is
 // "listening on http://<host>:<port>" once the server accepts connections.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -53,6 +55,11 @@ bool ParseFlags(const std::vector<std::string>& args, Flags& flags) {
   return true;
 }
 
+// An event's arguments as a list, to send them back.
+std::vector<nlohmann::json> Arguments(const la::SioEvent& event) {
+  return std::vector<nlohmann::json>(event.args.begin(), event.args.end());
+}
+
 // The echo application of the conformance suite.
 void AddEchoNamespaces(la::SioServer& sockets) {
   for (const std::string name : {"/", "/custom"}) {
@@ -61,14 +68,14 @@ void AddEchoNamespaces(la::SioServer& sockets) {
     });
   }
   la::SioNamespace& main = sockets.AddNamespace("/");
-  main.On("message", [](const std::shared_ptr<la::SioSocket>& socket, const nlohmann::json& args,
-                        std::optional<uint64_t>) {
-    socket->Emit("message-back", std::vector<nlohmann::json>(args.begin(), args.end()));
+  main.On("message", [](const std::shared_ptr<la::SioSocket>& socket, const la::SioEvent& event) {
+    socket->Emit("message-back", Arguments(event), event.attachments);
   });
-  main.On("message-with-ack", [](const std::shared_ptr<la::SioSocket>& socket,
-                                 const nlohmann::json& args, std::optional<uint64_t> ack_id) {
-    if (ack_id) socket->Acknowledge(*ack_id, std::vector<nlohmann::json>(args.begin(), args.end()));
-  });
+  main.On("message-with-ack",
+          [](const std::shared_ptr<la::SioSocket>& socket, const la::SioEvent& event) {
+            if (event.ack_id)
+              socket->Acknowledge(*event.ack_id, Arguments(event), event.attachments);
+          });
 }
 
 }  // namespace
@@ -98,6 +105,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "listening on http://" << flags.host << ":" << server.port() << std::endl;
+  spdlog::flush_on(spdlog::level::warn);  // tests read the log from a pipe
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {

@@ -294,15 +294,15 @@ describe('Engine.IO polling payloads', () => {
   });
 
   test('a client that does not read is disconnected once 1 MiB waits for it', async () => {
-    const raw = await socketIoSession();
-    raw.ws._socket.pause();  // stop reading: the echoes back up in the kernel, then in the server's queue
-    const echoes = 40;
-    for (let i = 0; i < echoes; i++) raw.send(`42["message","${'x'.repeat(900_000)}"]`);
-    await sleep(1000);
-    raw.ws._socket.resume();
-    await closedWithin(raw, 10_000, 'a client that did not read');
-    const received = raw.messages.filter((m) => m.startsWith('42["message-back"')).length;
-    assert.ok(received < echoes, `all ${echoes} echoes were delivered: the queue was not bounded`);
+    // A polling client that posts but never polls: every echo stays in the server's queue.
+    const sid = await pollingSession(url);
+    const post = (body) => eioRequest(url, `EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body });
+    await post('40');
+    const message = `42["message","${'x'.repeat(600_000)}"]`;
+    assert.equal((await post(message)).status, 200);  // about 600 kB queued: still fine
+    await post(message);  // about 1.2 MB: over the limit
+    await sleep(50);
+    assert.equal((await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`)).status, 400);
     assert.match(server.output, /does not read fast enough: \d+ bytes queued, limit 1048576/);
   });
 
@@ -408,13 +408,34 @@ describe('Socket.IO messages', () => {
       '42["connect"]', // a reserved event name
       '44{"message":"x"}', // CONNECT_ERROR from a client
       `42["message",${'['.repeat(40)}${']'.repeat(40)}]`, // nested too deeply
-      '452-["message",{"_placeholder":true,"num":0}]', // binary attachments (not supported)
+      '45["message"]', // a binary event without its attachment count
+      '417-["message"]', // more attachments than allowed
     ];
     for (const packet of malformed) {
       const raw = await socketIoSession();
       raw.send(packet);
       await closedWithin(raw, 2000, `after ${packet.slice(0, 40)}`);
     }
+  });
+
+  test('an EVENT with binary attachments is echoed with them', async () => {
+    const raw = await socketIoSession();
+    raw.send('452-["message",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]');
+    raw.send(Uint8Array.from([1, 2, 3]));
+    raw.send(Uint8Array.from([4, 5, 6]));
+    assert.equal(await raw.next({ skipPings: true }),
+      '452-["message-back",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]');
+    assert.deepEqual([...await raw.next({ skipPings: true })], [1, 2, 3]);
+    assert.deepEqual([...await raw.next({ skipPings: true })], [4, 5, 6]);
+    raw.close();
+  });
+
+  test('an ack with binary attachments, over polling (base64)', async () => {
+    const sid = await pollingSession(url);
+    const body = ['40', '451-789["message-with-ack",{"_placeholder":true,"num":0}]', 'bAQID'].join(SEPARATOR);
+    await eioRequest(url, `EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body });
+    const packets = await pollPackets(sid, 4);
+    assert.deepEqual(packets.slice(1), ['42["auth",{}]', '461-789[{"_placeholder":true,"num":0}]', 'bAQID']);
   });
 
   test('binary and malformed Engine.IO frames close the connection', async () => {
