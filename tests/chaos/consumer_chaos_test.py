@@ -171,9 +171,10 @@ def test_rebalance(run):
     time.sleep(2)
     if producer.poll() is not None:
         raise Failure("the producer finished before the kill; the test would prove nothing")
+    consumed_so_far = consumed(first_port)
     first.kill()
     first.wait()
-    print(f"  killed consumer 1 mid-load after {consumed(first_port) or 'some'} messages")
+    print(f"  killed consumer 1 mid-load after it consumed {consumed_so_far} messages")
     if producer.wait(timeout=60) != 0:
         raise Failure(f"the producer failed; see {run.log_path('producer')}")
     run.verify(timeout_s=90)
