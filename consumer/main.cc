@@ -137,12 +137,13 @@ int Run(const Config& config) {
     spdlog::error("{}", started.message());
     return 2;
   }
+  // The MongoDB and Redis URLs may hold passwords: only the database is named.
   spdlog::info(
-      "consuming {} at {} as group {}; counting into {}/{}.{}; dead letters to {}; flush every {} "
-      "ms or {} events{}",
-      config.kafka_topic, config.kafka_brokers, config.kafka_group, config.mongo_uri,
-      config.mongo_database, MongoCounterStore::kCollection, config.kafka_dlq_topic,
-      config.flush_interval_ms, config.batch_max_events,
+      "consuming {} at {} as group {}; counting into database {}, collection {}; dead letters to "
+      "{}; flush every {} ms or {} events{}",
+      config.kafka_topic, config.kafka_brokers, config.kafka_group, config.mongo_database,
+      MongoCounterStore::kCollection, config.kafka_dlq_topic, config.flush_interval_ms,
+      config.batch_max_events,
       config.metrics_port != 0 ? "; metrics on :" + std::to_string(config.metrics_port) + "/metrics"
                                : "");
 
