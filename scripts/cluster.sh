@@ -20,18 +20,30 @@ create_topics() {
   "$BIN_DIR/tools/la-admin" topics
 }
 
+# Stops NAME if it runs a binary older than BINARY (rebuilt since it started),
+# so that `./dev up` after a change runs the new code.
+stop_if_stale() {
+  local name="$1" binary="$2"
+  if svc_running "$name" && [ "$binary" -nt "$RUN_DIR/$name.pid" ]; then
+    svc_log "$name runs an older build; restarting it"
+    svc_stop "$name" 30
+  fi
+}
+
 start_cluster() {
   cluster_env
   local i
   if [ -x "$BIN_DIR/api/la-api" ]; then
     for i in "${!API_PORTS[@]}"; do
       local name="api-$((i + 1))" port="${API_PORTS[$i]}"
+      stop_if_stale "$name" "$BIN_DIR/api/la-api"
       require_free_port "$name" "$port" || return 1
       svc_start "$name" "$BIN_DIR/api/la-api" --port "$port" --web-root "$ROOT/web/dist"
     done
   fi
   if [ -x "$BIN_DIR/consumer/la-consumer" ]; then
     for i in $(seq 1 "$CONSUMERS"); do
+      stop_if_stale "consumer-$i" "$BIN_DIR/consumer/la-consumer"
       svc_start "consumer-$i" "$BIN_DIR/consumer/la-consumer" --metrics-port "$((9100 + i))"
     done
   fi
