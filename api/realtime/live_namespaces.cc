@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "api/realtime/like_totals.h"
+#include "api/realtime/shared_snapshot.h"
 #include "core/like_event.h"
 #include "core/socket_admission.h"
 
@@ -78,11 +79,13 @@ SioNamespace::EventHandler Unsubscribe(LikeFeed& feed) {
 void AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api) {
   SioNamespace& dashboard = sockets.AddNamespace("/");
   dashboard.SetAdmission(TokenAdmission(api, /*admin_only=*/true));
-  dashboard.OnConnect([&feed, &api](const std::shared_ptr<SioSocket>& socket) {
+  auto snapshots = std::make_shared<SharedSnapshot>(api.mongo, kSnapshotLimit);
+  dashboard.OnConnect([&feed, &api, snapshots](const std::shared_ptr<SioSocket>& socket) {
     DisconnectAtExpiry(socket);
     feed.AddDashboard(socket);  // from here on, updates are held until the snapshot is sent
-    boost::asio::post(api.blocking, [&feed, &api, socket] {
-      Result<std::vector<StreamTotal>> snapshot = ReadTopStreams(api.mongo, kSnapshotLimit);
+    const SharedSnapshot::Clock::time_point registered_at = SharedSnapshot::Clock::now();
+    boost::asio::post(api.blocking, [&feed, snapshots, socket, registered_at] {
+      Result<std::vector<StreamTotal>> snapshot = snapshots->Read(registered_at);
       if (!snapshot.ok()) {
         // The dashboard still gets a (partial) snapshot, so that live updates can follow.
         spdlog::error("socket.io: the snapshot for a dashboard could not be read: {}",
