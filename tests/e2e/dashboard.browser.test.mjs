@@ -9,30 +9,20 @@
 
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+
+import { launchChromium, OUTPUT_DIR } from './browser.mjs';
 
 const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const ADMIN_EMAIL = process.env.ADMIN_EMAIL || 'admin@example.com';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD || 'admin-password';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/', import.meta.url));
 /** Likes travel API -> Kafka -> consumer (1 s flush) -> Redis -> api node -> page. */
 const PIPELINE_TIMEOUT_MS = 30_000;
-
-const { chromium } = createRequire(new URL('../../web/package.json', import.meta.url))('playwright-core');
 
 let browser;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `no chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM`);
-  mkdirSync(OUTPUT_DIR, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -10,15 +10,13 @@
 //       CHROMIUM (default /usr/bin/chromium). playwright-core comes from web/node_modules.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 
-import { Api, ROOT, uniqueStreamId } from './support.mjs';
+import { launchChromium, OUTPUT_DIR } from './browser.mjs';
+
+import { Api, uniqueStreamId } from './support.mjs';
 
 const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const OUTPUT_DIR = `${ROOT}test-output/`;
 /** Likes travel API -> Kafka -> consumer (1 s flush) -> Redis -> api node -> page. */
 const PIPELINE_TIMEOUT_MS = 30_000;
 
@@ -46,17 +44,11 @@ const SEED_PAGE = `<!doctype html>
 </body>
 </html>`;
 
-const { chromium } = createRequire(`${ROOT}web/package.json`)('playwright-core');
 const api = new Api(BASE_URL);
 let browser;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `no chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM`);
-  mkdirSync(OUTPUT_DIR, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -141,8 +141,10 @@ test('a client reconnects by itself after the server restarts', async () => {
     const [reason] = await disconnected;
     assert.equal(reason, 'transport close');
 
+    // Listen before the restart: the client may be back before startEchoServer resolves.
+    const reconnected = nextEvent(socket, 'connect', 15_000);
     ({ server } = await startEchoServer(port));
-    await nextEvent(socket, 'connect', 10_000);
+    await reconnected;
     assert.deepEqual(await echo(socket, 'after'), ['after']);
   } finally {
     socket.close();
