@@ -9,11 +9,9 @@
 
 #include "adapters/redis_client.h"
 #include "consumer/update_publisher.h"
+#include "core/stream_updates.h"
 
 namespace la {
-
-// The channel the api nodes subscribe to.
-inline constexpr const char* kStreamUpdatesChannel = "stream-updates";
 
 class RedisUpdatePublisher final : public UpdatePublisher {
  public:

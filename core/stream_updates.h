@@ -23,6 +23,9 @@
 
 namespace la {
 
+// The Redis pub/sub channel consumers publish new totals on and api nodes listen to.
+inline constexpr const char* kStreamUpdatesChannel = "stream-updates";
+
 // A dashboard's snapshot holds at most this many streams, the most liked first.
 inline constexpr size_t kSnapshotLimit = 1000;
 

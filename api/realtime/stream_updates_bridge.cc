@@ -7,7 +7,7 @@
 namespace la {
 
 StreamUpdatesBridge::StreamUpdatesBridge(const RedisAddress& redis, LikeFeed& feed)
-    : feed_(feed), subscriber_(redis, "stream-updates", [this](const std::string& message) {
+    : feed_(feed), subscriber_(redis, kStreamUpdatesChannel, [this](const std::string& message) {
         OnMessage(message);
       }) {}
 
