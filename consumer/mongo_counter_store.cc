@@ -84,19 +84,21 @@ MongoCounterStore::MongoCounterStore(MongoClient& mongo) : mongo_(mongo) {}
 
 Result<StreamStates> MongoCounterStore::Read(std::span<const std::string> stream_ids) {
   StreamStates states;
-  if (stream_ids.empty()) return states;
-  const nlohmann::json filter = {
-      {"_id", {{"$in", std::vector<std::string>(stream_ids.begin(), stream_ids.end())}}}};
   const nlohmann::json options = {{"projection", {{"likes", 1}, {"wm", 1}}}};
-  Result<std::vector<nlohmann::json>> documents = mongo_.Find(kCollection, filter, options);
-  if (!documents.ok()) return documents.status();
-  for (const nlohmann::json& document : *documents) {
-    const auto id = document.find("_id");
-    if (id == document.end() || !id->is_string()) continue;  // $in matched strings only
-    const std::string& stream_id = id->get_ref<const std::string&>();
-    Result<StreamState> state = ParseState(stream_id, document);
-    if (!state.ok()) return state.status();
-    states.emplace(stream_id, std::move(*state));
+  for (size_t first = 0; first < stream_ids.size(); first += kIdsPerRead) {
+    const auto slice = stream_ids.subspan(first, std::min(kIdsPerRead, stream_ids.size() - first));
+    const nlohmann::json filter = {
+        {"_id", {{"$in", std::vector<std::string>(slice.begin(), slice.end())}}}};
+    Result<std::vector<nlohmann::json>> documents = mongo_.Find(kCollection, filter, options);
+    if (!documents.ok()) return documents.status();
+    for (const nlohmann::json& document : *documents) {
+      const auto id = document.find("_id");
+      if (id == document.end() || !id->is_string()) continue;  // $in matched strings only
+      const std::string& stream_id = id->get_ref<const std::string&>();
+      Result<StreamState> state = ParseState(stream_id, document);
+      if (!state.ok()) return state.status();
+      states.emplace(stream_id, std::move(*state));
+    }
   }
   return states;
 }
