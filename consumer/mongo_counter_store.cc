@@ -83,6 +83,11 @@ Result<StreamState> ParseState(const std::string& id, const nlohmann::json& docu
 MongoCounterStore::MongoCounterStore(MongoClient& mongo) : mongo_(mongo) {}
 
 Result<StreamStates> MongoCounterStore::Read(std::span<const std::string> stream_ids) {
+  if (!likes_index_created_) {
+    Status created = mongo_.CreateIndex(kCollection, {{"likes", -1}}, false);
+    if (!created.ok()) return Status::Error("creating the likes index: " + created.message());
+    likes_index_created_ = true;
+  }
   StreamStates states;
   const nlohmann::json options = {{"projection", {{"likes", 1}, {"wm", 1}}}};
   for (size_t first = 0; first < stream_ids.size(); first += kIdsPerRead) {

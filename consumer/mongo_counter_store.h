@@ -26,6 +26,8 @@ class MongoCounterStore final : public CounterStore {
   // `mongo` (already bound to the database) must outlive the store.
   explicit MongoCounterStore(MongoClient& mongo);
 
+  // The first Read that reaches the server also creates the index on `likes`
+  // (descending) that the dashboards' top-streams snapshot sorts by.
   Result<StreamStates> Read(std::span<const std::string> stream_ids) override;
 
   // New documents go in one bulk insert, existing ones in bulk updates of at
@@ -43,6 +45,7 @@ class MongoCounterStore final : public CounterStore {
       std::span<const StreamUpdate> updates);
 
   MongoClient& mongo_;
+  bool likes_index_created_ = false;
 };
 
 }  // namespace la
