@@ -88,7 +88,12 @@ TEST(CounterStoreScaleTest, AFlushOverTenThousandStreamDocumentsFinishesWithinIt
       "[ info ] read + %d compare-and-set updates: %lld ms\n", kStreams,
       static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
 
+  const auto snapshot_started = Clock::now();
   Result<std::vector<StreamTotal>> top = ReadTopStreams(*mongo, 1000);
+  std::printf("[ info ] dashboard snapshot, top 1000 of %d streams: %lld ms\n", kStreams,
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         Clock::now() - snapshot_started)
+                                         .count()));
   ASSERT_TRUE(top.ok()) << top.status().message();
   ASSERT_EQ(top->size(), 1000u);
   EXPECT_EQ(top->front().likes, 2);
