@@ -48,7 +48,8 @@ void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic
 int Run(const Config& config) {
   auto producer = KafkaProducer::Create({.brokers = config.kafka_brokers,
                                          .delivery_timeout_ms = config.produce_timeout_ms,
-                                         .client_id = "la-api-" + std::to_string(config.port)});
+                                         .client_id = "la-api-" + std::to_string(config.port),
+                                         .compression = config.kafka_compression});
   if (!producer.ok()) return (spdlog::critical("{}", producer.status().message()), 1);
   auto mongo = MongoClient::Create(config.mongo_uri, config.mongo_database);
   if (!mongo.ok()) return (spdlog::critical("{}", mongo.status().message()), 1);
