@@ -81,6 +81,8 @@ int Run(const Config& config) {
   router.Add(verb::post, "/auth/login", handlers::Login(api));
   router.Add(verb::post, "/engagement/like", handlers::Like(api));
   router.Add(verb::get, "/metrics", handlers::Metrics(api));
+  router.Add(verb::get, "/streams", handlers::TopStreams(api));
+  router.AddPrefix("/streams/", "/streams/{streamId}", handlers::StreamHistory(api));
   const std::string web_root = config.web_root.empty() ? "web/dist" : config.web_root;
   router.Add(verb::get, "/socket.io/socket.io.js", handlers::StaticFiles(web_root));
   router.AddPrefix("/admin", "/admin", handlers::StaticFiles(web_root));
