@@ -42,14 +42,21 @@ Result<std::vector<UpdateOutcome>> CachedCounterStore::Apply(
   for (size_t i = 0; i < updates.size(); ++i) {
     if ((*outcomes)[i] != UpdateOutcome::kApplied) continue;
     // The update matched only the likes and watermarks it was planned on, so the
-    // document now holds the planned likes and the moved watermarks. The other
-    // watermarks stay as read; an update compares every watermark it moves, so a
-    // stale one there can only make a later update miss, never count twice.
+    // document now holds the planned likes, the moved watermarks and the history
+    // buckets as changed. The other watermarks stay as read; an update compares
+    // every watermark it moves, so a stale one there can only make a later update
+    // miss, never count twice.
     StreamState state = std::move(planned_on[i]);
     state.likes = updates[i].new_likes;
     for (const WatermarkAdvance& advance : updates[i].advances) {
       state.watermarks[advance.partition] = advance.next;
     }
+    const HistoryChange& history = updates[i].history;
+    for (const auto& [bucket, likes] : history.minute_increments)
+      state.history.minutes.insert(bucket);
+    for (const auto& [bucket, likes] : history.hour_increments) state.history.hours.insert(bucket);
+    for (int64_t bucket : history.minute_removals) state.history.minutes.erase(bucket);
+    for (int64_t bucket : history.hour_removals) state.history.hours.erase(bucket);
     Remember(updates[i].stream_id, std::move(state));
   }
   return outcomes;

@@ -51,8 +51,8 @@ void LikeBatcher::Add(const LogMessage& message, Clock::time_point now) {
   PartitionBuffer& buffer = owned->second;
   Result<LikeEvent> event = ParseLikeEvent(message.value);
   if (event.ok()) {
-    buffer.events.push_back(
-        {message.offset, std::move(event->event_id), std::move(event->stream_id)});
+    buffer.events.push_back({message.offset, std::move(event->event_id),
+                             std::move(event->stream_id), event->timestamp_ms});
   } else {
     buffer.unsent_dead_letters.push_back({message, event.status().message()});
   }
@@ -148,7 +148,8 @@ Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
   for (const auto& [partition, buffer] : owned_) {
     for (const PendingEvent& pending : buffer.events) {
       claims.push_back({pending.event_id, FormatPosition(partition, pending.offset)});
-      events.push_back({partition, pending.offset, pending.stream_id, DedupDecision::kCount});
+      events.push_back({partition, pending.offset, pending.stream_id, DedupDecision::kCount,
+                        pending.timestamp_ms});
     }
   }
   if (claims.empty()) return events;
@@ -188,7 +189,7 @@ Result<LikeBatcher::AppliedCounts> LikeBatcher::ApplyCounts(std::vector<Classifi
       return Status::Error("reading " + std::to_string(stream_ids.size()) +
                            " stream documents failed: " + states.status().message());
     }
-    const FlushPlan plan = PlanFlush(events, *states);
+    const FlushPlan plan = PlanFlush(events, *states, options_.wall_clock_ms());
     if (attempt == 1) applied.planned_updates = plan.updates.size();
 
     std::set<std::string> changed;

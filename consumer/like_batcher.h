@@ -58,6 +58,12 @@ struct LikeBatcherOptions {
   // Test-only: called after the counters are applied and before the offsets
   // are committed, so a crash test can kill the process exactly there.
   std::function<void()> before_commit_for_testing;
+  // Wall clock in ms since epoch: places the likes-over-time window (issue 12).
+  std::function<int64_t()> wall_clock_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
 };
 
 // Running totals since start, for /metrics.
@@ -133,6 +139,7 @@ class LikeBatcher final : public PartitionOwnershipListener {
     int64_t offset = 0;
     std::string event_id;
     std::string stream_id;
+    int64_t timestamp_ms = 0;  // the event's timeStamp (likes over time)
   };
   // The buffered messages of one owned partition.
   struct PartitionBuffer {

@@ -104,8 +104,11 @@ int Run(const Config& config) {
     return 2;
   }
   RedisClient redis(config.redis, kRedisTimeout);
-  Result<std::unique_ptr<KafkaProducer>> producer = KafkaProducer::Create(
-      {.brokers = config.kafka_brokers, .linger_ms = 0, .client_id = "la-consumer-dead-letters"});
+  Result<std::unique_ptr<KafkaProducer>> producer =
+      KafkaProducer::Create({.brokers = config.kafka_brokers,
+                             .linger_ms = 0,
+                             .client_id = "la-consumer-dead-letters",
+                             .compression = config.kafka_compression});
   if (!producer.ok()) {
     spdlog::error("{}", producer.status().message());
     return 2;

@@ -1,6 +1,8 @@
 // The counter store in MongoDB: collection `streams`, one document per stream,
-// {_id: streamId, streamId, likes, wm: {"<partition>": offset}, updatedAt},
-// updated only by compare-and-set (see counter_store.h).
+// {_id: streamId, streamId, likes, wm: {"<partition>": offset}, updatedAt,
+//  minutes: {"<minute index>": likes}, hours: {"<hour index>": likes}},
+// updated only by compare-and-set (see counter_store.h); the history buckets
+// (core/like_history.h) change in that same update.
 #pragma once
 
 #include <span>

@@ -111,6 +111,22 @@ const std::vector<Option>& Options() {
        TextSetting("KAFKA_GROUP", &Config::kafka_group)},
       {"kafka-partitions", "KAFKA_PARTITIONS", kTool, "partitions of a created topic (12)",
        IntSetting("KAFKA_PARTITIONS", &Config::kafka_partitions, 1, 1000)},
+      // --- Kafka compression (issue 12) ---
+      {"kafka-compression", "KAFKA_COMPRESSION", kAll,
+       "codec of produced messages: none, gzip, snappy, lz4 or zstd (gzip; kafkajs reads only "
+       "none and gzip without plugins)",
+       [](Config& c, const std::string& v) {
+         for (const char* codec : kKafkaCompressionCodecs) {
+           if (v == codec) {
+             c.kafka_compression = v;
+             return Status::Ok();
+           }
+         }
+         return Status::Error(
+             "KAFKA_COMPRESSION must be one of none, gzip, snappy, lz4, zstd; got \"" + v +
+             "\" (gzip and none are readable by every client, kafkajs included)");
+       }},
+      // --- end Kafka compression ---
       {"redis-url", "REDIS_URL", kAll, "redis://[:password@]host[:port][/db]",
        [](Config& c, const std::string& v) {
          Result<RedisAddress> address = ParseRedisUrl(v);
@@ -130,7 +146,8 @@ const std::vector<Option>& Options() {
        }},
       {"mongo-database", "MONGO_DATABASE", kAll, "database name (live-analytics)",
        TextSetting("MONGO_DATABASE", &Config::mongo_database)},
-      {"host", "HOST", kApi, "address to listen on (127.0.0.1)", TextSetting("HOST", &Config::host)},
+      {"host", "HOST", kApi, "address to listen on (127.0.0.1)",
+       TextSetting("HOST", &Config::host)},
       {"port", "PORT", kApi, "HTTP port (3000)", IntSetting("PORT", &Config::port, 1, 65535)},
       {"threads", "THREADS", kApi, "I/O threads (0: one per core)",
        IntSetting("THREADS", &Config::threads, 0, 256)},

@@ -58,7 +58,11 @@ Result<size_t> FlushOneLikePerStream(MongoCounterStore& store, const std::vector
   std::vector<ClassifiedEvent> events;
   for (const std::string& id : ids)
     events.push_back({partition, offset, id, DedupDecision::kCount});
-  const FlushPlan plan = PlanFlush(events, *states);
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  for (ClassifiedEvent& event : events) event.timestamp_ms = now_ms;
+  const FlushPlan plan = PlanFlush(events, *states, now_ms);
   Result<std::vector<UpdateOutcome>> outcomes = store.Apply(plan.updates);
   if (!outcomes.ok()) return outcomes.status();
   size_t applied = 0;

@@ -45,16 +45,17 @@ TEST(CachedCounterStore, ReadsOnlyTheStreamsItHasNotSeen) {
 
 TEST(CachedCounterStore, RemembersWhatAnAppliedUpdateProducedAndForgetsAMiss) {
   FakeCounterStore store;
-  store.documents["a"] = {5, {{0, 9}, {3, 1}}};
+  store.documents["a"] = {5, {{0, 9}, {3, 1}}, {{100, 101}, {7}}};
   store.documents["b"] = {7, {{0, 2}}};
   CachedCounterStore cached(store, 100);
   const std::vector<std::string> ids = {"a", "b"};
   ASSERT_TRUE(cached.Read(ids).ok());
   store.documents["b"].likes = 8;  // another writer
 
-  const std::vector<StreamUpdate> updates = {Update("a", true, 5, {0, 9, 12}, 2),
-                                             Update("b", true, 7, {0, 2, 4}, 1),
-                                             Update("c", false, 0, {0, std::nullopt, 3}, 1)};
+  std::vector<StreamUpdate> updates = {Update("a", true, 5, {0, 9, 12}, 2),
+                                       Update("b", true, 7, {0, 2, 4}, 1),
+                                       Update("c", false, 0, {0, std::nullopt, 3}, 1)};
+  updates[0].history = {{{102, 2}}, {{7, 2}}, {100}, {}};
   Result<std::vector<UpdateOutcome>> outcomes = cached.Apply(updates);
   ASSERT_TRUE(outcomes.ok());
   EXPECT_THAT(*outcomes, ElementsAre(UpdateOutcome::kApplied, UpdateOutcome::kStateChanged,
@@ -69,6 +70,7 @@ TEST(CachedCounterStore, RemembersWhatAnAppliedUpdateProducedAndForgetsAMiss) {
   EXPECT_EQ(states->at("a").watermarks, (Offsets{{0, 12}, {3, 1}}));
   EXPECT_EQ(states->at("b").likes, 8);
   EXPECT_EQ(states->at("a").likes, store.documents["a"].likes);
+  EXPECT_EQ(states->at("a").history, (HistoryBuckets{{101, 102}, {7}}));
 }
 
 TEST(CachedCounterStore, AFailedApplyForgetsItsStreams) {
