@@ -12,6 +12,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
+#include "adapters/crash_report.h"
 #include "api/api_context.h"
 #include "api/handlers/handlers.h"
 #include "api/realtime/live_namespaces.h"
@@ -131,6 +132,7 @@ int Run(const Config& config) {
 }  // namespace la
 
 int main(int argc, char** argv) {
+  la::InstallCrashReport("la-api");
   auto loaded = la::LoadConfig(la::Program::kApi, std::vector<std::string>(argv + 1, argv + argc),
                                la::ProcessEnvironment());
   if (!loaded.ok()) {

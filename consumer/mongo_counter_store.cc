@@ -129,21 +129,28 @@ Result<StreamState> ParseState(const std::string& id, const nlohmann::json& docu
 MongoCounterStore::MongoCounterStore(MongoClient& mongo) : mongo_(mongo) {}
 
 Result<StreamStates> MongoCounterStore::Read(std::span<const std::string> stream_ids) {
+  if (!likes_index_created_) {
+    Status created = mongo_.CreateIndex(kCollection, {{"likes", -1}}, false);
+    if (!created.ok()) return Status::Error("creating the likes index: " + created.message());
+    likes_index_created_ = true;
+  }
   StreamStates states;
-  if (stream_ids.empty()) return states;
-  const nlohmann::json filter = {
-      {"_id", {{"$in", std::vector<std::string>(stream_ids.begin(), stream_ids.end())}}}};
   const nlohmann::json options = {
       {"projection", {{"likes", 1}, {"wm", 1}, {kMinutesField, 1}, {kHoursField, 1}}}};
-  Result<std::vector<nlohmann::json>> documents = mongo_.Find(kCollection, filter, options);
-  if (!documents.ok()) return documents.status();
-  for (const nlohmann::json& document : *documents) {
-    const auto id = document.find("_id");
-    if (id == document.end() || !id->is_string()) continue;  // $in matched strings only
-    const std::string& stream_id = id->get_ref<const std::string&>();
-    Result<StreamState> state = ParseState(stream_id, document);
-    if (!state.ok()) return state.status();
-    states.emplace(stream_id, std::move(*state));
+  for (size_t first = 0; first < stream_ids.size(); first += kIdsPerRead) {
+    const auto slice = stream_ids.subspan(first, std::min(kIdsPerRead, stream_ids.size() - first));
+    const nlohmann::json filter = {
+        {"_id", {{"$in", std::vector<std::string>(slice.begin(), slice.end())}}}};
+    Result<std::vector<nlohmann::json>> documents = mongo_.Find(kCollection, filter, options);
+    if (!documents.ok()) return documents.status();
+    for (const nlohmann::json& document : *documents) {
+      const auto id = document.find("_id");
+      if (id == document.end() || !id->is_string()) continue;  // $in matched strings only
+      const std::string& stream_id = id->get_ref<const std::string&>();
+      Result<StreamState> state = ParseState(stream_id, document);
+      if (!state.ok()) return state.status();
+      states.emplace(stream_id, std::move(*state));
+    }
   }
   return states;
 }

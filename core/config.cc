@@ -170,7 +170,7 @@ const std::vector<Option>& Options() {
       {"flush-interval-ms", "FLUSH_INTERVAL_MS", kConsumer, "batch flush interval (1000)",
        IntSetting("FLUSH_INTERVAL_MS", &Config::flush_interval_ms, 10, 60000)},
       {"batch-max-events", "BATCH_MAX_EVENTS", kConsumer,
-       "flush early at this many events (100000)",
+       "flush early at this many events; also the most a consumer buffers (500000)",
        IntSetting("BATCH_MAX_EVENTS", &Config::batch_max_events, 1, 10000000)},
       {"dedup-ttl-s", "DEDUP_TTL_S", kConsumer, "how long an eventId is remembered (3600)",
        IntSetting("DEDUP_TTL_S", &Config::dedup_ttl_s, 1, 30 * 24 * 3600)},

@@ -61,7 +61,7 @@ struct Config {
 
   // consumer
   int flush_interval_ms = 1000;
-  int batch_max_events = 100000;
+  int batch_max_events = 500000;
   int dedup_ttl_s = 3600;
   int metrics_port = 0;  // 0: no metrics endpoint
 };

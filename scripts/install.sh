@@ -19,7 +19,7 @@ APT_RUN_PACKAGES=(
   build-essential cmake ninja-build pkg-config clang-format
   libboost-dev libboost-system-dev libboost-program-options-dev
   librdkafka-dev libmongoc-dev libbson-dev libhiredis-dev libsodium-dev
-  libssl-dev libsimdjson-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  libssl-dev libsimdjson-dev patch nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools nginx-light kcat curl procps jq
 )
@@ -70,10 +70,15 @@ install_kafka() {
 }
 
 FERRETDB_VERSION="v1.24.2"
+# Our patch (its header says why): _id lookups through the index, no hang under
+# concurrent multi-statement updates, one transaction per update command.
+FERRETDB_PATCH="$ROOT/scripts/ferretdb/ferretdb-$FERRETDB_VERSION-live-analytics.patch"
 install_ferretdb() {
-  local bin="$LOCAL/bin/ferretdb"
-  if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "${FERRETDB_VERSION#v}"; then return 0; fi
-  log "building FerretDB $FERRETDB_VERSION from the Go module proxy"
+  local bin="$LOCAL/bin/ferretdb" stamp="$LOCAL/bin/ferretdb.patch.sha256"
+  local want; want="$(sha256sum "$FERRETDB_PATCH" | cut -d' ' -f1)"
+  if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "${FERRETDB_VERSION#v}" \
+     && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
+  log "building FerretDB $FERRETDB_VERSION (with scripts/ferretdb's patch) from the Go module proxy"
   mkdir -p "$LOCAL/bin" "$LOCAL/go"
   export GOPATH="$LOCAL/go" GOFLAGS=-modcacherw
   # `go install` leaves out build/version/version.txt, which FerretDB embeds and
@@ -82,7 +87,9 @@ install_ferretdb() {
   mod="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
   rm -rf "$src"; mkdir -p "$(dirname "$src")"; cp -r "$mod" "$src"; chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
+  patch -s -p1 -d "$src" < "$FERRETDB_PATCH"
   (cd "$src" && go build -tags ferretdb_no_postgresql -o "$bin" ./cmd/ferretdb)
+  echo "$want" > "$stamp"
 }
 
 install_npm() {
