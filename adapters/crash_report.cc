@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 
@@ -33,18 +34,19 @@ extern "C" void OnFatalSignal(int signal_number) {
 }
 
 void OnTerminate() {
+  spdlog::default_logger()->flush();  // what was logged before comes first
   if (const std::exception_ptr current = std::current_exception()) {
     try {
       std::rethrow_exception(current);
     } catch (const std::exception& e) {
-      spdlog::critical("{}: uncaught exception: {}", program_name, e.what());
+      std::fprintf(stderr, "%s: uncaught exception: %s\n", program_name, e.what());
     } catch (...) {
-      spdlog::critical("{}: uncaught exception of unknown type", program_name);
+      std::fprintf(stderr, "%s: uncaught exception of unknown type\n", program_name);
     }
   } else {
-    spdlog::critical("{}: std::terminate called", program_name);
+    std::fprintf(stderr, "%s: std::terminate called\n", program_name);
   }
-  spdlog::default_logger()->flush();
+  std::fflush(stderr);
   std::abort();  // reported by OnFatalSignal, with a backtrace
 }
 

@@ -6,7 +6,7 @@
 //    <name>" and a backtrace to stderr (the process log), then end the process
 //    as the signal would (core dump, exit status);
 //  - std::terminate (e.g. an uncaught exception) logs the exception's message
-//    first.
+//    first (on stderr, like the fatal-signal line).
 // Not thread-safe to call concurrently; the handlers themselves only use
 // async-signal-safe calls.
 #pragma once
