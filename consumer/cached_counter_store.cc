@@ -51,12 +51,7 @@ Result<std::vector<UpdateOutcome>> CachedCounterStore::Apply(
     for (const WatermarkAdvance& advance : updates[i].advances) {
       state.watermarks[advance.partition] = advance.next;
     }
-    const HistoryChange& history = updates[i].history;
-    for (const auto& [bucket, likes] : history.minute_increments)
-      state.history.minutes.insert(bucket);
-    for (const auto& [bucket, likes] : history.hour_increments) state.history.hours.insert(bucket);
-    for (int64_t bucket : history.minute_removals) state.history.minutes.erase(bucket);
-    for (int64_t bucket : history.hour_removals) state.history.hours.erase(bucket);
+    ApplyHistoryChange(updates[i].history, state.history);
     Remember(updates[i].stream_id, std::move(state));
   }
   return outcomes;

@@ -59,6 +59,13 @@ HistoryChange PlanHistoryChange(std::span<const int64_t> counted_timestamps_ms,
   return change;
 }
 
+void ApplyHistoryChange(const HistoryChange& change, HistoryBuckets& buckets) {
+  for (const auto& [bucket, likes] : change.minute_increments) buckets.minutes.insert(bucket);
+  for (const auto& [bucket, likes] : change.hour_increments) buckets.hours.insert(bucket);
+  for (const int64_t bucket : change.minute_removals) buckets.minutes.erase(bucket);
+  for (const int64_t bucket : change.hour_removals) buckets.hours.erase(bucket);
+}
+
 std::vector<HistoryPoint> MinuteSeries(const std::map<int64_t, int64_t>& stored, int64_t now_ms) {
   return Series(kMinutes, stored, now_ms);
 }

@@ -64,6 +64,10 @@ int64_t BucketIndex(int64_t timestamp_ms, int64_t width_ms);
 HistoryChange PlanHistoryChange(std::span<const int64_t> counted_timestamps_ms,
                                 const HistoryBuckets& stored, int64_t now_ms);
 
+// The buckets a document holds after `change` was applied to one holding `buckets`
+// (for a consumer that remembers documents instead of reading them again).
+void ApplyHistoryChange(const HistoryChange& change, HistoryBuckets& buckets);
+
 // One point of a series: the bucket's start (ms since epoch) and its likes.
 struct HistoryPoint {
   int64_t t = 0;

@@ -22,9 +22,7 @@ void ApplyToStates(const StreamUpdate& update, StreamStates& states) {
   for (const WatermarkAdvance& advance : update.advances) {
     state.watermarks[advance.partition] = advance.next;
   }
-  for (const auto& [minute, likes] : update.history.minute_increments) {
-    state.history.minutes.insert(minute);
-  }
+  ApplyHistoryChange(update.history, state.history);
 }
 
 // Plans `events` on `states` and applies every update.

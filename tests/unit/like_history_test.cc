@@ -99,6 +99,17 @@ TEST(LikeHistory, ADocumentUpdatedForTwoDaysStaysWithinTheRetentionBound) {
   EXPECT_EQ(sum, likes_in_window);
 }
 
+TEST(LikeHistory, ApplyingAChangeAddsIncrementedAndDropsRemovedBuckets) {
+  HistoryBuckets buckets{{1, 2, 3}, {7}};
+  HistoryChange change;
+  change.minute_increments = {{3, 5}, {4, 1}};
+  change.hour_increments = {{8, 6}};
+  change.minute_removals = {1, 2};
+  change.hour_removals = {7};
+  ApplyHistoryChange(change, buckets);
+  EXPECT_EQ(buckets, (HistoryBuckets{{3, 4}, {8}}));
+}
+
 TEST(LikeHistory, SeriesAreDenseOldestFirstAndEndWithNowsBucket) {
   const std::map<int64_t, int64_t> minutes = {
       {kNowMinute - 60, 9}, {kNowMinute - 59, 1}, {kNowMinute, 4}};
