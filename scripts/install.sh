@@ -20,9 +20,11 @@ APT_PACKAGES=(
   chromium fonts-liberation   # browser tests (driven by playwright-core)
 )
 
+# install_apt [PACKAGE...]: the given packages (default: APT_PACKAGES) that are missing.
 install_apt() {
-  local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  local missing=() wanted=("$@")
+  [ ${#wanted[@]} -gt 0 ] || wanted=("${APT_PACKAGES[@]}")
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then return 0; fi
@@ -80,7 +82,13 @@ install_e2e_npm() {
   (cd "$dir" && npm ci --no-audit --no-fund --silent)
 }
 
-# Steps run in the order given (default: all of them).
+# clang and its libFuzzer runtime for `./dev fuzz` (fuzz/), only when fuzzing.
+FUZZ_APT_PACKAGES=(clang-14 libclang-rt-14-dev)
+install_fuzz() {
+  install_apt "${FUZZ_APT_PACKAGES[@]}"
+}
+
+# Steps run in the order given (default: all of them but fuzz).
 [ $# -gt 0 ] || set -- all
 for step in "$@"; do
   case "$step" in
@@ -88,7 +96,8 @@ for step in "$@"; do
     kafka) install_kafka ;;
     ferretdb) install_ferretdb ;;
     npm) install_npm; install_e2e_npm ;;
+    fuzz) install_fuzz ;;
     all) install_apt; install_kafka; install_ferretdb; install_npm; install_e2e_npm ;;
-    *) echo "usage: $0 [apt|kafka|ferretdb|npm|all]..." >&2; exit 2 ;;
+    *) echo "usage: $0 [apt|kafka|ferretdb|npm|fuzz|all]..." >&2; exit 2 ;;
   esac
 done
