@@ -63,6 +63,7 @@ struct Config {
   int rate_limit_max_keys = 100000;  // buckets each per-key limiter keeps
   int password_threads = 2;          // argon2id hashing (64 MiB each)
   int password_queue = 16;           // hashing jobs waiting; more: 503
+  int password_jobs_per_address = 1;  // hashes one client address may have in flight
   int read_threads = 4;              // MongoDB reads (accounts, totals, snapshots)
   int read_queue = 256;              // reads waiting; more: 503 / ack {error}
   int subscribe_reads_per_socket = 8;

@@ -43,6 +43,8 @@ http::Handler Login(ApiContext& api) {
     Result<Credentials> credentials = ParseLoginBody(context.request.body());
     if (!credentials.ok())
       co_return http::ErrorResponse(http::Status::bad_request, credentials.status().message());
+    const PasswordJobSlot slot(api.rate_limits.password_jobs, context.client_ip);
+    if (!slot.admitted()) co_return slot.Refusal();
     auto check = [&api, c = *credentials] { return CheckCredentials(api.users, c); };
     http::Pooled<Result<std::optional<User>>> pooled =
         co_await http::RunBlocking<Result<std::optional<User>>>(api.passwords, check,

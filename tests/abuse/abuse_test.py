@@ -64,7 +64,8 @@ class Node:
             env["LA_DEV"] = "1"
         # Limits of the cluster's environment (scripts/cluster.sh) must not leak in.
         for name in ("LIKE_RATE_PER_S", "LOGIN_RATE_PER_MIN", "LOGIN_BURST", "REGISTER_RATE_PER_MIN",
-                     "REGISTER_BURST", "MAX_SESSIONS_PER_ADDRESS", "TRUSTED_PROXIES"):
+                     "REGISTER_BURST", "MAX_SESSIONS_PER_ADDRESS", "TRUSTED_PROXIES",
+                     "PASSWORD_JOBS_PER_ADDRESS"):
             env.pop(name, None)
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
@@ -330,7 +331,9 @@ def test_subscribe_flood(ctx):
     reader.join(10)
     summary = prober.finish(ctx.rss_mb)
     reads = node.metric('work_pool_jobs_total{pool="read"}') - reads_before
-    check(answers["likes"] >= 1, f"the flooding socket's first subscribe was never answered: {answers}")
+    # The node answers (totals, or errors for events over the rate limit) or cuts the
+    # client off; either way the flood costs a handful of reads, not 20,000.
+    check(answers["likes"] + answers["error"] >= 1, f"the flooding socket got no answer at all: {answers}")
     check(reads <= 20, f"20,000 subscribes to one stream cost {reads} MongoDB reads")
     settle(node, ctx.baseline, "the subscribe flood")
     # A new socket subscribes at once.
@@ -368,6 +371,7 @@ def test_login_flood(ctx):
     summary = prober.finish(ctx.rss_mb)
     check(statuses.get(429, 0) >= 1900, f"a login flood from one address got {statuses}")
     check(statuses.get(401, 0) <= 15, f"{statuses.get(401, 0)} flooded logins were checked (burst 10)")
+    check(set(statuses) <= {401, 429}, f"a login flood from one address got {statuses}")
     check(retry_after and all(int(v) >= 1 for v in retry_after), f"429 without Retry-After: {retry_after}")
     settle(ctx.node, ctx.baseline, "the login flood")
     return f"{summary}; answers {statuses}"

@@ -50,6 +50,7 @@ class ApiNodeTest : public testing::Test {
                                            {"LIKE_RATE_PER_S", "0"},
                                            {"LOGIN_RATE_PER_MIN", "0"},
                                            {"REGISTER_RATE_PER_MIN", "0"},
+                                           {"PASSWORD_JOBS_PER_ADDRESS", "0"},
                                            {"ADMIN_EMAIL", "it-admin@example.com"},
                                            {"ADMIN_PASSWORD", "it-admin-password"}},
         "/tmp/la-it-api-node.log");

@@ -111,6 +111,7 @@ TEST(Config, AbuseLimitsHaveProductDefaults) {
   EXPECT_EQ(c.like_rate_per_s, 5);
   EXPECT_EQ(c.like_burst, 20);
   EXPECT_EQ(c.password_queue, 16);
+  EXPECT_EQ(c.password_jobs_per_address, 1);
   EXPECT_EQ(c.max_sessions_per_address, 200);
 }
 
