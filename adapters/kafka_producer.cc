@@ -44,7 +44,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaProducer
       {"linger.ms", std::to_string(options.linger_ms)},
       {"message.timeout.ms", std::to_string(options.delivery_timeout_ms)},
       {"queue.buffering.max.messages", std::to_string(options.queue_max_messages)},
-      {"compression.type", "lz4"},
+      {"compression.type", options.compression},
       // The Java client's partitioner, so every producer maps a streamId to the same partition.
       {"partitioner", "murmur2_random"},
       {"socket.keepalive.enable", "true"},

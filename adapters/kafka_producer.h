@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/config.h"
 #include "core/status.h"
 
 namespace RdKafka {
@@ -26,6 +27,7 @@ struct KafkaProducerOptions {
   int delivery_timeout_ms = 5000;    // message.timeout.ms: bound on ack wait, incl. retries
   int queue_max_messages = 200000;   // bounded local queue
   std::string client_id = "live-analytics";
+  std::string compression = kDefaultKafkaCompression;  // compression.type (KAFKA_COMPRESSION)
 };
 
 struct KafkaHeader {

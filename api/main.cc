@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/crash_report.h"
 #include "api/api_context.h"
 #include "api/handlers/handlers.h"
 #include "api/realtime/live_namespaces.h"
@@ -47,7 +48,8 @@ void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic
 int Run(const Config& config) {
   auto producer = KafkaProducer::Create({.brokers = config.kafka_brokers,
                                          .delivery_timeout_ms = config.produce_timeout_ms,
-                                         .client_id = "la-api-" + std::to_string(config.port)});
+                                         .client_id = "la-api-" + std::to_string(config.port),
+                                         .compression = config.kafka_compression});
   if (!producer.ok()) return (spdlog::critical("{}", producer.status().message()), 1);
   auto mongo = MongoClient::Create(config.mongo_uri, config.mongo_database);
   if (!mongo.ok()) return (spdlog::critical("{}", mongo.status().message()), 1);
@@ -86,6 +88,8 @@ int Run(const Config& config) {
   router.Add(verb::post, "/auth/login", handlers::Login(api));
   router.Add(verb::post, "/engagement/like", handlers::Like(api));
   router.Add(verb::get, "/metrics", handlers::Metrics(api));
+  router.Add(verb::get, "/streams", handlers::TopStreams(api));
+  router.AddPrefix("/streams/", "/streams/{streamId}", handlers::StreamHistory(api));
   const std::string web_root = config.web_root.empty() ? "web/dist" : config.web_root;
   router.Add(verb::get, "/socket.io/socket.io.js", handlers::StaticFiles(web_root));
   router.AddPrefix("/admin", "/admin", handlers::StaticFiles(web_root));
@@ -147,6 +151,7 @@ int Run(const Config& config) {
 }  // namespace la
 
 int main(int argc, char** argv) {
+  la::InstallCrashReport("la-api");
   auto loaded = la::LoadConfig(la::Program::kApi, std::vector<std::string>(argv + 1, argv + argc),
                                la::ProcessEnvironment());
   if (!loaded.ok()) {

@@ -22,7 +22,7 @@ class CounterStore {
  public:
   virtual ~CounterStore() = default;
 
-  // Reads `likes` and `wm` of the given streams in one round trip
+  // Reads `likes`, `wm` and the history bucket indexes of the given streams in one round trip
   // (`find({_id: {$in: stream_ids}})`). Streams without a document are absent
   // from the result.
   virtual Result<StreamStates> Read(std::span<const std::string> stream_ids) = 0;
@@ -31,9 +31,12 @@ class CounterStore {
   // state that was read, and returns their outcomes in the same order:
   //  - document_exists: updateOne({_id, likes: expected_likes,
   //      "wm.<p>": expected (or {$exists: false}) for each advance},
-  //      {$inc: {likes: likes_to_add}, $set: {"wm.<p>": next, ..., updatedAt: now}})
+  //      {$inc: {likes: likes_to_add, "minutes.<m>": n, "hours.<h>": n, ...},
+  //       $set: {"wm.<p>": next, ..., updatedAt: now},
+  //       $unset: {"minutes.<expired m>": "", "hours.<expired h>": "", ...}})
   //  - otherwise: insertOne({_id, streamId, likes: new_likes,
-  //      wm: {"<p>": next, ...}, updatedAt: now}); a duplicate-key error means
+  //      wm: {"<p>": next, ...}, minutes: {...}, hours: {...}, updatedAt: now});
+  //      a duplicate-key error means
   //      someone created it first: kStateChanged.
   // An update that matched nothing is kStateChanged, not an error. An error
   // means the outcomes are unknown (some updates may have been applied); the

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -50,8 +51,8 @@ void LikeBatcher::Add(const LogMessage& message, Clock::time_point now) {
   PartitionBuffer& buffer = owned->second;
   Result<LikeEvent> event = ParseLikeEvent(message.value);
   if (event.ok()) {
-    buffer.events.push_back(
-        {message.offset, std::move(event->event_id), std::move(event->stream_id)});
+    buffer.events.push_back({message.offset, std::move(event->event_id),
+                             std::move(event->stream_id), event->timestamp_ms});
   } else {
     buffer.unsent_dead_letters.push_back({message, event.status().message()});
   }
@@ -68,35 +69,49 @@ bool LikeBatcher::ShouldFlush(Clock::time_point now) const {
          now - *first_buffered_at_ >= options_.flush_interval;
 }
 
-Status LikeBatcher::Flush() {
-  if (buffered_messages_ == 0) return Status::Ok();
-  Result<CommittedFlush> committed = CountAndCommit();
-  if (!committed.ok()) {
+FlushResult LikeBatcher::Flush() {
+  if (buffered_messages_ == 0) return {};
+  Result<CountedFlush> counted = CountAndCommit();
+  if (!counted.ok()) {
     ++metrics_.flushes_failed;
-    return committed.status();
+    return {FlushResult::Outcome::kFailed, counted.status()};
+  }
+  if (!counted->committed) {
+    ++metrics_.flushes_incomplete;
+    return {FlushResult::Outcome::kIncomplete, Status::Error(counted->progress)};
   }
   ++metrics_.flushes_completed;
-  metrics_.duplicates_dropped += committed->duplicates;
+  metrics_.duplicates_dropped += counted->duplicates;
   metrics_.last_flush_messages = buffered_messages_;
   ClearBuffers();
 
-  if (committed->totals.empty()) return Status::Ok();
-  Status published = publisher_.Publish(committed->totals);
+  if (counted->totals.empty()) return {};
+  Status published = publisher_.Publish(counted->totals);
   if (!published.ok()) {
-    return Status::Error("flush committed, but publishing the totals of " +
-                         std::to_string(committed->totals.size()) +
-                         " streams failed: " + published.message());
+    return {FlushResult::Outcome::kCommitted,
+            Status::Error("flush committed, but publishing the totals of " +
+                          std::to_string(counted->totals.size()) +
+                          " streams failed: " + published.message())};
   }
-  return Status::Ok();
+  return {};
 }
 
 // Steps 1-4 of the file comment; stops at the first failure, before the commit.
-Result<LikeBatcher::CommittedFlush> LikeBatcher::CountAndCommit() {
+Result<LikeBatcher::CountedFlush> LikeBatcher::CountAndCommit() {
   if (Status sent = SendDeadLetters(); !sent.ok()) return sent;
   Result<std::vector<ClassifiedEvent>> events = ClaimEvents();
   if (!events.ok()) return events.status();
-  Result<std::vector<StreamTotal>> totals = ApplyCounts(*events);
-  if (!totals.ok()) return totals.status();
+  Result<AppliedCounts> applied = ApplyCounts(*events);
+  if (!applied.ok()) return applied.status();
+  if (!applied->complete) {
+    CountedFlush stopped;
+    stopped.progress = "flush stopped after " +
+                       std::to_string(options_.max_flush_duration.count()) + " ms with " +
+                       std::to_string(applied->applied_updates) + " of " +
+                       std::to_string(applied->planned_updates) +
+                       " stream updates applied; nothing committed, it goes on after a poll";
+    return stopped;
+  }
 
   if (options_.before_commit_for_testing) options_.before_commit_for_testing();
   const std::map<int32_t, int64_t> next_offsets = NextOffsets();
@@ -107,7 +122,7 @@ Result<LikeBatcher::CommittedFlush> LikeBatcher::CountAndCommit() {
   const auto duplicates = std::count_if(
       events->begin(), events->end(),
       [](const ClassifiedEvent& e) { return e.decision == DedupDecision::kDuplicate; });
-  return CommittedFlush{std::move(*totals), static_cast<uint64_t>(duplicates)};
+  return CountedFlush{true, std::move(applied->totals), static_cast<uint64_t>(duplicates), ""};
 }
 
 Status LikeBatcher::SendDeadLetters() {
@@ -133,7 +148,8 @@ Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
   for (const auto& [partition, buffer] : owned_) {
     for (const PendingEvent& pending : buffer.events) {
       claims.push_back({pending.event_id, FormatPosition(partition, pending.offset)});
-      events.push_back({partition, pending.offset, pending.stream_id, DedupDecision::kCount});
+      events.push_back({partition, pending.offset, pending.stream_id, DedupDecision::kCount,
+                        pending.timestamp_ms});
     }
   }
   if (claims.empty()) return events;
@@ -156,8 +172,9 @@ Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
 // Reads, plans and applies until every touched stream is settled: its update
 // applied, or nothing left to apply. Streams whose documents changed between
 // the read and the write are retried with their own events only.
-Result<std::vector<StreamTotal>> LikeBatcher::ApplyCounts(std::vector<ClassifiedEvent> events) {
-  std::vector<StreamTotal> totals;
+Result<LikeBatcher::AppliedCounts> LikeBatcher::ApplyCounts(std::vector<ClassifiedEvent> events) {
+  const auto deadline = options_.now() + options_.max_flush_duration;
+  AppliedCounts applied;
   for (int attempt = 1; !events.empty(); ++attempt) {
     if (attempt > options_.max_apply_attempts) {
       return Status::Error(std::to_string(StreamIdsOf(events).size()) +
@@ -172,36 +189,55 @@ Result<std::vector<StreamTotal>> LikeBatcher::ApplyCounts(std::vector<Classified
       return Status::Error("reading " + std::to_string(stream_ids.size()) +
                            " stream documents failed: " + states.status().message());
     }
-    const FlushPlan plan = PlanFlush(events, *states);
+    const FlushPlan plan = PlanFlush(events, *states, options_.wall_clock_ms());
+    if (attempt == 1) applied.planned_updates = plan.updates.size();
 
     std::set<std::string> changed;
-    if (!plan.updates.empty()) {
-      Result<std::vector<UpdateOutcome>> outcomes = counters_.Apply(plan.updates);
-      if (!outcomes.ok()) {
-        return Status::Error("updating " + std::to_string(plan.updates.size()) +
-                             " stream documents failed: " + outcomes.status().message());
-      }
-      if (outcomes->size() != plan.updates.size()) {
-        return Status::Error("counter store answered " + std::to_string(outcomes->size()) + " of " +
-                             std::to_string(plan.updates.size()) + " updates");
-      }
-      for (size_t i = 0; i < plan.updates.size(); ++i) {
-        if ((*outcomes)[i] == UpdateOutcome::kApplied) {
-          metrics_.likes_counted += plan.updates[i].likes_to_add;
-        } else {
-          changed.insert(plan.updates[i].stream_id);
-        }
-      }
-    }
+    Result<size_t> done = ApplySlices(plan.updates, deadline, changed);
+    if (!done.ok()) return done.status();
+    applied.applied_updates += *done - changed.size();
+    if (*done < plan.updates.size()) return applied;  // out of time; complete stays false
+
     for (const StreamTotal& total : plan.totals) {
-      if (!changed.contains(total.stream_id)) totals.push_back(total);
+      if (!changed.contains(total.stream_id)) applied.totals.push_back(total);
     }
     metrics_.update_conflicts += changed.size();
     events = EventsOfStreams(std::move(events), changed);
   }
-  std::sort(totals.begin(), totals.end(),
+  std::sort(applied.totals.begin(), applied.totals.end(),
             [](const StreamTotal& a, const StreamTotal& b) { return a.stream_id < b.stream_id; });
-  return totals;
+  applied.complete = true;
+  return applied;
+}
+
+Result<size_t> LikeBatcher::ApplySlices(const std::vector<StreamUpdate>& updates,
+                                        std::chrono::steady_clock::time_point deadline,
+                                        std::set<std::string>& changed) {
+  const size_t slice = std::max<size_t>(1, options_.updates_per_apply);
+  size_t done = 0;
+  while (done < updates.size()) {
+    const size_t end = std::min(updates.size(), done + slice);
+    const std::span<const StreamUpdate> part(updates.data() + done, end - done);
+    Result<std::vector<UpdateOutcome>> outcomes = counters_.Apply(part);
+    if (!outcomes.ok()) {
+      return Status::Error("updating " + std::to_string(part.size()) +
+                           " stream documents failed: " + outcomes.status().message());
+    }
+    if (outcomes->size() != part.size()) {
+      return Status::Error("counter store answered " + std::to_string(outcomes->size()) + " of " +
+                           std::to_string(part.size()) + " updates");
+    }
+    for (size_t i = 0; i < part.size(); ++i) {
+      if ((*outcomes)[i] == UpdateOutcome::kApplied) {
+        metrics_.likes_counted += part[i].likes_to_add;
+      } else {
+        changed.insert(part[i].stream_id);
+      }
+    }
+    done = end;
+    if (done < updates.size() && options_.now() >= deadline) break;
+  }
+  return done;
 }
 
 std::map<int32_t, int64_t> LikeBatcher::NextOffsets() const {
@@ -235,13 +271,15 @@ void LikeBatcher::OnPartitionsRevoked(const std::vector<int32_t>& partitions) {
         const auto owned = owned_.find(partition);
         return owned != owned_.end() && owned->second.messages > 0;
       });
-  const Status flushed = holds_their_messages ? Flush() : Status::Ok();
+  const FlushResult flushed = holds_their_messages ? Flush() : FlushResult{};
   const size_t dropped = Forget(partitions);
-  if (!flushed.ok()) {
+  if (!flushed.committed()) {
     spdlog::warn(
-        "giving up partitions {} after a failed flush ({}); their {} uncommitted messages "
-        "are left to the next owner",
-        fmt::join(partitions, ","), flushed.message(), dropped);
+        "giving up partitions {} after a flush that did not commit ({}); their {} uncommitted "
+        "messages are left to the next owner",
+        fmt::join(partitions, ","), flushed.status.message(), dropped);
+  } else if (!flushed.status.ok()) {
+    spdlog::warn("{}", flushed.status.message());
   }
 }
 

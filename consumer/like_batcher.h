@@ -13,6 +13,10 @@
 // Any failure before step 4 leaves the buffer as it was and commits nothing;
 // the next Flush() repeats the work, which is safe because dedup claims find
 // their own positions again and watermarks keep likes from being added twice.
+// For the same reason a flush may stop part-way through step 3 when it has run
+// for `max_flush_duration` (a slow store): it commits nothing, the caller polls
+// Kafka (so the consumer stays in its group) and calls Flush() again, which
+// finds the streams already applied at their new watermarks and goes on.
 // Not thread-safe: call everything from the polling thread.
 #pragma once
 
@@ -22,6 +26,8 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "consumer/counter_store.h"
@@ -41,9 +47,23 @@ struct LikeBatcherOptions {
   // whose compare-and-set keeps failing before giving up; the flush is then
   // retried as a whole later.
   int max_apply_attempts = 3;
+  // Stream documents per CounterStore::Apply call; the flush checks its time
+  // budget between calls.
+  size_t updates_per_apply = 2000;
+  // A flush still applying after this long stops (kIncomplete) and is resumed
+  // by the next Flush(). Far below Kafka's max.poll.interval.ms.
+  std::chrono::milliseconds max_flush_duration{10000};
+  // The clock of that budget (tests pass their own).
+  std::function<std::chrono::steady_clock::time_point()> now = std::chrono::steady_clock::now;
   // Test-only: called after the counters are applied and before the offsets
   // are committed, so a crash test can kill the process exactly there.
   std::function<void()> before_commit_for_testing;
+  // Wall clock in ms since epoch: places the likes-over-time window (issue 12).
+  std::function<int64_t()> wall_clock_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
 };
 
 // Running totals since start, for /metrics.
@@ -55,9 +75,27 @@ struct LikeBatcherMetrics {
   uint64_t dead_lettered = 0;                  // messages acknowledged by the dead-letter topic
   uint64_t flushes_completed = 0;              // flushes that committed their offsets
   uint64_t flushes_failed = 0;                 // flushes that returned an error
+  uint64_t flushes_incomplete = 0;             // flushes stopped by their time budget
   uint64_t update_conflicts = 0;               // compare-and-set updates re-planned
   uint64_t messages_dropped_on_rebalance = 0;  // left uncommitted to the next owner
   uint64_t last_flush_messages = 0;            // batch size of the last completed flush
+};
+
+// What a Flush() did.
+struct FlushResult {
+  enum class Outcome {
+    kCommitted,   // offsets committed (or nothing was buffered)
+    kIncomplete,  // ran out of time part-way: nothing committed, call Flush() again soon
+    kFailed,      // an error before the commit: nothing committed, retry after a backoff
+  };
+  Outcome outcome = Outcome::kCommitted;
+  // kFailed: why. kCommitted: Ok, or the error of publishing the totals, which
+  // happens after the commit. kIncomplete: how far it got.
+  Status status = Status::Ok();
+
+  // Committed and published.
+  bool ok() const { return outcome == Outcome::kCommitted && status.ok(); }
+  bool committed() const { return outcome == Outcome::kCommitted; }
 };
 
 class LikeBatcher final : public PartitionOwnershipListener {
@@ -79,9 +117,9 @@ class LikeBatcher final : public PartitionOwnershipListener {
   bool ShouldFlush(Clock::time_point now) const;
 
   // Counts, commits and publishes everything buffered (see the file comment).
-  // On error nothing is committed and the buffer is kept for the next call;
-  // the one exception is a failure to publish, reported after the commit.
-  Status Flush();
+  // Unless committed, nothing is committed and the buffer is kept for the next
+  // call; a failure to publish is reported after the commit.
+  FlushResult Flush();
 
   // Messages waiting for a flush; the caller stops polling (pauses) while
   // this is at max_batch_messages and flushes keep failing.
@@ -101,6 +139,7 @@ class LikeBatcher final : public PartitionOwnershipListener {
     int64_t offset = 0;
     std::string event_id;
     std::string stream_id;
+    int64_t timestamp_ms = 0;  // the event's timeStamp (likes over time)
   };
   // The buffered messages of one owned partition.
   struct PartitionBuffer {
@@ -110,16 +149,31 @@ class LikeBatcher final : public PartitionOwnershipListener {
     int64_t last_offset = -1;  // highest offset seen since the partition was assigned
   };
 
-  // What a flush that reached its commit hands back to Flush().
-  struct CommittedFlush {
+  // What CountAndCommit() hands back to Flush() when it did not fail.
+  struct CountedFlush {
+    bool committed = false;  // false: stopped at the time budget
     std::vector<StreamTotal> totals;
     uint64_t duplicates = 0;
+    std::string progress;  // when not committed: how far it got
+  };
+  // What ApplyCounts() hands back when it did not fail.
+  struct AppliedCounts {
+    bool complete = false;  // false: stopped at the time budget
+    std::vector<StreamTotal> totals;
+    size_t applied_updates = 0;
+    size_t planned_updates = 0;
   };
 
-  Result<CommittedFlush> CountAndCommit();
+  Result<CountedFlush> CountAndCommit();
   Status SendDeadLetters();
   Result<std::vector<ClassifiedEvent>> ClaimEvents();
-  Result<std::vector<StreamTotal>> ApplyCounts(std::vector<ClassifiedEvent> events);
+  Result<AppliedCounts> ApplyCounts(std::vector<ClassifiedEvent> events);
+  // Applies `updates` in slices; counts the applied ones and names the streams
+  // whose compare-and-set missed in `changed`. Stops after a slice once
+  // `deadline` has passed; returns how many updates it applied or skipped.
+  Result<size_t> ApplySlices(const std::vector<StreamUpdate>& updates,
+                             std::chrono::steady_clock::time_point deadline,
+                             std::set<std::string>& changed);
   std::map<int32_t, int64_t> NextOffsets() const;
   void ClearBuffers();
   size_t Forget(const std::vector<int32_t>& partitions);

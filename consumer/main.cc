@@ -19,9 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "adapters/crash_report.h"
 #include "adapters/kafka_producer.h"
 #include "adapters/mongo_client.h"
 #include "adapters/redis_client.h"
+#include "consumer/cached_counter_store.h"
 #include "consumer/consumer_metrics.h"
 #include "consumer/kafka_dead_letter_sink.h"
 #include "consumer/kafka_event_log.h"
@@ -39,6 +41,9 @@ namespace {
 
 constexpr std::chrono::seconds kRedisTimeout{5};
 constexpr std::chrono::seconds kShutdownFlushTimeout{10};
+// Stream documents whose state a consumer remembers between flushes (about 150
+// bytes each).
+constexpr size_t kRememberedStreams = 200000;
 
 std::atomic<bool> stop_requested{false};
 
@@ -111,8 +116,11 @@ int Run(const Config& config) {
     return 2;
   }
   RedisClient redis(config.redis, kRedisTimeout);
-  Result<std::unique_ptr<KafkaProducer>> producer = KafkaProducer::Create(
-      {.brokers = config.kafka_brokers, .linger_ms = 0, .client_id = "la-consumer-dead-letters"});
+  Result<std::unique_ptr<KafkaProducer>> producer =
+      KafkaProducer::Create({.brokers = config.kafka_brokers,
+                             .linger_ms = 0,
+                             .client_id = "la-consumer-dead-letters",
+                             .compression = config.kafka_compression});
   if (!producer.ok()) {
     spdlog::error("{}", producer.status().message());
     return 2;
@@ -123,7 +131,8 @@ int Run(const Config& config) {
       config.kafka_topic,
       {.brokers = config.kafka_brokers, .group = config.kafka_group, .client_id = "la-consumer"});
   RedisDedupStore dedup(redis, std::chrono::seconds(config.dedup_ttl_s));
-  MongoCounterStore counters(**mongo);
+  MongoCounterStore store(**mongo);
+  CachedCounterStore counters(store, kRememberedStreams);
   KafkaDeadLetterSink dead_letters(**producer, config.kafka_dlq_topic);
   RedisUpdatePublisher publisher(redis);
   LikeBatcher batcher(log, dedup, counters, dead_letters, publisher,
@@ -169,7 +178,7 @@ int Run(const Config& config) {
       loop.FlushRemaining(std::chrono::steady_clock::now() + kShutdownFlushTimeout);
   if (!flushed.ok()) spdlog::error("{}", flushed.message());
   if (Status closed = log.Close(); !closed.ok()) spdlog::warn("{}", closed.message());
-  spdlog::info("consumer stopped");
+  spdlog::info("consumer stopped (exit status {})", flushed.ok() ? 0 : 1);
   return flushed.ok() ? 0 : 1;
 }
 
@@ -177,6 +186,7 @@ int Run(const Config& config) {
 }  // namespace la
 
 int main(int argc, char** argv) {
+  la::InstallCrashReport("la-consumer");
   auto loaded =
       la::LoadConfig(la::Program::kConsumer, std::vector<std::string>(argv + 1, argv + argc),
                      la::ProcessEnvironment());

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <map>
+#include <set>
 #include <utility>
 
 namespace la {
@@ -10,6 +12,44 @@ namespace {
 
 // "wm.<partition>", the dotted path of one watermark.
 std::string WatermarkPath(int32_t partition) { return "wm." + std::to_string(partition); }
+
+// --- likes over time (issue 12): fields `minutes` and `hours` (core/like_history.h) ---
+constexpr const char* kMinutesField = "minutes";
+constexpr const char* kHoursField = "hours";
+
+// The buckets a new document starts with: {"<index>": likes}.
+nlohmann::json BucketObject(const std::map<int64_t, int64_t>& increments) {
+  nlohmann::json buckets = nlohmann::json::object();
+  for (const auto& [bucket, likes] : increments) buckets[std::to_string(bucket)] = likes;
+  return buckets;
+}
+
+// Adds the history change to an update's $inc and $unset.
+void AddHistory(const HistoryChange& change, nlohmann::json& inc, nlohmann::json& unset) {
+  const auto dotted = [](const char* field, int64_t bucket) {
+    return std::string(field) + "." + std::to_string(bucket);
+  };
+  for (const auto& [bucket, likes] : change.minute_increments)
+    inc[dotted(kMinutesField, bucket)] = likes;
+  for (const auto& [bucket, likes] : change.hour_increments)
+    inc[dotted(kHoursField, bucket)] = likes;
+  for (const int64_t bucket : change.minute_removals) unset[dotted(kMinutesField, bucket)] = "";
+  for (const int64_t bucket : change.hour_removals) unset[dotted(kHoursField, bucket)] = "";
+}
+
+// The bucket indexes of a stored `minutes` or `hours` object; other keys are ignored.
+std::set<int64_t> BucketIndexes(const nlohmann::json& document, const char* field) {
+  std::set<int64_t> indexes;
+  const auto buckets = document.find(field);
+  if (buckets == document.end() || !buckets->is_object()) return indexes;
+  for (const auto& [key, likes] : buckets->items()) {
+    int64_t index = 0;
+    const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), index);
+    if (error == std::errc() && end == key.data() + key.size()) indexes.insert(index);
+  }
+  return indexes;
+}
+// --- end likes over time ---
 
 // The current time as an extended-JSON date, for `updatedAt`.
 nlohmann::json Now() {
@@ -28,6 +68,8 @@ nlohmann::json NewDocument(const StreamUpdate& update, const nlohmann::json& now
           {"streamId", update.stream_id},
           {"likes", update.new_likes},
           {"wm", std::move(watermarks)},
+          {kMinutesField, BucketObject(update.history.minute_increments)},
+          {kHoursField, BucketObject(update.history.hour_increments)},
           {"updatedAt", now}};
 }
 
@@ -42,9 +84,12 @@ MongoUpdate ConditionalUpdate(const StreamUpdate& update, const nlohmann::json& 
         advance.expected ? nlohmann::json(*advance.expected) : nlohmann::json{{"$exists", false}};
     set[path] = advance.next;
   }
-  return {std::move(filter),
-          {{"$inc", {{"likes", update.likes_to_add}}}, {"$set", std::move(set)}},
-          false};
+  nlohmann::json inc = {{"likes", update.likes_to_add}};
+  nlohmann::json unset = nlohmann::json::object();
+  AddHistory(update.history, inc, unset);
+  nlohmann::json change = {{"$inc", std::move(inc)}, {"$set", std::move(set)}};
+  if (!unset.empty()) change["$unset"] = std::move(unset);
+  return {std::move(filter), std::move(change), false};
 }
 
 // Reads an integer field that MongoDB may hold as int32, int64 or double.
@@ -75,6 +120,7 @@ Result<StreamState> ParseState(const std::string& id, const nlohmann::json& docu
       state.watermarks[partition] = *parsed;
     }
   }
+  state.history = {BucketIndexes(document, kMinutesField), BucketIndexes(document, kHoursField)};
   return state;
 }
 
@@ -83,20 +129,28 @@ Result<StreamState> ParseState(const std::string& id, const nlohmann::json& docu
 MongoCounterStore::MongoCounterStore(MongoClient& mongo) : mongo_(mongo) {}
 
 Result<StreamStates> MongoCounterStore::Read(std::span<const std::string> stream_ids) {
+  if (!likes_index_created_) {
+    Status created = mongo_.CreateIndex(kCollection, {{"likes", -1}}, false);
+    if (!created.ok()) return Status::Error("creating the likes index: " + created.message());
+    likes_index_created_ = true;
+  }
   StreamStates states;
-  if (stream_ids.empty()) return states;
-  const nlohmann::json filter = {
-      {"_id", {{"$in", std::vector<std::string>(stream_ids.begin(), stream_ids.end())}}}};
-  const nlohmann::json options = {{"projection", {{"likes", 1}, {"wm", 1}}}};
-  Result<std::vector<nlohmann::json>> documents = mongo_.Find(kCollection, filter, options);
-  if (!documents.ok()) return documents.status();
-  for (const nlohmann::json& document : *documents) {
-    const auto id = document.find("_id");
-    if (id == document.end() || !id->is_string()) continue;  // $in matched strings only
-    const std::string& stream_id = id->get_ref<const std::string&>();
-    Result<StreamState> state = ParseState(stream_id, document);
-    if (!state.ok()) return state.status();
-    states.emplace(stream_id, std::move(*state));
+  const nlohmann::json options = {
+      {"projection", {{"likes", 1}, {"wm", 1}, {kMinutesField, 1}, {kHoursField, 1}}}};
+  for (size_t first = 0; first < stream_ids.size(); first += kIdsPerRead) {
+    const auto slice = stream_ids.subspan(first, std::min(kIdsPerRead, stream_ids.size() - first));
+    const nlohmann::json filter = {
+        {"_id", {{"$in", std::vector<std::string>(slice.begin(), slice.end())}}}};
+    Result<std::vector<nlohmann::json>> documents = mongo_.Find(kCollection, filter, options);
+    if (!documents.ok()) return documents.status();
+    for (const nlohmann::json& document : *documents) {
+      const auto id = document.find("_id");
+      if (id == document.end() || !id->is_string()) continue;  // $in matched strings only
+      const std::string& stream_id = id->get_ref<const std::string&>();
+      Result<StreamState> state = ParseState(stream_id, document);
+      if (!state.ok()) return state.status();
+      states.emplace(stream_id, std::move(*state));
+    }
   }
   return states;
 }

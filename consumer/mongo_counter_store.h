@@ -1,6 +1,8 @@
 // The counter store in MongoDB: collection `streams`, one document per stream,
-// {_id: streamId, streamId, likes, wm: {"<partition>": offset}, updatedAt},
-// updated only by compare-and-set (see counter_store.h).
+// {_id: streamId, streamId, likes, wm: {"<partition>": offset}, updatedAt,
+//  minutes: {"<minute index>": likes}, hours: {"<hour index>": likes}},
+// updated only by compare-and-set (see counter_store.h); the history buckets
+// (core/like_history.h) change in that same update.
 #pragma once
 
 #include <span>
@@ -15,15 +17,19 @@ namespace la {
 class MongoCounterStore final : public CounterStore {
  public:
   static constexpr const char* kCollection = "streams";
-  // FerretDB 1.24 (SQLite) holds one connection per statement of an update
-  // command until the command ends, out of 100 per database: a command of
-  // about 100 statements waits for itself forever. Keeping commands small
-  // (and below that even with several consumers writing) avoids it.
-  static constexpr size_t kUpdatesPerCommand = 25;
+  // Statements per update command. The local FerretDB (patched, see
+  // scripts/ferretdb/) writes one command's documents in one transaction, so
+  // large commands are cheap there; MongoDB takes up to 100,000.
+  static constexpr size_t kUpdatesPerCommand = 500;
+  // Stream ids per `$in` read: FerretDB matches `$in` by a linear search per
+  // document, so one read of n ids costs n^2; in slices it stays linear.
+  static constexpr size_t kIdsPerRead = 250;
 
   // `mongo` (already bound to the database) must outlive the store.
   explicit MongoCounterStore(MongoClient& mongo);
 
+  // The first Read that reaches the server also creates the index on `likes`
+  // (descending) that the dashboards' top-streams snapshot sorts by.
   Result<StreamStates> Read(std::span<const std::string> stream_ids) override;
 
   // New documents go in one bulk insert, existing ones in bulk updates of at
@@ -41,6 +47,7 @@ class MongoCounterStore final : public CounterStore {
       std::span<const StreamUpdate> updates);
 
   MongoClient& mongo_;
+  bool likes_index_created_ = false;
 };
 
 }  // namespace la

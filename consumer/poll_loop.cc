@@ -38,7 +38,7 @@ void PollLoop::Run(const std::atomic<bool>& stop) {
 Status PollLoop::FlushRemaining(Clock::time_point deadline) {
   while (batcher_.buffered_messages() > 0) {
     if (TryFlush()) break;
-    if (next_flush_attempt_ >= deadline) {
+    if (next_flush_attempt_ >= deadline || Clock::now() >= deadline) {
       return Status::Error("gave up flushing " + std::to_string(batcher_.buffered_messages()) +
                            " buffered messages at shutdown; they stay uncommitted and will be "
                            "consumed again. Last error: " +
@@ -81,31 +81,38 @@ void PollLoop::FlushIfDue(Clock::time_point now) {
 }
 
 bool PollLoop::TryFlush() {
-  const uint64_t completed_before = batcher_.metrics().flushes_completed;
   const size_t buffered = batcher_.buffered_messages();
   const Clock::time_point started = Clock::now();
-  const Status status = batcher_.Flush();
+  const FlushResult result = batcher_.Flush();
   const Clock::time_point finished = Clock::now();
 
-  if (batcher_.metrics().flushes_completed > completed_before) {
-    metrics_.RecordFlush(finished - started, batcher_.metrics().last_flush_messages);
-    if (flush_backoff_.consecutive_failures() > 0) {
-      spdlog::info("flush succeeded again after {} failed attempts",
-                   flush_backoff_.consecutive_failures());
-    }
-    flush_backoff_.Succeeded();
-    next_flush_attempt_ = {};
-    if (!status.ok()) spdlog::warn("{}", status.message());  // committed; only publishing failed
-    spdlog::debug("flushed {} messages in {} ms", buffered, Milliseconds(finished - started));
-    return true;
+  switch (result.outcome) {
+    case FlushResult::Outcome::kCommitted:
+      metrics_.RecordFlush(finished - started, batcher_.metrics().last_flush_messages);
+      if (flush_backoff_.consecutive_failures() > 0) {
+        spdlog::info("flush succeeded again after {} failed attempts",
+                     flush_backoff_.consecutive_failures());
+      }
+      flush_backoff_.Succeeded();
+      next_flush_attempt_ = {};
+      if (!result.status.ok()) spdlog::warn("{}", result.status.message());  // only publishing
+      spdlog::debug("flushed {} messages in {} ms", buffered, Milliseconds(finished - started));
+      return true;
+    case FlushResult::Outcome::kIncomplete:
+      // A slow store: poll once (group membership) and go on at once.
+      spdlog::info("{} ({} messages buffered)", result.status.message(), buffered);
+      next_flush_attempt_ = {};
+      return false;
+    case FlushResult::Outcome::kFailed:
+      break;
   }
   const std::chrono::milliseconds wait = flush_backoff_.Failed();
   next_flush_attempt_ = finished + wait;
-  last_flush_error_ = status;
+  last_flush_error_ = result.status;
   spdlog::warn(
       "flush of {} buffered messages failed (attempt {}): {}; nothing was committed, retrying in "
       "{} ms",
-      buffered, flush_backoff_.consecutive_failures(), status.message(), wait.count());
+      buffered, flush_backoff_.consecutive_failures(), result.status.message(), wait.count());
   return false;
 }
 

@@ -114,6 +114,22 @@ const std::vector<Option>& Options() {
        TextSetting("KAFKA_GROUP", &Config::kafka_group)},
       {"kafka-partitions", "KAFKA_PARTITIONS", kTool, "partitions of a created topic (12)",
        IntSetting("KAFKA_PARTITIONS", &Config::kafka_partitions, 1, 1000)},
+      // --- Kafka compression (issue 12) ---
+      {"kafka-compression", "KAFKA_COMPRESSION", kAll,
+       "codec of produced messages: none, gzip, snappy, lz4 or zstd (gzip; kafkajs reads only "
+       "none and gzip without plugins)",
+       [](Config& c, const std::string& v) {
+         for (const char* codec : kKafkaCompressionCodecs) {
+           if (v == codec) {
+             c.kafka_compression = v;
+             return Status::Ok();
+           }
+         }
+         return Status::Error(
+             "KAFKA_COMPRESSION must be one of none, gzip, snappy, lz4, zstd; got \"" + v +
+             "\" (gzip and none are readable by every client, kafkajs included)");
+       }},
+      // --- end Kafka compression ---
       {"redis-url", "REDIS_URL", kAll, "redis://[:password@]host[:port][/db]",
        [](Config& c, const std::string& v) {
          Result<RedisAddress> address = ParseRedisUrl(v);
@@ -223,7 +239,7 @@ const std::vector<Option>& Options() {
       {"flush-interval-ms", "FLUSH_INTERVAL_MS", kConsumer, "batch flush interval (1000)",
        IntSetting("FLUSH_INTERVAL_MS", &Config::flush_interval_ms, 10, 60000)},
       {"batch-max-events", "BATCH_MAX_EVENTS", kConsumer,
-       "flush early at this many events (100000)",
+       "flush early at this many events; also the most a consumer buffers (500000)",
        IntSetting("BATCH_MAX_EVENTS", &Config::batch_max_events, 1, 10000000)},
       {"dedup-ttl-s", "DEDUP_TTL_S", kConsumer, "how long an eventId is remembered (3600)",
        IntSetting("DEDUP_TTL_S", &Config::dedup_ttl_s, 1, 30 * 24 * 3600)},

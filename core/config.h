@@ -13,6 +13,10 @@
 
 namespace la {
 
+// KAFKA_COMPRESSION: what producers use unless told otherwise, and what is accepted.
+inline constexpr const char* kDefaultKafkaCompression = "gzip";
+inline constexpr const char* kKafkaCompressionCodecs[] = {"none", "gzip", "snappy", "lz4", "zstd"};
+
 // Which executable is being configured; each uses a subset of the settings.
 enum class Program { kApi = 1, kConsumer = 2, kTool = 4 };
 
@@ -32,6 +36,12 @@ struct Config {
   std::string kafka_dlq_topic = "engagement-events-dlq";
   std::string kafka_group = "engagement-group";
   int kafka_partitions = 12;  // used when the topic is created
+  // --- Kafka compression (issue 12) ---
+  // Codec of the messages this process produces (api: likes; consumer: DLQ;
+  // la-admin: DLQ replay). The default is one every mainstream client reads
+  // without plugins: kafkajs has no LZ4, Snappy or ZSTD codec built in.
+  std::string kafka_compression = kDefaultKafkaCompression;
+  // --- end Kafka compression ---
 
   std::string redis_url = "redis://127.0.0.1:6379";
   RedisAddress redis;  // parsed from redis_url
@@ -78,7 +88,7 @@ struct Config {
 
   // consumer
   int flush_interval_ms = 1000;
-  int batch_max_events = 100000;
+  int batch_max_events = 500000;
   int dedup_ttl_s = 3600;
   int metrics_port = 0;  // 0: no metrics endpoint
 };

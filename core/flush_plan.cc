@@ -15,6 +15,7 @@ struct PartitionTally {
 struct StreamTally {
   bool has_counted_event = false;  // at any offset, applied before or not
   std::map<int32_t, PartitionTally> above_watermark;
+  std::vector<int64_t> counted_timestamps_ms;  // of the likes the update adds
 };
 
 std::optional<int64_t> WatermarkOf(const StreamState* state, int32_t partition) {
@@ -30,7 +31,8 @@ const StreamState* FindState(const StreamStates& states, const std::string& stre
 }
 
 StreamUpdate MakeUpdate(const std::string& stream_id, const StreamState* state,
-                        const std::map<int32_t, PartitionTally>& above_watermark) {
+                        const StreamTally& tally, int64_t now_ms) {
+  const std::map<int32_t, PartitionTally>& above_watermark = tally.above_watermark;
   StreamUpdate update;
   update.stream_id = stream_id;
   update.document_exists = state != nullptr;
@@ -40,12 +42,15 @@ StreamUpdate MakeUpdate(const std::string& stream_id, const StreamState* state,
     update.likes_to_add += tally.counted;
   }
   update.new_likes = update.expected_likes + update.likes_to_add;
+  update.history = PlanHistoryChange(tally.counted_timestamps_ms,
+                                     state != nullptr ? state->history : HistoryBuckets{}, now_ms);
   return update;
 }
 
 }  // namespace
 
-FlushPlan PlanFlush(std::span<const ClassifiedEvent> events, const StreamStates& states) {
+FlushPlan PlanFlush(std::span<const ClassifiedEvent> events, const StreamStates& states,
+                    int64_t now_ms) {
   std::map<std::string, StreamTally> tallies;
   for (const ClassifiedEvent& event : events) {
     StreamTally& stream = tallies[event.stream_id];
@@ -57,6 +62,7 @@ FlushPlan PlanFlush(std::span<const ClassifiedEvent> events, const StreamStates&
     PartitionTally& partition = stream.above_watermark[event.partition];
     partition.highest_offset = std::max(partition.highest_offset, event.offset);
     partition.counted += counted ? 1 : 0;
+    if (counted) stream.counted_timestamps_ms.push_back(event.timestamp_ms);
   }
 
   FlushPlan plan;
@@ -64,7 +70,7 @@ FlushPlan PlanFlush(std::span<const ClassifiedEvent> events, const StreamStates&
     const StreamState* state = FindState(states, stream_id);
     int64_t total = state != nullptr ? state->likes : 0;
     if (!tally.above_watermark.empty()) {
-      plan.updates.push_back(MakeUpdate(stream_id, state, tally.above_watermark));
+      plan.updates.push_back(MakeUpdate(stream_id, state, tally, now_ms));
       total = plan.updates.back().new_likes;
     }
     if (tally.has_counted_event) plan.totals.push_back({stream_id, total});

@@ -12,6 +12,10 @@
 // one stream from several partitions are merged into one update of its document
 // that moves every touched watermark and adds the sum, so one atomic write keeps
 // `likes` and all its watermarks consistent.
+//
+// The same update also adds the counted likes to the stream's per-minute and
+// per-hour buckets and drops the buckets that left their window
+// (core/like_history.h), so the history is exactly-once for the same reason.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +26,7 @@
 #include <vector>
 
 #include "core/dedup_decision.h"
+#include "core/like_history.h"
 
 namespace la {
 
@@ -31,12 +36,14 @@ struct ClassifiedEvent {
   int64_t offset = 0;
   std::string stream_id;
   DedupDecision decision = DedupDecision::kCount;
+  int64_t timestamp_ms = 0;  // the event's timeStamp: its history bucket
 };
 
 // What the store holds for one stream document.
 struct StreamState {
   int64_t likes = 0;
   std::map<int32_t, int64_t> watermarks;  // partition -> wm.<partition>
+  HistoryBuckets history;                 // bucket indexes of `minutes` and `hours`
 };
 
 // Stream states keyed by streamId; a stream without a document is absent.
@@ -63,6 +70,7 @@ struct StreamUpdate {
   std::vector<WatermarkAdvance> advances;  // sorted by partition, never empty
   int64_t likes_to_add = 0;                // may be 0 when only duplicates moved a watermark
   int64_t new_likes = 0;                   // expected_likes + likes_to_add
+  HistoryChange history;                   // the counted likes' buckets, expired buckets
 };
 
 // The absolute like count of one stream, as published to dashboards.
@@ -89,7 +97,9 @@ struct FlushPlan {
 // An event counts when its decision is kCount and its offset is above
 // wm.<partition> of its stream; each touched watermark moves to the highest
 // offset of the flush's events of that stream and partition, duplicates
-// included, so they are not looked at again.
-FlushPlan PlanFlush(std::span<const ClassifiedEvent> events, const StreamStates& states);
+// included, so they are not looked at again. `now_ms` (wall clock, ms since
+// epoch) places the history window.
+FlushPlan PlanFlush(std::span<const ClassifiedEvent> events, const StreamStates& states,
+                    int64_t now_ms);
 
 }  // namespace la

@@ -64,17 +64,18 @@ PY
 
 suites=("$@")
 # `outage` stops and restarts the shared Kafka broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(unit web integration e2e browser chaos abuse outage)
+[ ${#suites[@]} -gt 0 ] || suites=(unit web deploy integration e2e browser chaos abuse outage)
 for s in "${suites[@]}"; do
   case "$s" in
     unit) gtest unit "${SANITIZED_BIN:-$BIN}/tests/unit_tests" ;;
     integration) gtest integration "$BIN/tests/integration_tests" --gtest_filter='-KafkaOutage.*' ;;
     web) nodetest web "$ROOT"/web/test/*.test.mjs ;;
     e2e) LA_API_BIN="${SANITIZED_BIN:-$BIN}/api/la-api" nodetest e2e "$ROOT"/tests/e2e/socketio.{protocol,client,node,cluster}.test.mjs \
-           "$ROOT/tests/e2e/sticky_sessions.cluster.test.mjs" \
+           "$ROOT/tests/e2e/sticky_sessions.cluster.test.mjs" "$ROOT/tests/e2e/kafka_topics.test.mjs" \
            "$ROOT/tests/e2e/seed_dashboard.browser.test.mjs" ;;
-    browser) nodetest browser "$ROOT/tests/e2e/dashboard.browser.test.mjs" ;;
+    browser) nodetest browser "$ROOT/tests/e2e/dashboard.browser.test.mjs" "$ROOT/tests/e2e/history.browser.test.mjs" ;;
     outage) gtest outage "$BIN/tests/integration_tests" --gtest_filter='KafkaOutage.*' ;;
+    deploy) pyscript deploy "$ROOT/tests/deploy/deploy_check_test.py" --bin-dir "$BIN" ;;
     chaos) pyscript chaos "$ROOT/tests/chaos/consumer_chaos_test.py" --bin-dir "$BIN" ;;
     # An api node of its own on port 3410, attacked; then the ASan + UBSan build, if any.
     abuse) pyscript abuse "$ROOT/tests/abuse/abuse_test.py" --api-bin "$BIN/api/la-api"

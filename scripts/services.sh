@@ -112,7 +112,10 @@ start_ferretdb() {
   require_free_port ferretdb "$MONGO_PORT" || return 1
   mkdir -p "$DATA_DIR/ferretdb"
   svc_log "starting FerretDB (MongoDB wire protocol, SQLite) on 127.0.0.1:$MONGO_PORT"
-  svc_start ferretdb "$LOCAL/bin/ferretdb" --handler=sqlite --sqlite-url="file:$DATA_DIR/ferretdb/" \
+  # synchronous(normal) in WAL mode: a commit survives a crash of any process
+  # (kill -9 included) but not a power cut; fsync per commit cost more than the update.
+  svc_start ferretdb "$LOCAL/bin/ferretdb" --handler=sqlite \
+    --sqlite-url="file:$DATA_DIR/ferretdb/?_pragma=synchronous(normal)" \
     --listen-addr="127.0.0.1:$MONGO_PORT" --telemetry=disable --log-level=warn \
     --debug-addr=- --state-dir="$DATA_DIR/ferretdb"
 }

@@ -3,9 +3,11 @@
 //   la-admin topics                         create the event and DLQ topics (idempotent)
 //   la-admin mint-token --id ID --role R    print a signed JWT (for scripts and load tests)
 //   la-admin create-admin                   create or promote the ADMIN_EMAIL account
+//   la-admin dlq list|show|replay ...       inspect and replay dead letters (tools/admin/)
 //
 // Connection settings come from the same environment variables and flags as the
 // services (see --help).
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <optional>
@@ -16,6 +18,8 @@
 #include "api/accounts/user_store.h"
 #include "core/config.h"
 #include "core/jwt.h"
+#include "tools/admin/admin_flags.h"
+#include "tools/admin/dlq_commands.h"
 
 namespace la {
 namespace {
@@ -27,27 +31,13 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-// Removes "--name value" / "--name=value" from args and returns the value.
-std::optional<std::string> TakeFlag(std::vector<std::string>& args, const std::string& name) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--" + name && i + 1 < args.size()) {
-      std::string value = args[i + 1];
-      args.erase(args.begin() + i, args.begin() + i + 2);
-      return value;
-    }
-    if (args[i].rfind("--" + name + "=", 0) == 0) {
-      std::string value = args[i].substr(name.size() + 3);
-      args.erase(args.begin() + i);
-      return value;
-    }
-  }
-  return std::nullopt;
-}
+using admin::TakeFlag;
 
 int CreateTopics(const Config& config) {
-  Status s = EnsureTopics(config.kafka_brokers,
-                          {{config.kafka_topic, config.kafka_partitions}, {config.kafka_dlq_topic, kDlqPartitions}},
-                          std::chrono::seconds(30));
+  Status s = EnsureTopics(
+      config.kafka_brokers,
+      {{config.kafka_topic, config.kafka_partitions}, {config.kafka_dlq_topic, kDlqPartitions}},
+      std::chrono::seconds(30));
   if (!s.ok()) return Fail(s.message());
   for (const std::string& topic : {config.kafka_topic, config.kafka_dlq_topic}) {
     Result<int> partitions = CountPartitions(config.kafka_brokers, topic, std::chrono::seconds(10));
@@ -63,7 +53,8 @@ struct MintRequest {
 };
 
 int MintToken(const Config& config, const MintRequest& request) {
-  if (!request.id || !request.role) return Fail("mint-token needs --id ID --role viewer|admin [--ttl-s 3600]");
+  if (!request.id || !request.role)
+    return Fail("mint-token needs --id ID --role viewer|admin [--ttl-s 3600]");
   if (config.jwt_secret.empty()) return Fail("JWT_SECRET is not set (or use dev mode, LA_DEV=1)");
   if (*request.role != "viewer" && *request.role != "admin") {
     return Fail("--role must be viewer or admin, got \"" + *request.role + "\"");
@@ -76,8 +67,9 @@ int MintToken(const Config& config, const MintRequest& request) {
       return Fail("--ttl-s must be a number of seconds, got \"" + *request.ttl_s + "\"");
     }
   }
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
   std::mt19937_64 rng(std::random_device{}());
   JwtClaims claims{*request.id, *request.role, std::to_string(rng()), now, now + ttl};
   std::cout << SignJwt(claims, config.jwt_secret) << "\n";
@@ -89,7 +81,9 @@ int MintToken(const Config& config, const MintRequest& request) {
 // always makes viewers.
 int CreateAdmin(const Config& config) {
   if (config.admin_email.empty()) {
-    return Fail("create-admin needs --admin-email EMAIL --admin-password PASSWORD (or ADMIN_EMAIL/ADMIN_PASSWORD)");
+    return Fail(
+        "create-admin needs --admin-email EMAIL --admin-password PASSWORD (or "
+        "ADMIN_EMAIL/ADMIN_PASSWORD)");
   }
   auto mongo = MongoClient::Create(config.mongo_uri, config.mongo_database);
   if (!mongo.ok()) return Fail(mongo.status().message());
@@ -101,14 +95,20 @@ int CreateAdmin(const Config& config) {
   return 0;
 }
 
-const char* kUsage =
+const char* kCommands =
     "usage: la-admin <command> [flags]\n"
     "  topics                          create the event and DLQ topics (existing ones are kept)\n"
     "  mint-token --id ID --role R     print a JWT signed with JWT_SECRET (R: viewer or admin)\n"
-    "  create-admin                    create or promote the account --admin-email / --admin-password\n"
-    "Run `la-admin --help` for connection settings.\n";
+    "  create-admin                    create or promote the account --admin-email / "
+    "--admin-password\n";
+
+std::string Usage() {
+  return std::string(kCommands) + admin::kDlqUsage +
+         "Run `la-admin --help` for connection settings.\n";
+}
 
 int Main(int argc, char** argv) {
+  const std::string kUsage = Usage();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return Fail(std::string("no command\n") + kUsage);
   const std::string command = args.front();
@@ -116,6 +116,12 @@ int Main(int argc, char** argv) {
   MintRequest mint;
   if (command == "mint-token") {
     mint = {TakeFlag(args, "id"), TakeFlag(args, "role"), TakeFlag(args, "ttl-s")};
+  }
+  std::optional<admin::DlqCommand> dlq;
+  if (command == "dlq" && std::find(args.begin(), args.end(), "--help") == args.end()) {
+    Result<admin::DlqCommand> parsed = admin::TakeDlqCommand(args);
+    if (!parsed.ok()) return Fail(parsed.status().message());
+    dlq = std::move(*parsed);
   }
   if (command == "--help" || command == "help") args = {"--help"};
   Result<ConfigOrHelp> loaded = LoadConfig(Program::kTool, args, ProcessEnvironment());
@@ -130,6 +136,10 @@ int Main(int argc, char** argv) {
   if (command == "topics") return CreateTopics(config);
   if (command == "mint-token") return MintToken(config, mint);
   if (command == "create-admin") return CreateAdmin(config);
+  if (command == "dlq") {
+    const Status done = admin::RunDlq(config, *dlq, std::cout);
+    return done.ok() ? 0 : Fail(done.message());
+  }
   return Fail("unknown command \"" + command + "\"\n" + kUsage);
 }
 

@@ -108,7 +108,8 @@ class ConsumerPipelineTest : public ::testing::Test {
   }
 
   // la-consumer on this test's topic, group and database, flushing every 100 ms.
-  std::unique_ptr<test::ChildProcess> StartConsumer(std::vector<std::string> extra_args = {}) {
+  std::unique_ptr<test::ChildProcess> StartConsumer(std::vector<std::string> extra_args = {},
+                                                    std::map<std::string, std::string> env = {}) {
     std::vector<std::string> args = {"--kafka-brokers",     test::KafkaBrokers(),
                                      "--kafka-topic",       topic_,
                                      "--kafka-dlq-topic",   dlq_topic_,
@@ -120,8 +121,7 @@ class ConsumerPipelineTest : public ::testing::Test {
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::cout << "la-consumer log: " << log_path_ << "\n";
     return std::make_unique<test::ChildProcess>(test::BinaryDir() / "consumer" / "la-consumer",
-                                                args, std::map<std::string, std::string>{},
-                                                log_path_);
+                                                args, env, log_path_);
   }
 
   // Produces a like and, unless it repeats an eventId, expects it counted.
@@ -298,6 +298,64 @@ TEST_F(ConsumerPipelineTest, RetriesWhileRedisIsDownAndCountsOnceItIsBack) {
   EXPECT_EQ(WaitForExpectedTotals(30s), expected_);
   EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
 }
+
+// --- likes over time (issue 12) ---
+// The per-minute and per-hour buckets change in the same compare-and-set update as
+// `likes` and the watermarks: a consumer killed between that write and its commit
+// replays the batch, and every minute still counts each like once.
+TEST_F(ConsumerPipelineTest, AReplayAfterACrashCountsEachMinuteOnce) {
+  using Buckets = std::map<int64_t, int64_t>;  // bucket index -> likes
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  std::map<std::string, Buckets> expected_minutes, expected_hours;
+  auto like_at = [&](const std::string& event_id, const std::string& stream, int64_t at_ms) {
+    const std::string value = EncodeLikeEvent({event_id, stream, "history-user", at_ms});
+    const DeliveryReport report = producer_->ProduceAndWait(topic_, stream, value);
+    ASSERT_TRUE(report.status.ok()) << report.status.message();
+    NoteOffset(report);
+    if (!counted_events_.insert(event_id).second) return;  // a retry: counted once
+    ++expected_[stream];
+    ++expected_minutes[stream][at_ms / 60'000];
+    ++expected_hours[stream][at_ms / 3'600'000];
+  };
+  for (int i = 0; i < 24; ++i) {  // over the last 4 minutes, two streams
+    like_at(topic_ + "-h" + std::to_string(i), stream_prefix_ + std::to_string(i % 2),
+            now_ms - (i % 4) * 60'000 - 1000);
+  }
+  like_at(topic_ + "-h3", stream_prefix_ + "1", now_ms - 3 * 60'000 - 1000);  // a client retry
+
+  // The first consumer applies the batch, then dies before committing it.
+  auto crashing = StartConsumer({}, {{"LA_TEST_CRASH_BEFORE_COMMIT", "1"}});
+  for (auto deadline = Clock::now() + 30s; crashing->running() && Clock::now() < deadline;) {
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_FALSE(crashing->running()) << "the crash hook did not fire";
+  EXPECT_FALSE(ReadTotals().empty()) << "the crash came before the first write";
+
+  // The next one replays the same offsets, and counts later likes into existing buckets.
+  auto consumer = StartConsumer();
+  like_at(topic_ + "-late", stream_prefix_ + "0", now_ms);
+  ASSERT_EQ(WaitForExpectedTotals(30s), expected_);
+  EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
+
+  auto documents = mongo_->Find("streams", nlohmann::json::object());
+  ASSERT_TRUE(documents.ok()) << documents.status().message();
+  ASSERT_EQ(documents->size(), 2u);
+  for (const nlohmann::json& document : *documents) {
+    const std::string stream = document["_id"].get<std::string>();
+    auto buckets = [&](const char* field) {
+      Buckets stored;
+      for (const auto& [key, likes] : document[field].items()) {
+        stored[std::stoll(key)] = likes.get<int64_t>();
+      }
+      return stored;
+    };
+    EXPECT_EQ(buckets("minutes"), expected_minutes[stream]) << stream;
+    EXPECT_EQ(buckets("hours"), expected_hours[stream]) << stream;
+  }
+}
+// --- end likes over time ---
 
 }  // namespace
 }  // namespace la

@@ -105,6 +105,33 @@ TEST_F(MongoCounterStoreTest, CreatesReadsAndUpdatesByCompareAndSet) {
   EXPECT_EQ(StateOf("s1").likes, 9);
 }
 
+// --- likes over time (issue 12) ---
+// The history buckets ride on the compare-and-set update: created with the
+// document, incremented and expired ($unset) by the update, and read back.
+TEST_F(MongoCounterStoreTest, HistoryBucketsAreCreatedIncrementedAndExpiredByTheSameUpdate) {
+  StreamUpdate create = Create("s1", 0, 1, 3);
+  create.history.minute_increments = {{1000, 2}, {1001, 1}};
+  create.history.hour_increments = {{16, 3}};
+  ASSERT_TRUE(store_->Apply(std::vector<StreamUpdate>{create}).ok());
+  EXPECT_EQ(StateOf("s1").history, (HistoryBuckets{{1000, 1001}, {16}}));
+
+  StreamUpdate update{"s1", true, 3, {{0, 1, 2}}, 1, 4};
+  update.history.minute_increments = {{1001, 1}};
+  update.history.hour_increments = {{16, 1}};
+  update.history.minute_removals = {1000};
+  auto applied = store_->Apply(std::vector<StreamUpdate>{update});
+  ASSERT_TRUE(applied.ok()) << applied.status().message();
+  EXPECT_EQ(*applied, std::vector<UpdateOutcome>{UpdateOutcome::kApplied});
+  EXPECT_EQ(StateOf("s1").history, (HistoryBuckets{{1001}, {16}}));
+
+  auto documents = mongo_->Find(MongoCounterStore::kCollection, {{"_id", "s1"}});
+  ASSERT_TRUE(documents.ok() && documents->size() == 1u);
+  EXPECT_EQ((*documents)[0]["minutes"], (nlohmann::json{{"1001", 2}}));
+  EXPECT_EQ((*documents)[0]["hours"], (nlohmann::json{{"16", 4}}));
+  EXPECT_EQ((*documents)[0]["likes"], 4);
+}
+// --- end likes over time ---
+
 TEST_F(MongoCounterStoreTest, CreatingAnExistingDocumentIsAStateChange) {
   ASSERT_TRUE(store_->Apply(std::vector<StreamUpdate>{Create("s1", 0, 1, 1)}).ok());
   auto outcomes =

@@ -84,6 +84,31 @@ INSTANTIATE_TEST_SUITE_P(
         BadSetting{Program::kConsumer, {}, {"--flush-interval-ms"}, "needs a value"},
         BadSetting{Program::kConsumer, {}, {"stray"}, "unexpected argument"}));
 
+// --- Kafka compression (issue 12) ---
+TEST(Config, KafkaCompressionDefaultsToACodecKafkajsReads) {
+  auto loaded = LoadConfig(Program::kApi, {"--dev"}, Env({}));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->config->kafka_compression, "gzip");
+}
+
+TEST(Config, KafkaCompressionAcceptsEveryLibrdkafkaCodecInEveryProgram) {
+  for (Program program : {Program::kApi, Program::kConsumer, Program::kTool}) {
+    for (const char* codec : {"none", "gzip", "snappy", "lz4", "zstd"}) {
+      auto loaded = LoadConfig(program, {"--dev"}, Env({{"KAFKA_COMPRESSION", codec}}));
+      ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+      EXPECT_EQ(loaded->config->kafka_compression, codec);
+    }
+  }
+}
+
+TEST(Config, KafkaCompressionRejectsAnUnknownCodecNamingIt) {
+  auto loaded = LoadConfig(Program::kConsumer, {"--kafka-compression=brotli"}, Env({}));
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().message().find("KAFKA_COMPRESSION must be one of"), std::string::npos);
+  EXPECT_NE(loaded.status().message().find("brotli"), std::string::npos);
+}
+// --- end Kafka compression ---
+
 TEST(Config, DevModeSuppliesASecret) {
   auto loaded = LoadConfig(Program::kApi, {"--dev"}, Env({}));
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();

@@ -11,6 +11,9 @@ using ::testing::IsEmpty;
 
 constexpr DedupDecision kCount = DedupDecision::kCount;
 constexpr DedupDecision kDuplicate = DedupDecision::kDuplicate;
+// The wall clock of the flushes (a minute boundary plus 30 s); events without a
+// timeStamp (0) fall outside the history window.
+constexpr int64_t kNow = 1'795'944'600'000 + 30'000;
 
 // What the store does with an applied update (its condition assumed to hold).
 void ApplyToStates(const StreamUpdate& update, StreamStates& states) {
@@ -19,17 +22,20 @@ void ApplyToStates(const StreamUpdate& update, StreamStates& states) {
   for (const WatermarkAdvance& advance : update.advances) {
     state.watermarks[advance.partition] = advance.next;
   }
+  for (const auto& [minute, likes] : update.history.minute_increments) {
+    state.history.minutes.insert(minute);
+  }
 }
 
 // Plans `events` on `states` and applies every update.
 void PlanAndApply(const std::vector<ClassifiedEvent>& events, StreamStates& states) {
-  for (const StreamUpdate& update : PlanFlush(events, states).updates) {
+  for (const StreamUpdate& update : PlanFlush(events, states, kNow).updates) {
     ApplyToStates(update, states);
   }
 }
 
 TEST(FlushPlanTest, NoEventsNoPlan) {
-  const FlushPlan plan = PlanFlush({}, {});
+  const FlushPlan plan = PlanFlush({}, {}, kNow);
   EXPECT_THAT(plan.updates, IsEmpty());
   EXPECT_THAT(plan.totals, IsEmpty());
 }
@@ -37,7 +43,7 @@ TEST(FlushPlanTest, NoEventsNoPlan) {
 TEST(FlushPlanTest, AggregatesNewStreamsIntoCreations) {
   const std::vector<ClassifiedEvent> events = {
       {0, 10, "a", kCount}, {0, 11, "b", kCount}, {0, 12, "a", kCount}, {0, 13, "a", kCount}};
-  const FlushPlan plan = PlanFlush(events, {});
+  const FlushPlan plan = PlanFlush(events, {}, kNow);
 
   ASSERT_EQ(plan.updates.size(), 2u);
   const StreamUpdate& a = plan.updates[0];
@@ -55,7 +61,7 @@ TEST(FlushPlanTest, AggregatesNewStreamsIntoCreations) {
 TEST(FlushPlanTest, AddsToExistingDocumentsConditionallyOnWhatWasRead) {
   const StreamStates states = {{"a", {100, {{4, 7}}}}};
   const std::vector<ClassifiedEvent> events = {{4, 8, "a", kCount}, {4, 9, "a", kCount}};
-  const FlushPlan plan = PlanFlush(events, states);
+  const FlushPlan plan = PlanFlush(events, states, kNow);
 
   ASSERT_EQ(plan.updates.size(), 1u);
   EXPECT_TRUE(plan.updates[0].document_exists);
@@ -70,7 +76,7 @@ TEST(FlushPlanTest, EventsAtOrBelowTheWatermarkAreNotReapplied) {
   const StreamStates states = {{"a", {5, {{1, 20}}}}};
   const std::vector<ClassifiedEvent> events = {
       {1, 19, "a", kCount}, {1, 20, "a", kCount}, {1, 21, "a", kCount}};
-  const FlushPlan plan = PlanFlush(events, states);
+  const FlushPlan plan = PlanFlush(events, states, kNow);
 
   ASSERT_EQ(plan.updates.size(), 1u);
   EXPECT_EQ(plan.updates[0].likes_to_add, 1);
@@ -81,7 +87,7 @@ TEST(FlushPlanTest, EventsAtOrBelowTheWatermarkAreNotReapplied) {
 TEST(FlushPlanTest, AnAlreadyAppliedStreamNeedsNoUpdateButStillReportsItsTotal) {
   const StreamStates states = {{"a", {3, {{0, 12}}}}};
   const std::vector<ClassifiedEvent> events = {{0, 10, "a", kCount}, {0, 12, "a", kCount}};
-  const FlushPlan plan = PlanFlush(events, states);
+  const FlushPlan plan = PlanFlush(events, states, kNow);
 
   EXPECT_THAT(plan.updates, IsEmpty());
   EXPECT_THAT(plan.totals, ElementsAre(StreamTotal{"a", 3}));
@@ -89,7 +95,7 @@ TEST(FlushPlanTest, AnAlreadyAppliedStreamNeedsNoUpdateButStillReportsItsTotal) 
 
 TEST(FlushPlanTest, WatermarksOfOtherPartitionsDoNotHideEvents) {
   const StreamStates states = {{"a", {50, {{0, 1000}}}}};
-  const FlushPlan plan = PlanFlush(std::vector<ClassifiedEvent>{{1, 5, "a", kCount}}, states);
+  const FlushPlan plan = PlanFlush(std::vector<ClassifiedEvent>{{1, 5, "a", kCount}}, states, kNow);
 
   ASSERT_EQ(plan.updates.size(), 1u);
   EXPECT_TRUE(plan.updates[0].document_exists);
@@ -100,7 +106,7 @@ TEST(FlushPlanTest, WatermarksOfOtherPartitionsDoNotHideEvents) {
 TEST(FlushPlanTest, DuplicatesMoveTheWatermarkWithoutCounting) {
   const std::vector<ClassifiedEvent> events = {
       {0, 1, "a", kCount}, {0, 2, "a", kDuplicate}, {0, 3, "b", kDuplicate}};
-  const FlushPlan plan = PlanFlush(events, {});
+  const FlushPlan plan = PlanFlush(events, {}, kNow);
 
   ASSERT_EQ(plan.updates.size(), 2u);
   EXPECT_EQ(plan.updates[0].likes_to_add, 1);
@@ -118,7 +124,7 @@ TEST(FlushPlanTest, OneStreamOnSeveralPartitionsIsOneUpdateMovingEveryWatermark)
                                                {2, 101, "a", kCount},
                                                {5, 8, "a", kCount},
                                                {2, 102, "a", kDuplicate}};
-  const FlushPlan plan = PlanFlush(events, states);
+  const FlushPlan plan = PlanFlush(events, states, kNow);
 
   ASSERT_EQ(plan.updates.size(), 1u);
   EXPECT_THAT(plan.updates[0].advances,
@@ -136,12 +142,12 @@ TEST(FlushPlanTest, APartiallyAppliedBatchReplaysExactly) {
   PlanAndApply(batch, applied_once);
 
   // A crash after the store applied only the update of "b".
-  const FlushPlan first = PlanFlush(batch, partially_applied);
+  const FlushPlan first = PlanFlush(batch, partially_applied, kNow);
   ASSERT_EQ(first.updates.size(), 3u);
   ASSERT_EQ(first.updates[1].stream_id, "b");
   ApplyToStates(first.updates[1], partially_applied);
 
-  const FlushPlan replay = PlanFlush(batch, partially_applied);
+  const FlushPlan replay = PlanFlush(batch, partially_applied, kNow);
   ASSERT_EQ(replay.updates.size(), 2u) << "b is done";
   for (const StreamUpdate& update : replay.updates) ApplyToStates(update, partially_applied);
   EXPECT_THAT(replay.totals,
@@ -152,9 +158,50 @@ TEST(FlushPlanTest, APartiallyAppliedBatchReplaysExactly) {
     EXPECT_EQ(partially_applied[stream_id].likes, state.likes) << stream_id;
     EXPECT_EQ(partially_applied[stream_id].watermarks, state.watermarks) << stream_id;
   }
-  EXPECT_THAT(PlanFlush(batch, partially_applied).updates, IsEmpty())
+  EXPECT_THAT(PlanFlush(batch, partially_applied, kNow).updates, IsEmpty())
       << "a third replay adds nothing";
 }
+
+// --- likes over time (issue 12) ---
+TEST(FlushPlanTest, HistoryCountsExactlyTheLikesTheUpdateAddsInTheirMinutes) {
+  const int64_t minute = kNow - kNow % kMinuteMs;
+  const std::vector<ClassifiedEvent> batch = {
+      {0, 10, "a", kCount, minute - kMinuteMs + 5},  // at the watermark: applied before
+      {0, 11, "a", kCount, minute - kMinuteMs + 9},
+      {0, 12, "a", kDuplicate, minute + 1},
+      {0, 13, "a", kCount, minute + 2},
+      {1, 4, "a", kCount, minute + 3}};
+  const StreamStates states = {{"a", {1, {{0, 10}}, {}}}};
+  const FlushPlan plan = PlanFlush(batch, states, kNow);
+  ASSERT_EQ(plan.updates.size(), 1u);
+  const HistoryChange& history = plan.updates[0].history;
+  EXPECT_EQ(plan.updates[0].likes_to_add, 3);
+  EXPECT_EQ(history.minute_increments,
+            (std::map<int64_t, int64_t>{{minute / kMinuteMs - 1, 1}, {minute / kMinuteMs, 2}}));
+  int64_t in_hours = 0;
+  for (const auto& [hour, likes] : history.hour_increments) in_hours += likes;
+  EXPECT_EQ(in_hours, 3);
+}
+
+TEST(FlushPlanTest, AReplayedBatchAddsNoHistory) {
+  const std::vector<ClassifiedEvent> batch = {{0, 1, "a", kCount, kNow - 1000},
+                                              {0, 2, "a", kCount, kNow - 500}};
+  StreamStates states;
+  PlanAndApply(batch, states);
+  EXPECT_EQ(states["a"].history.minutes.size(), 1u);
+  EXPECT_THAT(PlanFlush(batch, states, kNow).updates, IsEmpty());
+}
+
+TEST(FlushPlanTest, AnUpdateDropsTheExpiredBucketsItRead) {
+  const int64_t now_minute = kNow / kMinuteMs;
+  StreamState state{5, {{0, 1}}, {{now_minute - 61, now_minute - 60, now_minute - 59}, {}}};
+  const FlushPlan plan =
+      PlanFlush(std::vector<ClassifiedEvent>{{0, 2, "a", kCount, kNow}}, {{"a", state}}, kNow);
+  ASSERT_EQ(plan.updates.size(), 1u);
+  EXPECT_EQ(plan.updates[0].history.minute_removals,
+            (std::vector<int64_t>{now_minute - 61, now_minute - 60}));
+}
+// --- end likes over time ---
 
 }  // namespace
 }  // namespace la

@@ -202,7 +202,7 @@ TEST_F(LikeBatcherTest, DeadLetterFailureCommitsNothingAndTheRetrySendsEachLette
   PollAll(*batcher);
   dead_letters_.failures.FailNext(1, /*successes_first=*/1);
 
-  const Status failed = batcher->Flush();
+  const Status failed = batcher->Flush().status;
   EXPECT_THAT(failed.message(), HasSubstr("0:1"));
   EXPECT_THAT(log_.commits, IsEmpty());
   EXPECT_EQ(counters_.Likes("a"), 0);
@@ -306,7 +306,7 @@ TEST_F(LikeBatcherTest, DocumentsThatKeepChangingFailTheFlushUntilTheyCalmDown) 
   PollAll(*batcher);
   counters_.before_apply = [&] { ++counters_.documents["a"].likes; };
 
-  const Status failed = batcher->Flush();
+  const Status failed = batcher->Flush().status;
   EXPECT_THAT(failed.message(), HasSubstr("\"a\""));
   EXPECT_EQ(counters_.apply_calls, 3);
   EXPECT_THAT(log_.commits, IsEmpty());
@@ -345,7 +345,7 @@ TEST_P(LikeBatcherStoreErrorTest, CommitsNothingAndTheRetryCountsOnce) {
       break;
   }
 
-  const Status failed = batcher->Flush();
+  const Status failed = batcher->Flush().status;
   EXPECT_THAT(failed.message(), HasSubstr("injected failure"));
   EXPECT_THAT(log_.commits, IsEmpty());
   EXPECT_THAT(publisher_.messages, IsEmpty());
@@ -372,7 +372,9 @@ TEST_F(LikeBatcherTest, PublishFailureIsReportedAfterTheCommit) {
   PollAll(*batcher);
   publisher_.failures.FailNext();
 
-  const Status status = batcher->Flush();
+  const FlushResult result = batcher->Flush();
+  EXPECT_TRUE(result.committed());
+  const Status& status = result.status;
   EXPECT_THAT(status.message(), HasSubstr("flush committed"));
   EXPECT_THAT(log_.commits, ElementsAre(Offsets{{0, 1}}));
   EXPECT_EQ(batcher->buffered_messages(), 0u);
@@ -455,6 +457,41 @@ TEST_F(LikeBatcherTest, IgnoresUnownedPartitionsAndMessagesDeliveredTwice) {
   EXPECT_EQ(batcher->buffered_messages(), 0u);
   EXPECT_EQ(counters_.Likes("a"), 2);
   EXPECT_THAT(log_.commits, ElementsAre(Offsets{{0, 9}}));
+}
+
+TEST_F(LikeBatcherTest, AFlushOutOfTimeCommitsNothingAndTheNextOneGoesOnWhereItStopped) {
+  // Each Apply call takes "4 s" of a 5 s budget: the first flush applies two
+  // slices of one stream each, then stops.
+  LikeBatcher::Clock::time_point now = kStart;
+  counters_.before_apply = [&] { now += std::chrono::seconds(4); };
+  auto batcher = StartConsumer({.updates_per_apply = 1,
+                                .max_flush_duration = std::chrono::seconds(5),
+                                .now = [&] { return now; }});
+  log_.Assign(*batcher, {0});
+  for (const std::string stream : {"a", "b", "c", "d", "e"}) Produce(0, "e-" + stream, stream);
+  PollAll(*batcher);
+
+  const FlushResult first = batcher->Flush();
+  EXPECT_EQ(first.outcome, FlushResult::Outcome::kIncomplete);
+  EXPECT_THAT(first.status.message(), HasSubstr("2 of 5 stream updates applied"));
+  EXPECT_THAT(log_.commits, IsEmpty());
+  EXPECT_THAT(publisher_.messages, IsEmpty());
+  EXPECT_EQ(batcher->buffered_messages(), 5u);
+  EXPECT_EQ(counters_.Likes("a") + counters_.Likes("b"), 2);
+  EXPECT_EQ(batcher->metrics().flushes_incomplete, 1u);
+
+  Produce(0, "e-a2", "a");  // arrives during the poll between the two flushes
+  PollAll(*batcher);
+  EXPECT_EQ(batcher->Flush().outcome, FlushResult::Outcome::kIncomplete);
+  counters_.before_apply = nullptr;
+  ASSERT_TRUE(batcher->Flush().ok());
+
+  EXPECT_EQ(counters_.Likes("a"), 2);
+  for (const std::string stream : {"b", "c", "d", "e"}) EXPECT_EQ(counters_.Likes(stream), 1);
+  EXPECT_THAT(log_.commits, ElementsAre(Offsets{{0, 6}}));
+  ASSERT_EQ(publisher_.messages.size(), 1u);
+  EXPECT_EQ(publisher_.messages[0].size(), 5u) << "every stream of the flush, applied early or late";
+  EXPECT_EQ(batcher->metrics().likes_counted, 6u);
 }
 
 }  // namespace

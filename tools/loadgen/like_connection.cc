@@ -8,6 +8,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdio>
 #include <string_view>
 
 namespace la {
@@ -20,6 +21,19 @@ using boost::system::error_code;
 
 // How long a connection waits before reconnecting after a failed connect.
 constexpr auto kReconnectPause = std::chrono::milliseconds(100);
+
+// The wall-clock time now in ms since the epoch, with microsecond digits: the
+// clock the end-to-end benchmark's dashboard watcher also reads.
+std::string WallClockMs() {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  char text[32];
+  std::snprintf(text, sizeof text, "%lld.%03lld", static_cast<long long>(us / 1000),
+                static_cast<long long>(us % 1000));
+  return text;
+}
+
 // Accepted "streamId eventId" lines are handed to the shared file in chunks this big.
 constexpr size_t kAcceptedLinesChunk = 16 * 1024;
 
@@ -95,7 +109,9 @@ asio::awaitable<void> RunLikeConnection(LoadRun& run, ConnectionPlan plan, LikeE
       if (plan.source && run.endpoints.front().address().is_v4()) {
         stream.socket().open(asio::ip::tcp::v4(), ec);
         if (!ec) stream.socket().bind({*plan.source, 0}, ec);
-        if (!ec) co_await stream.async_connect(run.endpoints.front(), asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec)
+          co_await stream.async_connect(run.endpoints.front(),
+                                        asio::redirect_error(asio::use_awaitable, ec));
       } else {
         co_await stream.async_connect(run.endpoints, asio::redirect_error(asio::use_awaitable, ec));
       }
@@ -139,7 +155,9 @@ asio::awaitable<void> RunLikeConnection(LoadRun& run, ConnectionPlan plan, LikeE
       if (likes.RecordAccepted(like)) ++tally.distinct_accepted_per_stream[like.stream_rank];
       if (run.accepted_lines != nullptr) {
         accepted_lines.append(run.stream_ids[like.stream_rank]).append(" ");
-        accepted_lines.append(like.event_id).append("\n");
+        accepted_lines.append(like.event_id);
+        if (run.accepted_lines_timed) accepted_lines.append(" ").append(WallClockMs());
+        accepted_lines.append("\n");
         if (accepted_lines.size() >= kAcceptedLinesChunk) {
           run.accepted_lines->Append(accepted_lines);
           accepted_lines.clear();

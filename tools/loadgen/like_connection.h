@@ -41,6 +41,7 @@ struct LoadRun {
   std::chrono::milliseconds timeout{10000};
   std::optional<std::atomic<uint64_t>> requests_left;  // set when --requests was given
   AcceptedLinesFile* accepted_lines = nullptr;         // set when lines are recorded
+  bool accepted_lines_timed = false;  // lines end with the wall-clock time of the 202
 
   // Claims one request from the budget; false once it is spent.
   bool TakeRequest();

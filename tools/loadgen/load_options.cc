@@ -33,8 +33,10 @@ const char* const kLoadgenUsage =
     "  --zipf-s X              Zipf exponent (default 1.1)\n"
     "  --duplicate-ratio D     fraction of requests that re-send an eventId already sent (default "
     "0)\n"
-    "  --source-addresses N    connect from 127.0.0.2 .. 127.0.0.(N+1), round robin, so that nginx's\n"
-    "                          per-client-address balancing reaches every api node (default 0: off)\n"
+    "  --source-addresses N    connect from 127.0.0.2 .. 127.0.0.(N+1), round robin, so that "
+    "nginx's\n"
+    "                          per-client-address balancing reaches every api node (default 0: "
+    "off)\n"
     "authentication (exactly one)\n"
     "  --token T               the same bearer token on every connection\n"
     "  --jwt-secret S          mint one HS256 viewer token per connection\n"
@@ -43,6 +45,8 @@ const char* const kLoadgenUsage =
     "  --json                  print the summary as JSON on stdout (text goes to stderr)\n"
     "  --accepted-out FILE     record the likes answered 202\n"
     "  --accepted-format F     lines: one \"streamId eventId\" line per 202 (default);\n"
+    "                          timed: \"streamId eventId unixMs\", unixMs = when the 202 came\n"
+    "                          (wall clock, microsecond digits), for end-to-end latency;\n"
     "                          counts: \"streamId count\" of distinct accepted eventIds per "
     "stream\n"
     "Exit status: 0 when at least one response arrived, 1 otherwise or on a bad flag.\n";
@@ -204,10 +208,12 @@ Result<std::optional<LoadOptions>> ParseLoadOptions(const std::vector<std::strin
        [&](std::string_view v) {
          if (v == "lines")
            options.accepted_format = AcceptedFormat::kLines;
+         else if (v == "timed")
+           options.accepted_format = AcceptedFormat::kTimedLines;
          else if (v == "counts")
            options.accepted_format = AcceptedFormat::kCounts;
          else
-           return Status::Error("--accepted-format must be lines or counts, got \"" +
+           return Status::Error("--accepted-format must be lines, timed or counts, got \"" +
                                 std::string(v) + "\"");
          return Status::Ok();
        }},

@@ -12,7 +12,7 @@
 namespace la {
 
 enum class StreamSkew { kUniform, kZipf };
-enum class AcceptedFormat { kLines, kCounts };
+enum class AcceptedFormat { kLines, kTimedLines, kCounts };
 
 // Where each connection's Authorization token comes from; exactly one is set.
 struct TokenSource {

@@ -114,12 +114,13 @@ int Main(int argc, char** argv) {
   if (options.requests) run.requests_left.emplace(*options.requests);
 
   std::unique_ptr<AcceptedLinesFile> accepted_lines;
-  if (!options.accepted_out.empty() && options.accepted_format == AcceptedFormat::kLines) {
+  if (!options.accepted_out.empty() && options.accepted_format != AcceptedFormat::kCounts) {
     Result<std::unique_ptr<AcceptedLinesFile>> file =
         AcceptedLinesFile::Create(options.accepted_out);
     if (!file.ok()) return Fail(file.status().message());
     accepted_lines = std::move(*file);
     run.accepted_lines = accepted_lines.get();
+    run.accepted_lines_timed = options.accepted_format == AcceptedFormat::kTimedLines;
   }
 
   // One io_context and one tally per thread; a connection lives on one thread.
@@ -139,9 +140,11 @@ int Main(int argc, char** argv) {
         LikeEventSource::Create(*popularity, "lg-" + run_id + "-" + std::to_string(i) + "-",
                                 options.duplicate_ratio, seed_base + i);
     if (!likes.ok()) return Fail(likes.status().message());
-    ConnectionPlan plan{"Bearer " + (*tokens)[i], run.send_interval * i / options.connections, std::nullopt};
+    ConnectionPlan plan{"Bearer " + (*tokens)[i], run.send_interval * i / options.connections,
+                        std::nullopt};
     if (options.source_addresses > 0) {
-      plan.source = asio::ip::address_v4((127u << 24) + 2 + static_cast<unsigned>(i % options.source_addresses));
+      plan.source = asio::ip::address_v4((127u << 24) + 2 +
+                                         static_cast<unsigned>(i % options.source_addresses));
     }
     const int thread = i % options.threads;
     asio::co_spawn(*contexts[thread],

@@ -79,6 +79,22 @@ export class LikeRateSeries {
     return [this.times, this.rates];
   }
 
+  /**
+   * Puts points from before the page opened (stored history, see history.js)
+   * in front of the live ones: only those older than the first live point, with
+   * a gap between, so the two kinds are not joined by a line. Returns how many
+   * were added.
+   */
+  prependHistory(times, rates) {
+    const firstLive = this.times[0] ?? Infinity;
+    const keep = times.filter((time) => time < firstLive).length;
+    if (keep === 0) return 0;
+    const gapTime = this.times.length > 0 ? (times[keep - 1] + firstLive) / 2 : null;
+    this.times = [...times.slice(0, keep), ...(gapTime === null ? [] : [gapTime]), ...this.times];
+    this.rates = [...rates.slice(0, keep), ...(gapTime === null ? [] : [null]), ...this.rates];
+    return keep;
+  }
+
   /** Forgets every point (used on log out). */
   clear() {
     this.times = [];

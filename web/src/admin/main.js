@@ -6,10 +6,12 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { io } from 'socket.io-client';
 import { formatCount, formatRate } from './format.js';
+import { fetchStreamHistory, fetchTopStreams, HISTORY_STREAMS, ratePointsFromMinutes, sumPerMinute } from './history.js';
 import { LikeRateSeries } from './like-rate.js';
 import { RateChart } from './rate-chart.js';
 import { clearSession, isExpired, loadSession, logIn } from './session.js';
 import { StatusBar } from './status-bar.js';
+import { StreamHistoryPanel } from './stream-history.js';
 import { StreamTable } from './stream-table.js';
 import { StreamTotals } from './stream-totals.js';
 
@@ -34,10 +36,19 @@ const element = (id) => document.getElementById(id);
 
 const totals = new StreamTotals();
 const rates = new LikeRateSeries(RATE_WINDOW_SECONDS);
+const historyPanel = new StreamHistoryPanel({
+  card: element('stream-history'),
+  title: element('stream-history-title'),
+  summary: element('stream-history-summary'),
+  minuteChart: element('stream-history-minutes'),
+  hourChart: element('stream-history-hours'),
+  close: element('stream-history-close'),
+});
 const table = new StreamTable({
   scroller: element('stream-scroller'),
   tbody: element('stream-rows'),
   summary: element('table-summary'),
+  onSelect: (streamId) => session && historyPanel.show(session.token, streamId),
 });
 const statusBar = new StatusBar({
   pill: element('connection-pill'),
@@ -105,6 +116,7 @@ function endSession(message) {
   totals.clear();
   rates.clear();
   table.clear();
+  historyPanel.hide();
   statusBar.forgetUpdates();
   statusBar.setState('disconnected');
   render();
@@ -122,6 +134,28 @@ function openDashboard(newSession) {
   element('account-email').textContent = session.email;
   chart ??= new RateChart(element('rate-chart'), RATE_WINDOW_SECONDS);
   connect();
+  loadRateHistory(session);
+}
+
+/**
+ * Fills the chart with the likes/s of the minutes before the page opened, summed
+ * over the most liked streams' stored history, so a reload does not start empty.
+ */
+async function loadRateHistory(forSession) {
+  try {
+    const top = await fetchTopStreams(forSession.token, HISTORY_STREAMS);
+    const histories = await Promise.all(top.map(({ streamId }) => fetchStreamHistory(forSession.token, streamId)));
+    if (session !== forSession) return; // logged out meanwhile
+    const { times, rates: points } = ratePointsFromMinutes(sumPerMinute(histories), Date.now(), RATE_WINDOW_SECONDS);
+    const added = rates.prependHistory(times, points);
+    element('rate-chart').dataset.historyPoints = String(added);
+    element('rate-chart-note').textContent = `last 5 minutes · before this page opened: per-minute history of the top ${HISTORY_STREAMS} streams`;
+    chart?.update(rates.chartData(), Date.now() / 1000);
+    scheduleRender();
+  } catch (error) {
+    element('rate-chart').dataset.historyPoints = '0';
+    element('rate-chart-note').textContent = `last 5 minutes (history unavailable: ${error.message})`;
+  }
 }
 
 function connect() {

@@ -45,6 +45,7 @@ export class RateChart {
   update(data, nowSec) {
     this.now = nowSec;
     this.plot.setData(data);
+    this.container.dataset.points = String(data[0].length); // for tests and curious people
   }
 
   #width() {

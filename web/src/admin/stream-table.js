@@ -11,9 +11,12 @@ const OVERSCAN_ROWS = 8;
 /** Used until a real row has been measured. */
 const ASSUMED_ROW_HEIGHT = 39;
 
-/** The streams table inside `scroller` (the scrolling box); `summary` says how many streams match. */
+/**
+ * The streams table inside `scroller` (the scrolling box); `summary` says how many
+ * streams match; `onSelect(streamId)` runs when a row is clicked.
+ */
 export class StreamTable {
-  constructor({ scroller, tbody, summary }) {
+  constructor({ scroller, tbody, summary, onSelect = () => {} }) {
     this.scroller = scroller;
     this.tbody = tbody;
     this.summary = summary;
@@ -27,6 +30,11 @@ export class StreamTable {
     this.topSpacer = this.#spacer();
     this.bottomSpacer = this.#spacer();
     this.tbody.append(this.topSpacer, this.bottomSpacer);
+    tbody.addEventListener('click', (event) => {
+      const tr = event.target.closest('tr');
+      const row = this.rows.find((candidate) => candidate.tr === tr);
+      if (row?.shown[1]) onSelect(row.shown[1]);
+    });
     let scrollFrame = 0;
     scroller.addEventListener('scroll', () => {
       scrollFrame ||= requestAnimationFrame(() => {

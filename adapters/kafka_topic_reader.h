@@ -1,0 +1,45 @@
+// Reads a topic's messages by position, outside any consumer group, with their
+// headers and timestamps: what an operator's tool needs to inspect a topic
+// (la-admin dlq). Nothing is committed. Each call opens and closes its own
+// librdkafka client; the functions are safe to call from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "adapters/kafka_producer.h"
+#include "core/status.h"
+
+namespace la {
+
+// One message as stored, at (partition, offset).
+struct TopicRecord {
+  int32_t partition = -1;
+  int64_t offset = -1;
+  int64_t timestamp_ms = -1;  // the producer's CreateTime, -1 if unknown
+  std::string key;
+  std::string value;
+  std::vector<KafkaHeader> headers;
+};
+
+// The readable offsets of one partition: [low, high), high = the next offset written.
+struct PartitionOffsets {
+  int32_t partition = 0;
+  int64_t low = 0;
+  int64_t high = 0;
+};
+
+// Low and high watermarks of every partition of `topic`; an error if it does not exist.
+Result<std::vector<PartitionOffsets>> ReadPartitionOffsets(const std::string& brokers,
+                                                           const std::string& topic,
+                                                           std::chrono::milliseconds timeout);
+
+// The messages of every range [low, high) in `ranges`, in (partition, offset) order.
+// Fails when they are not all read within `timeout`.
+Result<std::vector<TopicRecord>> ReadRanges(const std::string& brokers, const std::string& topic,
+                                            const std::vector<PartitionOffsets>& ranges,
+                                            std::chrono::milliseconds timeout);
+
+}  // namespace la
