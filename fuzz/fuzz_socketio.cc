@@ -21,7 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)la::WithAttachments(la::EncodeSioPacket(header->packet), header->attachments);
     return 0;
   }
-  if (!plain.ok()) __builtin_trap();  // without attachments both decoders agree
+  // A packet of a plain type decodes the same both ways. (A binary type announcing 0
+  // attachments, "60-9[...]", is one only the header decoder takes: found by this target,
+  // kept in its corpus as regression_binary_ack_zero_attachments.)
+  const bool binary_type = !text.empty() && (text[0] == '5' || text[0] == '6');
+  if (!plain.ok() && !binary_type) __builtin_trap();
   la::Result<la::SioPacket> again = la::DecodeSioPacket(la::EncodeSioPacket(header->packet));
   if (!again.ok() || again->type != header->packet.type || again->nsp != header->packet.nsp ||
       again->id != header->packet.id || again->data != header->packet.data) {
