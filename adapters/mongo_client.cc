@@ -1,11 +1,12 @@
 #include "adapters/mongo_client.h"
 
-#include <mutex>
-
-#include <cstring>
-
 #include <mongoc/mongoc.h>
 #include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "core/config.h"
 
 namespace la {
 namespace {
@@ -120,7 +121,8 @@ Result<std::unique_ptr<MongoClient>> MongoClient::Create(const std::string& uri_
   bson_error_t error;
   mongoc_uri_t* uri = mongoc_uri_new_with_error(uri_text.c_str(), &error);
   if (uri == nullptr) {
-    return Status::Error("MONGO_URI \"" + uri_text + "\" is not a valid connection string: " + error.message);
+    return Status::Error("MONGO_URI \"" + RedactUrl(uri_text) +
+                         "\" is not a valid connection string: " + error.message);
   }
   if (!mongoc_uri_has_option(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS)) {
     mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 3000);

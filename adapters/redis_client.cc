@@ -168,7 +168,12 @@ void RedisSubscriber::Run() {
           backoff = std::chrono::milliseconds(100);
           spdlog::info("subscribed to Redis channel {} at {}:{}", channel_, address_.host, address_.port);
         } else if (reply.elements.size() == 3 && reply.elements[0].text == "message") {
-          on_message_(reply.elements[2].text);
+          // A handler that throws loses this message, not the subscription (nor the process).
+          try {
+            on_message_(reply.elements[2].text);
+          } catch (const std::exception& e) {
+            spdlog::error("Redis channel {}: the message handler failed: {}", channel_, e.what());
+          }
         }
       }
       subscribed_ = false;

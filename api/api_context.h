@@ -2,15 +2,15 @@
 // reference; the objects live as long as the api node.
 #pragma once
 
-#include <boost/asio/thread_pool.hpp>
-
 #include "adapters/kafka_producer.h"
 #include "adapters/mongo_client.h"
 #include "api/accounts/user_store.h"
+#include "api/rate_limits.h"
 #include "api/readiness.h"
 #include "core/config.h"
 #include "core/jwt_verifier.h"
 #include "core/prometheus.h"
+#include "http/work_pool.h"
 
 namespace la {
 
@@ -21,7 +21,9 @@ struct ApiContext {
   MongoClient& mongo;
   UserStore& users;
   Readiness& readiness;
-  boost::asio::thread_pool& blocking;  // for MongoDB calls and password hashing
+  http::WorkPool& passwords;  // argon2id hashing (login, register): few threads, short queue
+  http::WorkPool& reads;      // MongoDB reads (readiness, totals, snapshots)
+  ApiRateLimits& rate_limits;
   prometheus::Registry& metrics;
   prometheus::Counter& produce_errors;
 };

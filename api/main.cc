@@ -1,16 +1,15 @@
 // la-api: the api node. HTTP routes (auth, like ingestion, health, metrics,
 // dashboard) and the Socket.IO server (live totals relayed from Redis) on one port;
 // see DESIGN.md §1 for the contract and --help for settings.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <csignal>
 #include <iostream>
 #include <thread>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/thread_pool.hpp>
-#include <spdlog/spdlog.h>
 
 #include "adapters/crash_report.h"
 #include "api/api_context.h"
@@ -58,17 +57,24 @@ int Run(const Config& config) {
   UserStore users(**mongo);
   Readiness readiness(**producer, **mongo, config.redis);
   prometheus::Registry metrics;
-  asio::thread_pool blocking(4);
+  // Separate bounded pools: a flood of logins cannot delay reads, and the reverse.
+  http::WorkPool passwords("password", config.password_threads, config.password_queue, &metrics);
+  http::WorkPool reads("read", config.read_threads, config.read_queue, &metrics);
+  ApiRateLimits rate_limits(config);
   JwtVerifier tokens(config.jwt_secret);
-  ApiContext api{config,
-                 tokens,
-                 **producer,
-                 **mongo,
-                 users,
-                 readiness,
-                 blocking,
-                 metrics,
-                 metrics.AddCounter("kafka_produce_errors_total", "Likes that Kafka did not acknowledge.").With()};
+  ApiContext api{
+      config,
+      tokens,
+      **producer,
+      **mongo,
+      users,
+      readiness,
+      passwords,
+      reads,
+      rate_limits,
+      metrics,
+      metrics.AddCounter("kafka_produce_errors_total", "Likes that Kafka did not acknowledge.")
+          .With()};
 
   std::atomic<bool> stopping{false};
   std::thread bootstrap([&] { BootstrapAccounts(users, config, stopping); });
@@ -90,15 +96,27 @@ int Run(const Config& config) {
 
   // Socket.IO on the same port. Clients authenticate with a token in the CONNECT
   // payload, not with cookies, so pages from any origin may connect.
-  EioServer engine(io, EioOptions{}, "*",
-                   &metrics.AddGauge("socketio_sessions", "Open Engine.IO sessions (Socket.IO clients).").With());
-  SioServer sockets(engine);
+  EioOptions eio_options;
+  eio_options.max_sessions = config.max_sessions;
+  eio_options.max_sessions_per_address = config.max_sessions_per_address;
+  eio_options.write_timeout = std::chrono::milliseconds(config.write_timeout_ms);
+  EioServer engine(
+      io, eio_options, "*",
+      &metrics.AddGauge("socketio_sessions", "Open Engine.IO sessions (Socket.IO clients).")
+           .With());
+  SioServer sockets(engine, {.packet_rate = {static_cast<double>(config.socket_event_rate_per_s),
+                                             static_cast<double>(config.socket_event_burst)}});
   LikeFeed feed;
   AddLiveNamespaces(sockets, feed, api);
   router.AddPrefix("/socket.io/", "/socket.io/", engine.PollingHandler(), engine.options().max_payload);
   router.SetUpgradeHandler("/socket.io/", engine.UpgradeHandler());
 
-  http::HttpServer server(io, router, {.max_body_bytes = config.max_body_bytes});
+  http::HttpServer server(
+      io, router,
+      {.max_body_bytes = config.max_body_bytes,
+       .max_connections = static_cast<size_t>(config.max_connections),
+       .max_connections_per_address = static_cast<size_t>(config.max_connections_per_address),
+       .trusted_proxies = *TrustedProxies::Parse(config.trusted_proxies)});
   if (Status s = server.Listen(config.host, config.port); !s.ok()) {
     spdlog::critical("{}", s.message());
     stopping = true;
@@ -123,7 +141,8 @@ int Run(const Config& config) {
   stopping = true;
   bootstrap.join();
   if (Status s = (*producer)->Flush(std::chrono::seconds(10)); !s.ok()) spdlog::error("{}", s.message());
-  blocking.join();
+  passwords.Join();
+  reads.Join();
   spdlog::info("api node stopped");
   return 0;
 }
@@ -144,6 +163,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   spdlog::set_level(spdlog::level::from_str(loaded->config->log_level));
+  for (const std::string& warning : loaded->warnings) spdlog::warn("{}", warning);
   if (loaded->config->dev_mode) spdlog::warn("dev mode: a built-in JWT secret may be in use; never run like this in production");
   return la::Run(*loaded->config);
 }

@@ -59,10 +59,12 @@ void HandleStopSignals() {
   sigaction(SIGINT, &action, nullptr);
 }
 
-// TEST ONLY, for the crash test (tests/chaos/): LA_TEST_CRASH_BEFORE_COMMIT=<n>
-// makes the process kill itself with SIGKILL during its n-th flush, after
-// MongoDB applied the counts and before the Kafka offsets are committed: the
-// worst moment for exactly-once. Returns no hook when the variable is unset.
+#ifdef LA_TEST_HOOKS
+// TEST ONLY, compiled into la-consumer-test-hooks (never into la-consumer), for the crash
+// test (tests/chaos/): LA_TEST_CRASH_BEFORE_COMMIT=<n> makes the process kill itself with
+// SIGKILL during its n-th flush, after MongoDB applied the counts and before the Kafka
+// offsets are committed: the worst moment for exactly-once. Returns no hook when the
+// variable is unset.
 Result<std::function<void()>> CrashHookForTesting() {
   const char* value = std::getenv("LA_TEST_CRASH_BEFORE_COMMIT");
   if (value == nullptr || *value == '\0') return std::function<void()>();
@@ -81,6 +83,16 @@ Result<std::function<void()>> CrashHookForTesting() {
     raise(SIGKILL);
   });
 }
+#else
+// A release build has no crash hook; the variable is only reported.
+Result<std::function<void()>> CrashHookForTesting() {
+  if (const char* value = std::getenv("LA_TEST_CRASH_BEFORE_COMMIT"); value && *value) {
+    spdlog::warn(
+        "LA_TEST_CRASH_BEFORE_COMMIT is ignored: only la-consumer-test-hooks has the hook");
+  }
+  return std::function<void()>();
+}
+#endif
 
 // Tells early whether a server is reachable. Not fatal: flushes retry until
 // it is, so the consumer may start before its servers.
@@ -133,7 +145,7 @@ int Run(const Config& config) {
   std::unique_ptr<MetricsEndpoint> metrics_endpoint;
   if (config.metrics_port != 0) {
     Result<std::unique_ptr<MetricsEndpoint>> started =
-        MetricsEndpoint::Start(registry, config.metrics_port);
+        MetricsEndpoint::Start(registry, config.metrics_host, config.metrics_port);
     if (!started.ok()) {
       spdlog::error("{}", started.status().message());
       return 2;
@@ -153,7 +165,8 @@ int Run(const Config& config) {
       config.kafka_topic, config.kafka_brokers, config.kafka_group, config.mongo_database,
       MongoCounterStore::kCollection, config.kafka_dlq_topic, config.flush_interval_ms,
       config.batch_max_events,
-      config.metrics_port != 0 ? "; metrics on :" + std::to_string(config.metrics_port) + "/metrics"
+      config.metrics_port != 0 ? "; metrics on " + config.metrics_host + ":" +
+                                     std::to_string(config.metrics_port) + "/metrics"
                                : "");
 
   PollLoop loop(log, batcher, metrics,
@@ -186,5 +199,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   spdlog::set_level(spdlog::level::from_str(loaded->config->log_level));
+  for (const std::string& warning : loaded->warnings) spdlog::warn("{}", warning);
   return la::Run(*loaded->config);
 }

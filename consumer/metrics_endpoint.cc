@@ -14,9 +14,9 @@ MetricsEndpoint::MetricsEndpoint(prometheus::Registry& registry)
 }
 
 Result<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(prometheus::Registry& registry,
-                                                                int port) {
+                                                                const std::string& host, int port) {
   std::unique_ptr<MetricsEndpoint> endpoint(new MetricsEndpoint(registry));
-  if (Status listening = endpoint->server_.Listen("0.0.0.0", port); !listening.ok()) {
+  if (Status listening = endpoint->server_.Listen(host, port); !listening.ok()) {
     return Status::Error("metrics endpoint: " + listening.message());
   }
   endpoint->thread_ = std::thread([raw = endpoint.get()] { raw->io_.run(); });

@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "core/prometheus.h"
@@ -15,9 +16,11 @@ namespace la {
 
 class MetricsEndpoint {
  public:
-  // Listens on `port` of every interface (a Prometheus server scrapes it from
-  // elsewhere). `registry` must outlive the endpoint.
-  static Result<std::unique_ptr<MetricsEndpoint>> Start(prometheus::Registry& registry, int port);
+  // Listens on `host`:`port` (METRICS_HOST: 127.0.0.1 by default; an address of another
+  // interface, or 0.0.0.0, lets a Prometheus server elsewhere scrape it). `registry` must
+  // outlive the endpoint.
+  static Result<std::unique_ptr<MetricsEndpoint>> Start(prometheus::Registry& registry,
+                                                        const std::string& host, int port);
   // Stops serving and joins the thread.
   ~MetricsEndpoint();
 

@@ -2,7 +2,10 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
+
+#include "core/client_address.h"
 
 namespace la {
 namespace {
@@ -138,8 +141,8 @@ const std::vector<Option>& Options() {
       {"mongo-uri", "MONGO_URI", kAll, "MongoDB connection string (mongodb://127.0.0.1:27017)",
        [](Config& c, const std::string& v) {
          if (v.rfind("mongodb://", 0) != 0 && v.rfind("mongodb+srv://", 0) != 0) {
-           return Status::Error("MONGO_URI must start with mongodb:// or mongodb+srv://, got \"" + v +
-                                "\"");
+           return Status::Error("MONGO_URI must start with mongodb:// or mongodb+srv://, got \"" +
+                                RedactUrl(v) + "\"");
          }
          c.mongo_uri = v;
          return Status::Ok();
@@ -167,6 +170,72 @@ const std::vector<Option>& Options() {
        IntSetting("PRODUCE_TIMEOUT_MS", &Config::produce_timeout_ms, 100, 120000)},
       {"web-root", "WEB_ROOT", kApi, "folder with the built dashboard files",
        TextSetting("WEB_ROOT", &Config::web_root)},
+      // ---- abuse resistance (issue 9); 0 turns a limit off ----
+      {"trusted-proxies", "TRUSTED_PROXIES", kApi,
+       "peers whose X-Real-IP/X-Forwarded-For name the client (127.0.0.0/8,::1/128; empty: none)",
+       [](Config& c, const std::string& v) {
+         if (auto parsed = TrustedProxies::Parse(v); !parsed.ok()) return parsed.status();
+         c.trusted_proxies = v;
+         return Status::Ok();
+       }},
+      {"login-rate-per-min", "LOGIN_RATE_PER_MIN", kApi,
+       "logins per minute per client address (20)",
+       IntSetting("LOGIN_RATE_PER_MIN", &Config::login_rate_per_min, 0, 1000000)},
+      {"login-burst", "LOGIN_BURST", kApi, "logins a client address may save up (10)",
+       IntSetting("LOGIN_BURST", &Config::login_burst, 1, 1000000)},
+      {"register-rate-per-min", "REGISTER_RATE_PER_MIN", kApi,
+       "registrations per minute per client address (5)",
+       IntSetting("REGISTER_RATE_PER_MIN", &Config::register_rate_per_min, 0, 1000000)},
+      {"register-burst", "REGISTER_BURST", kApi, "registrations a client address may save up (5)",
+       IntSetting("REGISTER_BURST", &Config::register_burst, 1, 1000000)},
+      {"like-rate-per-s", "LIKE_RATE_PER_S", kApi, "likes per second per user (5)",
+       IntSetting("LIKE_RATE_PER_S", &Config::like_rate_per_s, 0, 1000000)},
+      {"like-burst", "LIKE_BURST", kApi, "likes a user may save up (20)",
+       IntSetting("LIKE_BURST", &Config::like_burst, 1, 1000000)},
+      {"socket-event-rate-per-s", "SOCKET_EVENT_RATE_PER_S", kApi,
+       "Socket.IO packets per second per connection (20)",
+       IntSetting("SOCKET_EVENT_RATE_PER_S", &Config::socket_event_rate_per_s, 0, 1000000)},
+      {"socket-event-burst", "SOCKET_EVENT_BURST", kApi,
+       "Socket.IO packets a connection may save up (100)",
+       IntSetting("SOCKET_EVENT_BURST", &Config::socket_event_burst, 1, 1000000)},
+      {"rate-limit-max-keys", "RATE_LIMIT_MAX_KEYS", kApi,
+       "addresses or users each rate limiter remembers (100000)",
+       IntSetting("RATE_LIMIT_MAX_KEYS", &Config::rate_limit_max_keys, 1, 10000000)},
+      {"password-threads", "PASSWORD_THREADS", kApi, "threads hashing passwords (2)",
+       IntSetting("PASSWORD_THREADS", &Config::password_threads, 1, 64)},
+      {"password-queue", "PASSWORD_QUEUE", kApi, "password hashes that may wait; more get 503 (16)",
+       IntSetting("PASSWORD_QUEUE", &Config::password_queue, 1, 100000)},
+      {"password-jobs-per-address", "PASSWORD_JOBS_PER_ADDRESS", kApi,
+       "password hashes one client address may have in flight; more get 429 (1)",
+       IntSetting("PASSWORD_JOBS_PER_ADDRESS", &Config::password_jobs_per_address, 0, 1000)},
+      {"read-threads", "READ_THREADS", kApi, "threads reading MongoDB (4)",
+       IntSetting("READ_THREADS", &Config::read_threads, 1, 256)},
+      {"read-queue", "READ_QUEUE", kApi, "MongoDB reads that may wait; more get 503 (256)",
+       IntSetting("READ_QUEUE", &Config::read_queue, 1, 1000000)},
+      {"subscribe-reads-per-socket", "SUBSCRIBE_READS_PER_SOCKET", kApi,
+       "subscribe reads one socket may have in flight (8)",
+       IntSetting("SUBSCRIBE_READS_PER_SOCKET", &Config::subscribe_reads_per_socket, 1, 1000)},
+      {"max-connections", "MAX_CONNECTIONS", kApi, "open HTTP connections (10000)",
+       IntSetting("MAX_CONNECTIONS", &Config::max_connections, 0, 10000000)},
+      {"max-connections-per-address", "MAX_CONNECTIONS_PER_ADDRESS", kApi,
+       "open HTTP connections per peer address; trusted proxies are exempt (256)",
+       IntSetting("MAX_CONNECTIONS_PER_ADDRESS", &Config::max_connections_per_address, 0,
+                  10000000)},
+      {"max-sessions", "MAX_SESSIONS", kApi, "open Engine.IO sessions (20000)",
+       IntSetting("MAX_SESSIONS", &Config::max_sessions, 0, 10000000)},
+      {"max-sessions-per-address", "MAX_SESSIONS_PER_ADDRESS", kApi,
+       "open Engine.IO sessions per client address (200)",
+       IntSetting("MAX_SESSIONS_PER_ADDRESS", &Config::max_sessions_per_address, 0, 10000000)},
+      {"write-timeout-ms", "WRITE_TIMEOUT_MS", kApi,
+       "a Socket.IO write stalled this long ends the session (10000)",
+       IntSetting("WRITE_TIMEOUT_MS", &Config::write_timeout_ms, 100, 600000)},
+      {"jwt-secret-file", "JWT_SECRET_FILE", kApi | kTool,
+       "a file holding the HS256 secret (instead of JWT_SECRET)",
+       TextSetting("JWT_SECRET_FILE", &Config::jwt_secret_file)},
+      {"metrics-host", "METRICS_HOST", kConsumer,
+       "address of the /metrics endpoint (127.0.0.1; 0.0.0.0: every interface)",
+       TextSetting("METRICS_HOST", &Config::metrics_host)},
+      // ---- end of abuse resistance ----
       {"flush-interval-ms", "FLUSH_INTERVAL_MS", kConsumer, "batch flush interval (1000)",
        IntSetting("FLUSH_INTERVAL_MS", &Config::flush_interval_ms, 10, 60000)},
       {"batch-max-events", "BATCH_MAX_EVENTS", kConsumer,
@@ -193,8 +262,39 @@ std::string HelpText(Program program) {
   return out.str();
 }
 
+// Reads JWT_SECRET_FILE into jwt_secret (one trailing newline dropped).
+Status ReadSecretFile(Config& c) {
+  if (c.jwt_secret_file.empty()) return Status::Ok();
+  if (!c.jwt_secret.empty()) {
+    return Status::Error("JWT_SECRET and JWT_SECRET_FILE are both set; set only one of them");
+  }
+  std::ifstream file(c.jwt_secret_file, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  if (!file) {
+    return Status::Error("JWT_SECRET_FILE \"" + c.jwt_secret_file +
+                         "\" cannot be read; check the path and its permissions");
+  }
+  c.jwt_secret = text.str();
+  if (!c.jwt_secret.empty() && c.jwt_secret.back() == '\n') c.jwt_secret.pop_back();
+  if (!c.jwt_secret.empty() && c.jwt_secret.back() == '\r') c.jwt_secret.pop_back();
+  return Status::Ok();
+}
+
+// A warning for a secret given as a flag, which every user of the machine can read.
+std::optional<std::string> SecretOnCommandLine(const std::string& flag, const std::string& value) {
+  const bool secret = flag == "jwt-secret" || flag == "admin-password" ||
+                      ((flag == "mongo-uri" || flag == "redis-url") && RedactUrl(value) != value);
+  if (!secret) return std::nullopt;
+  return "--" + flag +
+         " is given on the command line, where any user of this machine can read it " +
+         "(ps, /proc); pass it in the environment" +
+         (flag == "jwt-secret" ? " or in a file (JWT_SECRET_FILE)" : "") + " instead";
+}
+
 Status ValidateSecrets(Program program, Config& c) {
   if (program == Program::kConsumer) return Status::Ok();
+  if (Status s = ReadSecretFile(c); !s.ok()) return s;
   if (c.jwt_secret.empty() && c.dev_mode) c.jwt_secret = kDevJwtSecret;
   // Tools check for the secret only in the commands that sign tokens.
   if (c.jwt_secret.empty() && program == Program::kApi) {
@@ -225,10 +325,24 @@ EnvLookup ProcessEnvironment() {
   };
 }
 
+std::string RedactUrl(const std::string& url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const size_t authority = scheme + 3;
+  const size_t end = url.find_first_of("/?#", authority);
+  const size_t at = url.rfind('@', end == std::string::npos ? url.size() : end);
+  if (at == std::string::npos || at < authority) return url;  // no user information
+  const size_t colon = url.find(':', authority);
+  // Without a colon the user information may itself be the password (redis://secret@host).
+  if (colon == std::string::npos || colon > at)
+    return url.substr(0, authority) + "***" + url.substr(at);
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 Result<RedisAddress> ParseRedisUrl(const std::string& url) {
   const std::string scheme = "redis://";
   auto error = [&](const std::string& what) {
-    return Status::Error("REDIS_URL \"" + url + "\" " + what +
+    return Status::Error("REDIS_URL \"" + RedactUrl(url) + "\" " + what +
                          "; expected redis://[:password@]host[:port][/db]");
   };
   if (url.rfind(scheme, 0) != 0) return error("does not start with redis://");
@@ -301,6 +415,7 @@ Result<ConfigOrHelp> LoadConfig(Program program, const std::vector<std::string>&
       }
     }
     if (Status s = option->apply(config, value); !s.ok()) return s;
+    if (auto warning = SecretOnCommandLine(name, value)) out.warnings.push_back(*warning);
   }
   if (Status s = ValidateSecrets(program, config); !s.ok()) return s;
   out.config = std::move(config);

@@ -59,6 +59,33 @@ struct Config {
   int produce_timeout_ms = 5000;
   std::string web_root;  // built dashboard files; empty: the api node's default
 
+  // ---- abuse resistance (issue 9): limits of the api node; 0 turns a limit off ----
+  // Peers whose X-Real-IP / X-Forwarded-For name the client (comma-separated CIDR).
+  std::string trusted_proxies = "127.0.0.0/8,::1/128";
+  int login_rate_per_min = 20;  // per client address
+  int login_burst = 10;
+  int register_rate_per_min = 5;  // per client address
+  int register_burst = 5;
+  int like_rate_per_s = 5;  // per user (the token's id)
+  int like_burst = 20;
+  int socket_event_rate_per_s = 20;  // Socket.IO packets per connection
+  int socket_event_burst = 100;
+  int rate_limit_max_keys = 100000;  // buckets each per-key limiter keeps
+  int password_threads = 2;          // argon2id hashing (64 MiB each)
+  int password_queue = 16;           // hashing jobs waiting; more: 503
+  int password_jobs_per_address = 1;  // hashes one client address may have in flight
+  int read_threads = 4;              // MongoDB reads (accounts, totals, snapshots)
+  int read_queue = 256;              // reads waiting; more: 503 / ack {error}
+  int subscribe_reads_per_socket = 8;
+  int max_connections = 10000;  // open HTTP connections (not upgraded)
+  int max_connections_per_address = 256;
+  int max_sessions = 20000;  // Engine.IO sessions
+  int max_sessions_per_address = 200;
+  int write_timeout_ms = 10000;  // a WebSocket or polling write that takes longer ends the session
+  std::string jwt_secret_file;   // read into jwt_secret at start (JWT_SECRET_FILE)
+  std::string metrics_host = "127.0.0.1";  // consumer: address of its /metrics
+  // ---- end of abuse resistance ----
+
   // consumer
   int flush_interval_ms = 1000;
   int batch_max_events = 500000;
@@ -76,6 +103,8 @@ EnvLookup ProcessEnvironment();
 struct ConfigOrHelp {
   std::optional<Config> config;
   std::string help;
+  // Things to warn about at start, e.g. a secret passed as a flag (visible in `ps`).
+  std::vector<std::string> warnings;
 };
 
 // Builds the configuration of `program` from the environment and `args`
@@ -84,6 +113,11 @@ struct ConfigOrHelp {
 // settings (JWT_SECRET outside dev mode, or shorter than 32 bytes) are errors.
 Result<ConfigOrHelp> LoadConfig(Program program, const std::vector<std::string>& args,
                                 const EnvLookup& env);
+
+// `url` with the password of its user information replaced by "***"
+// (mongodb://app:***@db:27017/x; redis://***@host when the user information has no
+// colon, since Redis URLs may carry a bare password); safe to log or put in a message.
+std::string RedactUrl(const std::string& url);
 
 // Parses redis://[:password@]host[:port][/db].
 Result<RedisAddress> ParseRedisUrl(const std::string& url);

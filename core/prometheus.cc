@@ -75,13 +75,28 @@ std::vector<double> LatencyBuckets() {
   return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
+namespace {
+
+// The family called `name` in `families`, if there is one.
+template <typename Family>
+Family* Find(std::deque<Family>& families, const std::string& name) {
+  for (Family& family : families) {
+    if (family.name() == name) return &family;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 Family<Counter>& Registry::AddCounter(const std::string& name, const std::string& help) {
   std::lock_guard lock(mutex_);
+  if (Family<Counter>* existing = Find(counters_, name)) return *existing;
   return counters_.emplace_back(name, help, [] { return std::make_unique<Counter>(); });
 }
 
 Family<Gauge>& Registry::AddGauge(const std::string& name, const std::string& help) {
   std::lock_guard lock(mutex_);
+  if (Family<Gauge>* existing = Find(gauges_, name)) return *existing;
   return gauges_.emplace_back(name, help, [] { return std::make_unique<Gauge>(); });
 }
 

@@ -86,6 +86,8 @@ class Family {
 
 class Registry {
  public:
+  // Counters and gauges: a second Add with the same name returns the first family (so that
+  // several owners, e.g. work pools, can each add their labelled child).
   Family<Counter>& AddCounter(const std::string& name, const std::string& help);
   Family<Gauge>& AddGauge(const std::string& name, const std::string& help);
   Family<Histogram>& AddHistogram(const std::string& name, const std::string& help,

@@ -1,16 +1,20 @@
-// Bridges callback-style work that completes on another thread (a thread pool,
+// Bridges callback-style work that completes on another thread (a bounded work pool,
 // librdkafka's delivery thread) into coroutines: the coroutine suspends, and
 // resumes on its own executor with the result. The I/O threads never block.
 #pragma once
 
-#include <functional>
-#include <memory>
-#include <utility>
-
+#include <atomic>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "http/message.h"
+#include "http/work_pool.h"
 
 namespace la::http {
 
@@ -31,14 +35,57 @@ boost::asio::awaitable<T> AwaitCallback(Start start) {
                                                                                    boost::asio::use_awaitable);
 }
 
-// Runs blocking `work` (database calls, password hashing) on `pool`; `work` is
-// copied. Pass a named callable, not a temporary: g++ 12 mis-destroys class
-// temporaries that live in a co_await expression.
+// Why pooled work did not run, or did not finish.
+struct WorkRefused {
+  enum class Reason {
+    kBusy,        // the pool's queue was full: nothing was queued
+    kClientGone,  // the client went away before a thread took the work: it never ran
+    kFailed,      // the work threw
+  };
+  Reason reason = Reason::kBusy;
+  std::string message;
+};
+template <typename T>
+using Pooled = std::variant<T, WorkRefused>;
+
+// Runs blocking `work` (database calls, password hashing) on `pool`, or refuses at once
+// when the pool's queue is full; `work` is skipped if `client_gone` is set by the time a
+// thread takes it, and an exception becomes kFailed. `work` is copied. Pass a named
+// callable, not a temporary: g++ 12 mis-destroys class temporaries that live in a
+// co_await expression.
 template <typename T, typename Work>
-boost::asio::awaitable<T> RunBlocking(boost::asio::thread_pool& pool, const Work& work) {
-  return AwaitCallback<T>([&pool, work](std::function<void(T)> done) {
-    boost::asio::post(pool, [work, done = std::move(done)] { done(work()); });
+boost::asio::awaitable<Pooled<T>> RunBlocking(
+    WorkPool& pool, const Work& work,
+    std::shared_ptr<const std::atomic<bool>> client_gone = nullptr) {
+  return AwaitCallback<Pooled<T>>([&pool, work, client_gone](std::function<void(Pooled<T>)> done) {
+    auto job = [work, client_gone, done] {
+      if (client_gone && client_gone->load()) {
+        return done(WorkRefused{WorkRefused::Reason::kClientGone, "the client went away"});
+      }
+      try {
+        done(work());
+      } catch (const std::exception& e) {
+        done(WorkRefused{WorkRefused::Reason::kFailed, e.what()});
+      }
+    };
+    if (!pool.TryPost(std::move(job))) {
+      done(WorkRefused{WorkRefused::Reason::kBusy, "the " + pool.name() + " queue is full (" +
+                                                       std::to_string(pool.max_queued()) +
+                                                       " jobs)"});
+    }
   });
+}
+
+// The answer to refused work: 503 + Retry-After when the pool was busy (or the client left,
+// which nobody will read), 500 when the work failed.
+inline Response RefusedResponse(const WorkRefused& refused) {
+  if (refused.reason == WorkRefused::Reason::kFailed) {
+    return ErrorResponse(Status::internal_server_error, "internal error: " + refused.message);
+  }
+  Response busy = ErrorResponse(Status::service_unavailable,
+                                "the server is busy: " + refused.message + "; retry in a second");
+  busy.set(beast_http::field::retry_after, "1");
+  return busy;
 }
 
 }  // namespace la::http

@@ -2,12 +2,13 @@
 // keep every error body in the contract's shape: {"message": "..."}.
 #pragma once
 
-#include <string>
-
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http.hpp>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace la::http {
 
@@ -21,7 +22,11 @@ struct RequestContext {
   const Request& request;
   std::string path;      // the target without the query string
   std::string query;     // after '?', undecoded
-  std::string client_ip; // X-Real-IP from nginx, else the peer address
+  // The client's address: X-Real-IP / X-Forwarded-For when the peer is a trusted proxy
+  // (nginx), else the peer's own address. What per-client limits are keyed by.
+  std::string client_ip;
+  // Set once the client has closed its connection: work queued for it may be dropped.
+  std::shared_ptr<const std::atomic<bool>> client_gone;
 };
 
 // A response with a JSON body and the right content type.

@@ -20,8 +20,10 @@
 namespace la::http {
 
 using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;
-// Takes over a connection whose request asks for a WebSocket upgrade.
-using UpgradeHandler = std::function<void(boost::beast::tcp_stream stream, Request request)>;
+// Takes over a connection whose request asks for a WebSocket upgrade; `client_ip` as in
+// RequestContext.
+using UpgradeHandler =
+    std::function<void(boost::beast::tcp_stream stream, Request request, std::string client_ip)>;
 
 class Router {
  public:

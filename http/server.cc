@@ -29,11 +29,28 @@ std::pair<std::string, std::string> SplitTarget(std::string_view target) {
   return {std::string(target.substr(0, q)), std::string(target.substr(q + 1))};
 }
 
-std::string ClientIp(const Request& request, const tcp::socket& socket) {
-  if (auto it = request.find("X-Real-IP"); it != request.end()) return std::string(it->value());
-  beast::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  return ec ? "" : endpoint.address().to_string();
+std::string_view Header(const Request& request, std::string_view name) {
+  auto it = request.find(name);
+  return it == request.end() ? std::string_view() : std::string_view(it->value());
+}
+
+// Sets `gone` if the client closes the connection while its request is handled (nginx
+// does when its own client gives up). Data from the client (a pipelined request) ends
+// the watch without setting it. Cancelled with the socket's other operations.
+void WatchForHangUp(const std::shared_ptr<beast::tcp_stream>& stream,
+                    std::shared_ptr<std::atomic<bool>> gone) {
+  stream->socket().async_wait(tcp::socket::wait_read, [stream, gone](const beast::error_code& ec) {
+    if (ec) return;
+    char byte;
+    beast::error_code peek_ec;
+    stream->socket().non_blocking(true, peek_ec);
+    const size_t n =
+        stream->socket().receive(asio::buffer(&byte, 1), tcp::socket::message_peek, peek_ec);
+    beast::error_code ignored;
+    stream->socket().non_blocking(false, ignored);
+    if (peek_ec == asio::error::would_block) return;
+    if (n == 0 || peek_ec) gone->store(true);
+  });
 }
 
 // Sends an error that ends the connection, then briefly drains what the client
@@ -56,7 +73,11 @@ asio::awaitable<void> RefuseAndClose(beast::tcp_stream& stream, Response& respon
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& io, Router& router, ServerLimits limits)
-    : io_(io), router_(router), limits_(limits), acceptor_(io) {}
+    : io_(io),
+      router_(router),
+      limits_(std::move(limits)),
+      acceptor_(io),
+      caps_(limits_.max_connections, limits_.max_connections_per_address) {}
 
 la::Status HttpServer::Listen(const std::string& host, int port) {
   beast::error_code ec;
@@ -91,12 +112,33 @@ asio::awaitable<void> HttpServer::Accept() {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
+    const tcp::endpoint remote = socket.remote_endpoint(ec);
+    std::string peer = ec ? "" : CanonicalAddress(remote.address().to_string());
+    const bool peer_is_proxy = limits_.trusted_proxies.Contains(peer);
     auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
-    asio::co_spawn(stream->get_executor(), Serve(stream), asio::detached);
+    if (CapDecision cap = caps_.TryAcquire(peer, !peer_is_proxy); cap != CapDecision::kAdmitted) {
+      asio::co_spawn(stream->get_executor(),
+                     Refuse(stream, DescribeCapRefusal(cap, "connections", peer, caps_)),
+                     asio::detached);
+      continue;
+    }
+    asio::co_spawn(stream->get_executor(), Serve(stream, std::move(peer), peer_is_proxy),
+                   asio::detached);
   }
 }
 
-asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> stream) {
+asio::awaitable<void> HttpServer::Refuse(std::shared_ptr<beast::tcp_stream> stream,
+                                         std::string reason) {
+  spdlog::debug("refusing a connection: {}", reason);
+  Response refusal = ErrorResponse(Status::service_unavailable, reason + "; retry later");
+  refusal.set(beast_http::field::retry_after, "1");
+  co_await RefuseAndClose(*stream, refusal);
+  beast::error_code ec;
+  stream->socket().close(ec);
+}
+
+asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> stream, std::string peer,
+                                        bool peer_is_proxy) {
   auto idle = std::make_shared<std::atomic<bool>>(true);
   const uint64_t id = Register(stream, idle);
   beast::flat_buffer buffer;
@@ -116,8 +158,8 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> strea
     idle->store(false);
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
-    // The parser takes the largest body any route accepts; the route's own limit is
-    // checked once the path is known.
+    // The parser takes the largest body any route accepts until the path is known; the
+    // route's own limit then applies to the body read (a chunked body included).
     parser.body_limit(router_.LargestBodyLimit(limits_.max_body_bytes));
     stream->expires_after(limits_.header_timeout);
     co_await beast_http::async_read_header(*stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
@@ -135,12 +177,18 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> strea
     auto [path, query] = SplitTarget(parser.get().target());
     const size_t body_limit = router_.BodyLimit(path, parser.get().method(), limits_.max_body_bytes);
     too_large = too_large || parser.content_length().value_or(0) > body_limit;
+    if (!too_large) parser.body_limit(body_limit);
     if (beast::websocket::is_upgrade(parser.get())) {
       if (const UpgradeHandler* upgrade = router_.FindUpgradeHandler(path)) {
         stream->expires_never();
         Unregister(id);
+        // An upgraded connection is counted by the upgrade handler's own caps from here on.
+        caps_.Release(peer, !peer_is_proxy);
         upgraded = true;
-        (*upgrade)(std::move(*stream), parser.release());
+        std::string client =
+            ClientAddress(peer, Header(parser.get(), "X-Real-IP"),
+                          Header(parser.get(), "X-Forwarded-For"), limits_.trusted_proxies);
+        (*upgrade)(std::move(*stream), parser.release(), std::move(client));
         co_return;
       }
     }
@@ -165,9 +213,16 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> strea
     if (ec) break;
 
     Request request = parser.release();
-    RequestContext context{request, std::move(path), std::move(query), ClientIp(request, stream->socket())};
+    auto gone = std::make_shared<std::atomic<bool>>(false);
+    RequestContext context{
+        request, std::move(path), std::move(query),
+        ClientAddress(peer, Header(request, "X-Real-IP"), Header(request, "X-Forwarded-For"),
+                      limits_.trusted_proxies),
+        gone};
     stream->expires_never();  // handlers may hold a request (long-polling)
+    if (buffer.size() == 0) WatchForHangUp(stream, gone);  // pipelined bytes: nothing to watch for
     Response response = co_await router_.Dispatch(context);
+    stream->socket().cancel(ec);  // ends the watch
     response.keep_alive(request.keep_alive() && !draining_);
     stream->expires_after(limits_.io_timeout);
     co_await beast_http::async_write(*stream, response, asio::redirect_error(use_awaitable, ec));
@@ -177,6 +232,7 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> strea
     stream->socket().shutdown(tcp::socket::shutdown_send, ec);
     stream->close();
     Unregister(id);
+    caps_.Release(peer, !peer_is_proxy);
   }
 }
 

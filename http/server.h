@@ -1,10 +1,16 @@
 // An HTTP/1.1 server on Boost.Beast: one coroutine per connection, keep-alive,
-// bounded headers and bodies (413), timeouts on every read (slow clients are cut
-// off), WebSocket upgrades handed to the router's upgrade handler, and a graceful
-// shutdown that lets in-flight requests finish.
+// bounded headers and bodies (413, each route's own limit applied while the body is
+// read), timeouts on every read and write (slow clients are cut off), caps on open
+// connections in all and per peer address (503), WebSocket upgrades handed to the
+// router's upgrade handler, and a graceful shutdown that lets in-flight requests finish.
+// While a handler runs, the connection is watched: if the client closes it, the
+// request's `client_gone` flag is set so queued work for it can be dropped.
 #pragma once
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -12,10 +18,8 @@
 #include <string>
 #include <unordered_map>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-
+#include "core/client_address.h"
+#include "core/connection_caps.h"
 #include "core/status.h"
 #include "http/router.h"
 
@@ -27,6 +31,12 @@ struct ServerLimits {
   std::chrono::seconds header_timeout{10};  // a request's header must arrive within this
   std::chrono::seconds idle_timeout{75};    // keep-alive wait for the next request
   std::chrono::seconds io_timeout{30};      // body read, response write
+  // Open connections (upgraded ones no longer count), in all and per peer address; a
+  // trusted proxy's connections count only towards the total. 0: no cap.
+  size_t max_connections = 0;
+  size_t max_connections_per_address = 0;
+  // Peers whose X-Real-IP / X-Forwarded-For name the client (RequestContext::client_ip).
+  TrustedProxies trusted_proxies;
 };
 
 class HttpServer {
@@ -51,7 +61,11 @@ class HttpServer {
   };
 
   boost::asio::awaitable<void> Accept();
-  boost::asio::awaitable<void> Serve(std::shared_ptr<boost::beast::tcp_stream> stream);
+  // Answers a connection over a cap with 503 and closes it.
+  boost::asio::awaitable<void> Refuse(std::shared_ptr<boost::beast::tcp_stream> stream,
+                                      std::string reason);
+  boost::asio::awaitable<void> Serve(std::shared_ptr<boost::beast::tcp_stream> stream,
+                                     std::string peer, bool peer_is_proxy);
   uint64_t Register(const std::shared_ptr<boost::beast::tcp_stream>& stream,
                     std::shared_ptr<std::atomic<bool>> idle);
   void Unregister(uint64_t id);
@@ -62,6 +76,7 @@ class HttpServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   int port_ = 0;
   std::atomic<bool> draining_{false};
+  ConnectionCaps caps_;
 
   mutable std::mutex mutex_;
   uint64_t next_id_ = 0;

@@ -13,6 +13,16 @@ cluster_env() {
   fi
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
   export MONGO_URI="mongodb://127.0.0.1:$MONGO_PORT"
+  # The local cluster is the target of the e2e suites and of the load benches, which send
+  # many requests from one loopback address and one user (bench/ingest: one token at
+  # 10-20k likes/s): the per-user like limit is off and the per-address limits are high
+  # here. Each can still be set from the environment; the product defaults are in
+  # `la-api --help` (and tests/abuse checks them on a node of its own).
+  export LIKE_RATE_PER_S="${LIKE_RATE_PER_S:-0}"
+  export LOGIN_RATE_PER_MIN="${LOGIN_RATE_PER_MIN:-60000}" LOGIN_BURST="${LOGIN_BURST:-1000}"
+  export REGISTER_RATE_PER_MIN="${REGISTER_RATE_PER_MIN:-60000}" REGISTER_BURST="${REGISTER_BURST:-1000}"
+  export MAX_SESSIONS_PER_ADDRESS="${MAX_SESSIONS_PER_ADDRESS:-5000}"
+  export PASSWORD_JOBS_PER_ADDRESS="${PASSWORD_JOBS_PER_ADDRESS:-0}"
 }
 
 create_topics() {
@@ -62,10 +72,11 @@ start_nginx() {
   mkdir -p "$LOCAL/nginx/tmp"
   for port in "${API_PORTS[@]}"; do upstreams+="    server 127.0.0.1:$port max_fails=1 fail_timeout=2s;"$'\n'; done
   UPSTREAMS="$upstreams" NGINX_PORT="$NGINX_PORT" PREFIX="$LOCAL/nginx" LOG_DIR="$LOG_DIR" ROOT="$ROOT" \
+    INTERNAL_RANGE="${LA_INTERNAL_RANGE:-127.0.0.0/8}" \
     python3 - "$ROOT/nginx/local.conf.template" "$conf" <<'PY'
 import os, sys
 text = open(sys.argv[1]).read()
-for key in ("UPSTREAMS", "NGINX_PORT", "PREFIX", "LOG_DIR", "ROOT"):
+for key in ("UPSTREAMS", "NGINX_PORT", "PREFIX", "LOG_DIR", "ROOT", "INTERNAL_RANGE"):
     text = text.replace("@" + key + "@", os.environ[key])
 open(sys.argv[2], "w").write(text)
 PY

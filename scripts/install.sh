@@ -107,7 +107,13 @@ install_e2e_npm() {
   (cd "$dir" && npm ci --no-audit --no-fund --silent)
 }
 
-# Steps run in the order given (default: all of them).
+# clang and its libFuzzer runtime for `./dev fuzz` (fuzz/), only when fuzzing.
+FUZZ_APT_PACKAGES=(clang-14 libclang-rt-14-dev)
+install_fuzz() {
+  install_apt "${FUZZ_APT_PACKAGES[@]}"
+}
+
+# Steps run in the order given (default: all of them but fuzz).
 [ $# -gt 0 ] || set -- all
 for step in "$@"; do
   case "$step" in
@@ -117,8 +123,9 @@ for step in "$@"; do
     ferretdb) install_ferretdb ;;
     npm) install_npm ;;
     npm-test) install_e2e_npm ;;
+    fuzz) install_fuzz ;;
     all) install_apt "${APT_RUN_PACKAGES[@]}" "${APT_TEST_PACKAGES[@]}"; install_kafka; install_ferretdb
          install_npm; install_e2e_npm ;;
-    *) echo "usage: $0 [apt|apt-test|kafka|ferretdb|npm|npm-test|all]..." >&2; exit 2 ;;
+    *) echo "usage: $0 [apt|apt-test|kafka|ferretdb|npm|npm-test|fuzz|all]..." >&2; exit 2 ;;
   esac
 done

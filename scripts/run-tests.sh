@@ -64,7 +64,7 @@ PY
 
 suites=("$@")
 # `outage` stops and restarts the shared Kafka broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(unit web deploy integration e2e browser chaos outage)
+[ ${#suites[@]} -gt 0 ] || suites=(unit web deploy integration e2e browser chaos abuse outage)
 for s in "${suites[@]}"; do
   case "$s" in
     unit) gtest unit "${SANITIZED_BIN:-$BIN}/tests/unit_tests" ;;
@@ -77,6 +77,12 @@ for s in "${suites[@]}"; do
     outage) gtest outage "$BIN/tests/integration_tests" --gtest_filter='KafkaOutage.*' ;;
     deploy) pyscript deploy "$ROOT/tests/deploy/deploy_check_test.py" --bin-dir "$BIN" ;;
     chaos) pyscript chaos "$ROOT/tests/chaos/consumer_chaos_test.py" --bin-dir "$BIN" ;;
+    # An api node of its own on port 3410, attacked; then the ASan + UBSan build, if any.
+    abuse) pyscript abuse "$ROOT/tests/abuse/abuse_test.py" --api-bin "$BIN/api/la-api"
+           if [ -n "${SANITIZED_BIN:-}" ]; then
+             pyscript abuse-sanitized "$ROOT/tests/abuse/abuse_test.py" --api-bin "$SANITIZED_BIN/api/la-api" \
+               --label sanitized --rss-mb 1500
+           fi ;;
     *) echo "unknown suite $s"; failed=$((failed + 1)) ;;
   esac
 done

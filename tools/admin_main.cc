@@ -130,6 +130,8 @@ int Main(int argc, char** argv) {
     std::cout << kUsage << loaded->help;
     return 0;
   }
+  for (const std::string& warning : loaded->warnings)
+    std::cerr << "la-admin: warning: " << warning << "\n";
   const Config& config = *loaded->config;
   if (command == "topics") return CreateTopics(config);
   if (command == "mint-token") return MintToken(config, mint);

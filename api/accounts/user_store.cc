@@ -46,11 +46,21 @@ Result<std::optional<User>> UserStore::FindByEmail(const std::string& email) {
   if (!found.ok()) return found.status();
   if (found->empty()) return std::optional<User>();
   const nlohmann::json& doc = found->front();
-  if (!doc.contains("_id") || !doc["_id"].is_string() || !doc.value("password", nlohmann::json()).is_string()) {
-    return Status::Error("user document for " + email + " is malformed (missing _id or password)");
+  // Every field is checked before it is read: a document edited by hand (a role that is a
+  // number, say) is an error for this login, never an exception.
+  auto field = [&doc](const char* name) {
+    auto it = doc.find(name);
+    return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const std::string id = field("_id"), password = field("password");
+  const bool role_ok = !doc.contains("role") || doc["role"].is_string();
+  if (id.empty() || password.empty() || !role_ok) {
+    return Status::Error(
+        "user document for " + email +
+        " is malformed (_id, password and role must be strings); fix it in MongoDB");
   }
-  return std::optional<User>(User{doc["_id"].get<std::string>(), email, doc["password"].get<std::string>(),
-                                  doc.value("role", std::string("viewer"))});
+  return std::optional<User>(
+      User{id, email, password, doc.contains("role") ? field("role") : "viewer"});
 }
 
 Status UserStore::EnsureAdmin(const std::string& email, const std::string& password) {

@@ -40,12 +40,15 @@ std::string NewEventId() {
 
 // 202 only once Kafka acknowledged the event (acks=all); 503 when it did not
 // within the delivery timeout. Checks run in the contract's order: body size
-// (the server, 413), token (401), role (403), body (400).
+// (the server, 413), token (401), role (403), the user's rate limit (429), body (400).
 http::Handler Like(ApiContext& api) {
   return [&api](http::RequestContext& context) -> asio::awaitable<http::Response> {
     auto authorized = Authorize(context.request, api.tokens, {"viewer", "admin"});
     if (auto* refusal = std::get_if<http::Response>(&authorized)) co_return std::move(*refusal);
     const JwtClaims& claims = std::get<JwtClaims>(authorized);
+    if (auto limited = RateLimited(api.rate_limits.like, claims.id, "likes from this user")) {
+      co_return std::move(*limited);
+    }
 
     Result<LikeRequest> like = ParseLikeBody(context.request.body());
     if (!like.ok()) co_return http::ErrorResponse(http::Status::bad_request, like.status().message());

@@ -36,10 +36,22 @@ Result<std::optional<User>> CheckCredentials(UserStore& users, const Credentials
 
 http::Handler Login(ApiContext& api) {
   return [&api](http::RequestContext& context) -> boost::asio::awaitable<http::Response> {
+    if (auto limited = RateLimited(api.rate_limits.login, context.client_ip,
+                                   "logins from " + context.client_ip)) {
+      co_return std::move(*limited);
+    }
     Result<Credentials> credentials = ParseLoginBody(context.request.body());
-    if (!credentials.ok()) co_return http::ErrorResponse(http::Status::bad_request, credentials.status().message());
+    if (!credentials.ok())
+      co_return http::ErrorResponse(http::Status::bad_request, credentials.status().message());
+    const PasswordJobSlot slot(api.rate_limits.password_jobs, context.client_ip);
+    if (!slot.admitted()) co_return slot.Refusal();
     auto check = [&api, c = *credentials] { return CheckCredentials(api.users, c); };
-    Result<std::optional<User>> user = co_await http::RunBlocking<Result<std::optional<User>>>(api.blocking, check);
+    http::Pooled<Result<std::optional<User>>> pooled =
+        co_await http::RunBlocking<Result<std::optional<User>>>(api.passwords, check,
+                                                                context.client_gone);
+    if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
+      co_return http::RefusedResponse(*refused);
+    Result<std::optional<User>>& user = std::get<0>(pooled);
     if (!user.ok()) {
       spdlog::error("login: {}", user.status().message());
       co_return http::ErrorResponse(http::Status::service_unavailable,

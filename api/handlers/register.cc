@@ -9,10 +9,21 @@ namespace la::handlers {
 // Self-registration always creates a viewer; a `role` in the body is ignored.
 http::Handler Register(ApiContext& api) {
   return [&api](http::RequestContext& context) -> boost::asio::awaitable<http::Response> {
+    if (auto limited = RateLimited(api.rate_limits.registration, context.client_ip,
+                                   "registrations from " + context.client_ip)) {
+      co_return std::move(*limited);
+    }
     Result<Credentials> credentials = ParseRegisterBody(context.request.body());
-    if (!credentials.ok()) co_return http::ErrorResponse(http::Status::bad_request, credentials.status().message());
+    if (!credentials.ok())
+      co_return http::ErrorResponse(http::Status::bad_request, credentials.status().message());
+    const PasswordJobSlot slot(api.rate_limits.password_jobs, context.client_ip);
+    if (!slot.admitted()) co_return slot.Refusal();
     auto create = [&api, c = *credentials] { return api.users.Create(c.email, c.password, "viewer"); };
-    Result<CreateOutcome> created = co_await http::RunBlocking<Result<CreateOutcome>>(api.blocking, create);
+    http::Pooled<Result<CreateOutcome>> pooled = co_await http::RunBlocking<Result<CreateOutcome>>(
+        api.passwords, create, context.client_gone);
+    if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
+      co_return http::RefusedResponse(*refused);
+    Result<CreateOutcome>& created = std::get<0>(pooled);
     if (!created.ok()) {
       spdlog::error("register: {}", created.status().message());
       co_return http::ErrorResponse(http::Status::service_unavailable,

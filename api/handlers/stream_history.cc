@@ -27,8 +27,11 @@ http::Handler StreamHistory(ApiContext& api) {
     auto read = [&api, stream_id] {
       return api.mongo.Find("streams", {{"_id", stream_id}}, {{"limit", 1}});
     };
-    Result<std::vector<nlohmann::json>> documents =
-        co_await http::RunBlocking<Result<std::vector<nlohmann::json>>>(api.blocking, read);
+    http::Pooled<Result<std::vector<nlohmann::json>>> pooled =
+        co_await http::RunBlocking<Result<std::vector<nlohmann::json>>>(api.reads, read,
+                                                                         context.client_gone);
+    if (auto* refused = std::get_if<http::WorkRefused>(&pooled)) co_return http::RefusedResponse(*refused);
+    Result<std::vector<nlohmann::json>>& documents = std::get<0>(pooled);
     if (!documents.ok()) {
       spdlog::error("GET /streams/{}: {}", stream_id, documents.status().message());
       co_return http::ErrorResponse(http::Status::service_unavailable,

@@ -17,8 +17,11 @@ http::Handler TopStreams(ApiContext& api) {
     Result<size_t> top = ParseTopStreamsParameter(http::QueryParameter(context.query, "top"));
     if (!top.ok()) co_return http::ErrorResponse(http::Status::bad_request, top.status().message());
     auto read = [&api, limit = *top] { return ReadTopStreams(api.mongo, limit); };
-    Result<std::vector<StreamTotal>> totals =
-        co_await http::RunBlocking<Result<std::vector<StreamTotal>>>(api.blocking, read);
+    http::Pooled<Result<std::vector<StreamTotal>>> pooled =
+        co_await http::RunBlocking<Result<std::vector<StreamTotal>>>(api.reads, read,
+                                                                     context.client_gone);
+    if (auto* refused = std::get_if<http::WorkRefused>(&pooled)) co_return http::RefusedResponse(*refused);
+    Result<std::vector<StreamTotal>>& totals = std::get<0>(pooled);
     if (!totals.ok()) {
       spdlog::error("GET /streams?top={}: {}", *top, totals.status().message());
       co_return http::ErrorResponse(http::Status::service_unavailable,

@@ -1,13 +1,17 @@
 #include "api/realtime/like_feed.h"
 
+#include <algorithm>
 #include <map>
+#include <string_view>
 
 #include "core/socketio.h"
 
 namespace la {
 namespace {
 
-std::string RoomOf(const std::string& stream_id) { return "stream:" + stream_id; }
+constexpr std::string_view kRoomPrefix = "stream:";
+
+std::string RoomOf(const std::string& stream_id) { return std::string(kRoomPrefix) + stream_id; }
 
 EioPacketText EncodeStatsUpdate(std::span<const StreamTotal> totals) {
   return EncodeSioMessage(EncodeEvent("/", "statsUpdate", {StreamTotalsJson(totals)}));
@@ -37,18 +41,46 @@ void LikeFeed::SendSnapshot(const std::string& socket_id, std::vector<StreamTota
   dashboard.held.clear();
 }
 
-bool LikeFeed::Subscribe(const std::shared_ptr<SioSocket>& socket, const std::string& stream_id) {
+SubscribeResult LikeFeed::Subscribe(const std::shared_ptr<SioSocket>& socket,
+                                    const std::string& stream_id, std::optional<uint64_t> ack_id,
+                                    size_t max_reads_in_flight) {
   std::lock_guard lock(mutex_);
   const std::string room = RoomOf(stream_id);
-  if (!rooms_.IsMember(socket->id(), room) &&
-      rooms_.RoomsOf(socket->id()).size() >= kMaxSubscriptionsPerSocket) {
-    return false;
+  const bool member = rooms_.IsMember(socket->id(), room);
+  auto existing = subscribers_.find(socket->id());
+  if (member && existing != subscribers_.end()) {
+    auto confirming = existing->second.awaiting_confirmation.find(stream_id);
+    if (confirming != existing->second.awaiting_confirmation.end()) {
+      if (!ack_id) return {SubscribeOutcome::kDeferred, ""};
+      if (confirming->second.size() >= kMaxDeferredAcks) {
+        return {SubscribeOutcome::kRefused,
+                "this stream's total is still being read; retry shortly"};
+      }
+      confirming->second.push_back(*ack_id);
+      return {SubscribeOutcome::kDeferred, ""};
+    }
+    if (auto known = known_totals_.find(stream_id); known != known_totals_.end()) {
+      if (ack_id) socket->Acknowledge(*ack_id, {StreamTotalJson({stream_id, known->second})});
+      return {SubscribeOutcome::kAnswered, ""};
+    }
+    // Subscribed, but its first read failed and nothing was published since: read again.
+  }
+  if (!member && rooms_.RoomsOf(socket->id()).size() >= kMaxSubscriptionsPerSocket) {
+    return {SubscribeOutcome::kRefused, "a socket may subscribe to at most " +
+                                            std::to_string(kMaxSubscriptionsPerSocket) +
+                                            " streams at once"};
+  }
+  if (existing != subscribers_.end() &&
+      existing->second.awaiting_confirmation.size() >= max_reads_in_flight) {
+    return {SubscribeOutcome::kRefused,
+            "a socket may have at most " + std::to_string(max_reads_in_flight) +
+                " subscriptions being confirmed at once; retry when they are acknowledged"};
   }
   Subscriber& subscriber = subscribers_[socket->id()];
   subscriber.socket = socket;
-  subscriber.awaiting_confirmation.insert(stream_id);
+  subscriber.awaiting_confirmation.try_emplace(stream_id);
   rooms_.Join(socket->id(), room);
-  return true;
+  return {SubscribeOutcome::kRead, ""};
 }
 
 void LikeFeed::ConfirmSubscription(const std::shared_ptr<SioSocket>& socket,
@@ -56,27 +88,47 @@ void LikeFeed::ConfirmSubscription(const std::shared_ptr<SioSocket>& socket,
                                    std::optional<uint64_t> ack_id) {
   std::lock_guard lock(mutex_);
   std::optional<int64_t> held;
+  std::vector<uint64_t> acks;
   if (auto it = subscribers_.find(socket->id()); it != subscribers_.end()) {
-    it->second.awaiting_confirmation.erase(stream_id);
+    if (auto node = it->second.awaiting_confirmation.extract(stream_id))
+      acks = std::move(node.mapped());
     if (auto node = it->second.held.extract(stream_id)) held = node.mapped();
   }
+  if (ack_id) acks.insert(acks.begin(), *ack_id);
+  const bool subscribed = rooms_.IsMember(socket->id(), RoomOf(stream_id));
   if (likes.ok()) {
-    if (ack_id)
-      socket->Acknowledge(*ack_id,
-                          {StreamTotalJson({stream_id, std::max(*likes, held.value_or(0))})});
+    const int64_t total = std::max(*likes, held.value_or(0));
+    if (subscribed) {
+      int64_t& known = known_totals_[stream_id];
+      known = std::max(known, total);
+    }
+    for (uint64_t ack : acks) socket->Acknowledge(ack, {StreamTotalJson({stream_id, total})});
     return;
   }
-  if (ack_id) {
+  for (uint64_t ack : acks) {
     socket->Acknowledge(
-        *ack_id, {{{"streamId", stream_id},
-                   {"error", "the current total is unavailable: " + likes.status().message()}}});
+        ack, {{{"streamId", stream_id},
+               {"error", "the current total is unavailable: " + likes.status().message()}}});
   }
   if (held) socket->SendEncoded(EncodeLikeCount(socket->nsp(), {stream_id, *held}));
+}
+
+bool LikeFeed::AwaitsConfirmation(const std::string& socket_id, const std::string& stream_id) {
+  std::lock_guard lock(mutex_);
+  auto it = subscribers_.find(socket_id);
+  return it != subscribers_.end() && it->second.awaiting_confirmation.contains(stream_id);
+}
+
+bool LikeFeed::AwaitsSnapshot(const std::string& socket_id) {
+  std::lock_guard lock(mutex_);
+  auto it = dashboards_.find(socket_id);
+  return it != dashboards_.end() && it->second.awaiting_snapshot;
 }
 
 void LikeFeed::Unsubscribe(const std::string& socket_id, const std::string& stream_id) {
   std::lock_guard lock(mutex_);
   rooms_.Leave(socket_id, RoomOf(stream_id));
+  ForgetTotalIfEmpty(stream_id);
   auto it = subscribers_.find(socket_id);
   if (it == subscribers_.end()) return;
   it->second.awaiting_confirmation.erase(stream_id);
@@ -89,7 +141,13 @@ void LikeFeed::Remove(const std::string& socket_id) {
   std::lock_guard lock(mutex_);
   dashboards_.erase(socket_id);
   subscribers_.erase(socket_id);
+  const Rooms::NameSet rooms = rooms_.RoomsOf(socket_id);  // a copy: LeaveAll changes it
   rooms_.LeaveAll(socket_id);
+  for (const std::string& room : rooms) ForgetTotalIfEmpty(room.substr(kRoomPrefix.size()));
+}
+
+void LikeFeed::ForgetTotalIfEmpty(const std::string& stream_id) {
+  if (rooms_.Members(RoomOf(stream_id)).empty()) known_totals_.erase(stream_id);
 }
 
 void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
@@ -106,6 +164,10 @@ void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
   }
   for (const StreamTotal& total : totals) {
     const Rooms::NameSet& members = rooms_.Members(RoomOf(total.stream_id));
+    if (!members.empty()) {
+      int64_t& known = known_totals_[total.stream_id];
+      known = std::max(known, total.likes);
+    }
     std::map<std::string, EioPacketText, std::less<>> like_count;  // one encoding per namespace
     for (const std::string& member : members) {
       Subscriber& subscriber = subscribers_.at(member);

@@ -3,6 +3,10 @@
 // "stream:<id>", in "/live" or "/"). Each update from Redis is encoded once per event and
 // namespace and the same bytes go to every socket.
 //
+// A subscribe costs at most one MongoDB read per socket and stream: a socket that
+// subscribes again to a stream it holds is answered from the last total the feed knows
+// (no I/O), and one whose read is still in flight gets its ack with that read's answer.
+//
 // A dashboard's snapshot and a subscriber's first total are read from MongoDB while
 // updates keep coming. Until that read is answered, the updates meant for the socket are
 // held and folded into the answer (FoldHeldTotals), so a dashboard's first statsUpdate is
@@ -28,10 +32,24 @@
 
 namespace la {
 
+// What Subscribe did.
+enum class SubscribeOutcome {
+  kRead,      // joined: read the total, then call ConfirmSubscription
+  kAnswered,  // already subscribed, total known: acknowledged here, no read needed
+  kDeferred,  // a read for this stream is in flight: its ConfirmSubscription acks this too
+  kRefused,   // too many subscriptions or reads in flight; nothing changed (see `refusal`)
+};
+struct SubscribeResult {
+  SubscribeOutcome outcome = SubscribeOutcome::kRead;
+  std::string refusal;  // for kRefused: why, for the client
+};
+
 class LikeFeed {
  public:
   // A socket may be subscribed to this many streams at once.
   static constexpr size_t kMaxSubscriptionsPerSocket = 100;
+  // Acks of repeated subscribes that may wait for one read.
+  static constexpr size_t kMaxDeferredAcks = 16;
 
   // Dashboards. AddDashboard before reading the snapshot: updates are held from then on.
   void AddDashboard(std::shared_ptr<SioSocket> socket);
@@ -40,13 +58,19 @@ class LikeFeed {
   void SendSnapshot(const std::string& socket_id, std::vector<StreamTotal> snapshot);
 
   // Subscriptions. Subscribe joins room stream:<id> and holds that stream's updates for
-  // the socket until ConfirmSubscription. False if the socket has too many subscriptions.
-  bool Subscribe(const std::shared_ptr<SioSocket>& socket, const std::string& stream_id);
-  // Answers the subscribe event (ack {streamId, likes}, if the client asked for one) with
-  // the total read, raised to any held total; a failed read is acknowledged with
-  // {streamId, error} and the held total, if any, follows as a likeCount.
+  // the socket until ConfirmSubscription (kRead). A socket may have at most
+  // `max_reads_in_flight` reads awaiting confirmation.
+  SubscribeResult Subscribe(const std::shared_ptr<SioSocket>& socket, const std::string& stream_id,
+                            std::optional<uint64_t> ack_id, size_t max_reads_in_flight);
+  // Answers the subscribe event (ack {streamId, likes}, if the client asked for one, and
+  // the deferred acks) with the total read, raised to any held total; a failed read is
+  // acknowledged with {streamId, error} and the held total, if any, follows as a likeCount.
   void ConfirmSubscription(const std::shared_ptr<SioSocket>& socket, const std::string& stream_id,
                            const Result<int64_t>& likes, std::optional<uint64_t> ack_id);
+  // True while `socket_id` still waits for the read of `stream_id` (it did not leave).
+  bool AwaitsConfirmation(const std::string& socket_id, const std::string& stream_id);
+  // True while the dashboard `socket_id` still waits for its snapshot.
+  bool AwaitsSnapshot(const std::string& socket_id);
   void Unsubscribe(const std::string& socket_id, const std::string& stream_id);
 
   // Forgets a socket that disconnected.
@@ -63,14 +87,20 @@ class LikeFeed {
   };
   struct Subscriber {
     std::shared_ptr<SioSocket> socket;
-    std::unordered_set<std::string> awaiting_confirmation;  // stream ids
+    // Stream ids whose read is in flight -> the acks of repeated subscribes waiting for it.
+    std::unordered_map<std::string, std::vector<uint64_t>> awaiting_confirmation;
     HeldTotals held;
   };
+
+  // Forgets the known total of a room nobody is in any more.
+  void ForgetTotalIfEmpty(const std::string& stream_id);
 
   std::mutex mutex_;
   std::unordered_map<std::string, Dashboard> dashboards_;    // by socket id
   std::unordered_map<std::string, Subscriber> subscribers_;  // by socket id
   Rooms rooms_;                                              // "stream:<id>" -> socket ids
+  // The highest total seen (read or published) of each stream some socket is subscribed to.
+  std::unordered_map<std::string, int64_t> known_totals_;
 };
 
 }  // namespace la

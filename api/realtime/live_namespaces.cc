@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/post.hpp>
 #include <chrono>
 
 #include "api/realtime/like_totals.h"
@@ -39,7 +38,10 @@ void DisconnectAtExpiry(const std::shared_ptr<SioSocket>& socket) {
       std::chrono::seconds(socket->data()["exp"].get<int64_t>())));
 }
 
-// subscribe(streamId, ack): the ack carries {streamId, likes} or {streamId, error}.
+// subscribe(streamId, ack): the ack carries {streamId, likes} or {streamId, error}. A
+// subscribe to a stream the socket holds or is confirming does no I/O (LikeFeed); a new
+// one reads the total on the bounded read pool, or is acknowledged with an error at once
+// when that pool is full. The read is skipped if the socket left meanwhile.
 SioNamespace::EventHandler Subscribe(LikeFeed& feed, ApiContext& api) {
   return [&feed, &api](const std::shared_ptr<SioSocket>& socket, const SioEvent& event) {
     const nlohmann::json& args = event.args;
@@ -47,10 +49,12 @@ SioNamespace::EventHandler Subscribe(LikeFeed& feed, ApiContext& api) {
     const std::string stream_id = named ? args[0].get<std::string>() : "";
     Status valid = named ? CheckStreamId(stream_id)
                          : Status::Error("subscribe needs a streamId string as its first argument");
-    if (valid.ok() && !feed.Subscribe(socket, stream_id)) {
-      valid =
-          Status::Error("a socket may subscribe to at most " +
-                        std::to_string(LikeFeed::kMaxSubscriptionsPerSocket) + " streams at once");
+    SubscribeResult subscribed;
+    if (valid.ok()) {
+      subscribed = feed.Subscribe(socket, stream_id, event.ack_id,
+                                  static_cast<size_t>(api.config.subscribe_reads_per_socket));
+      if (subscribed.outcome == SubscribeOutcome::kRefused)
+        valid = Status::Error(subscribed.refusal);
     }
     if (!valid.ok()) {
       if (event.ack_id) {
@@ -59,9 +63,22 @@ SioNamespace::EventHandler Subscribe(LikeFeed& feed, ApiContext& api) {
       }
       return;
     }
-    boost::asio::post(api.blocking, [&feed, &api, socket, stream_id, ack_id = event.ack_id] {
-      feed.ConfirmSubscription(socket, stream_id, ReadStreamLikes(api.mongo, stream_id), ack_id);
-    });
+    if (subscribed.outcome != SubscribeOutcome::kRead) return;
+    auto read = [&feed, &api, socket, stream_id, ack_id = event.ack_id] {
+      if (!feed.AwaitsConfirmation(socket->id(), stream_id)) return;  // left meanwhile
+      Result<int64_t> likes = Status::Error("the read failed");
+      try {
+        likes = ReadStreamLikes(api.mongo, stream_id);
+      } catch (const std::exception& e) {
+        likes = Status::Error(std::string("the read failed: ") + e.what());
+      }
+      feed.ConfirmSubscription(socket, stream_id, likes, ack_id);
+    };
+    if (!api.reads.TryPost(read)) {
+      feed.ConfirmSubscription(socket, stream_id,
+                               Status::Error("the server is busy; subscribe again shortly"),
+                               event.ack_id);
+    }
   };
 }
 
@@ -79,22 +96,22 @@ SioNamespace::EventHandler Unsubscribe(LikeFeed& feed) {
 void AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api) {
   SioNamespace& dashboard = sockets.AddNamespace("/");
   dashboard.SetAdmission(TokenAdmission(api, /*admin_only=*/true));
-  auto snapshots = std::make_shared<SharedSnapshot>(api.mongo, kSnapshotLimit);
-  dashboard.OnConnect([&feed, &api, snapshots](const std::shared_ptr<SioSocket>& socket) {
+  auto snapshots = std::make_shared<SharedSnapshot>(
+      [&api] { return ReadTopStreams(api.mongo, kSnapshotLimit); }, api.reads);
+  dashboard.OnConnect([&feed, snapshots](const std::shared_ptr<SioSocket>& socket) {
     DisconnectAtExpiry(socket);
     feed.AddDashboard(socket);  // from here on, updates are held until the snapshot is sent
-    const SharedSnapshot::Clock::time_point registered_at = SharedSnapshot::Clock::now();
-    boost::asio::post(api.blocking, [&feed, snapshots, socket, registered_at] {
-      Result<std::vector<StreamTotal>> snapshot = snapshots->Read(registered_at);
-      if (!snapshot.ok()) {
-        // The dashboard still gets a (partial) snapshot, so that live updates can follow.
-        spdlog::error("socket.io: the snapshot for a dashboard could not be read: {}",
-                      snapshot.status().message());
-        feed.SendSnapshot(socket->id(), {});
-        return;
-      }
-      feed.SendSnapshot(socket->id(), std::move(*snapshot));
-    });
+    const std::string id = socket->id();
+    snapshots->Request([&feed, id] { return feed.AwaitsSnapshot(id); },
+                       [&feed, id](const SharedSnapshot::Snapshot& snapshot) {
+                         if (snapshot.ok()) return feed.SendSnapshot(id, *snapshot);
+                         // The dashboard still gets a (partial) snapshot, so that live
+                         // updates can follow.
+                         spdlog::error(
+                             "socket.io: the snapshot for a dashboard could not be read: {}",
+                             snapshot.status().message());
+                         feed.SendSnapshot(id, {});
+                       });
   });
 
   SioNamespace& live = sockets.AddNamespace("/live");

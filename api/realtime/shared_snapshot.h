@@ -1,40 +1,53 @@
-// Shares one MongoDB read of the top streams between the dashboards that connect
-// at about the same time, so that a reconnect storm of thousands of dashboards
-// (an api node restart, a network blip) costs a couple of queries, not thousands.
+// Shares one MongoDB read of the top streams between the dashboards that connect at
+// about the same time, so that a reconnect storm of thousands of dashboards (an api
+// node restart, a network blip) costs a couple of queries and at most one job in the
+// bounded read pool at a time, not thousands.
 //
-// A dashboard may reuse a read only if that read started after the dashboard was
-// registered with the LikeFeed: every update published since then is held by the
-// feed and folded into the snapshot, so a shared snapshot is never staler than a
-// private one would be. Blocking: call from the blocking pool. Thread-safe.
+// A dashboard may only get a read that started after it asked: every update published
+// since then is held by the LikeFeed and folded into the snapshot, so a shared snapshot
+// is never staler than a private one would be. Dashboards that asked while no read was
+// queued join the next one; a read whose dashboards have all left is skipped.
+// Thread-safe.
 #pragma once
 
-#include <chrono>
+#include <functional>
 #include <mutex>
-#include <optional>
 #include <vector>
 
-#include "adapters/mongo_client.h"
 #include "core/flush_plan.h"
 #include "core/status.h"
+#include "http/work_pool.h"
 
 namespace la {
 
 class SharedSnapshot {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Snapshot = Result<std::vector<StreamTotal>>;
+  // The blocking read (ReadTopStreams).
+  using Read = std::function<Snapshot()>;
+  // Whether the dashboard still wants its snapshot; what to do with it.
+  using Wanted = std::function<bool()>;
+  using Deliver = std::function<void(const Snapshot&)>;
 
-  SharedSnapshot(MongoClient& mongo, size_t limit) : mongo_(mongo), limit_(limit) {}
+  SharedSnapshot(Read read, http::WorkPool& pool) : read_(std::move(read)), pool_(pool) {}
 
-  // The top streams as read by a query that started at or after `registered_at`:
-  // the last result if it qualifies, else a new read (callers wait for each other).
-  Result<std::vector<StreamTotal>> Read(Clock::time_point registered_at);
+  // Queues `deliver` for the next read, on the pool; if the pool's queue is full, it is
+  // called at once with an error. `deliver` runs on a pool thread (or the caller's).
+  void Request(Wanted wanted, Deliver deliver);
 
  private:
-  MongoClient& mongo_;
-  const size_t limit_;
-  std::mutex mutex_;  // one read at a time; waiting callers then reuse its result
-  Clock::time_point last_started_{};
-  std::optional<std::vector<StreamTotal>> last_;  // only successful reads are reused
+  struct Waiter {
+    Wanted wanted;
+    Deliver deliver;
+  };
+  // The pool job: takes the waiting dashboards, reads once, answers them all.
+  void ReadForWaiting();
+
+  const Read read_;
+  http::WorkPool& pool_;
+  std::mutex mutex_;
+  std::vector<Waiter> waiting_;
+  bool read_queued_ = false;  // a ReadForWaiting job is in the pool's queue
 };
 
 }  // namespace la

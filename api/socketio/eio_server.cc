@@ -65,7 +65,8 @@ EioServer::EioServer(asio::io_context& io, EioOptions options, std::string cors_
     : io_(io),
       options_(options),
       cors_origin_(std::move(cors_origin)),
-      sessions_gauge_(sessions_gauge) {}
+      sessions_gauge_(sessions_gauge),
+      caps_(options_.max_sessions, options_.max_sessions_per_address) {}
 
 void EioServer::OnSession(SessionHandler handler) { on_session_ = std::move(handler); }
 
@@ -74,8 +75,8 @@ http::Handler EioServer::PollingHandler() {
 }
 
 http::UpgradeHandler EioServer::UpgradeHandler() {
-  return [this](beast::tcp_stream stream, http::Request request) {
-    HandleUpgrade(std::move(stream), std::move(request));
+  return [this](beast::tcp_stream stream, http::Request request, std::string client_ip) {
+    HandleUpgrade(std::move(stream), std::move(request), std::move(client_ip));
   };
 }
 
@@ -100,7 +101,7 @@ asio::awaitable<http::Response> EioServer::HandlePolling(http::RequestContext& c
     co_return WithCors(ErrorFor(error->code));
   }
   const EioRequest& eio = std::get<EioRequest>(checked);
-  if (eio.is_handshake()) co_return WithCors(Handshake());
+  if (eio.is_handshake()) co_return WithCors(Handshake(context.client_ip));
 
   std::shared_ptr<EioSession> session = Find(*eio.sid);
   if (!session) co_return WithCors(ErrorFor(EioErrorCode::kUnknownSid));
@@ -117,16 +118,23 @@ asio::awaitable<http::Response> EioServer::HandlePolling(http::RequestContext& c
                                         is_post ? "text/html" : "text/plain; charset=UTF-8"));
 }
 
-http::Response EioServer::Handshake() {
+http::Response EioServer::Handshake(const std::string& client_ip) {
   if (shutting_down_)
     return http::ErrorResponse(http::Status::service_unavailable, "the server is shutting down");
-  std::shared_ptr<EioSession> session = NewSession(asio::make_strand(io_), EioTransport::kPolling);
+  auto created = NewSession(asio::make_strand(io_), EioTransport::kPolling, client_ip);
+  if (const std::string* refusal = std::get_if<std::string>(&created)) {
+    http::Response busy = http::ErrorResponse(http::Status::service_unavailable, *refusal);
+    busy.set(field::retry_after, "5");
+    return busy;
+  }
+  std::shared_ptr<EioSession> session = std::get<std::shared_ptr<EioSession>>(std::move(created));
   std::string open = session->OpenPacket();
   asio::post(session->strand(), [this, session] { session->Start(on_session_(session)); });
   return http::TextResponse(http::Status::ok, std::move(open), "text/plain; charset=UTF-8");
 }
 
-void EioServer::HandleUpgrade(beast::tcp_stream stream, http::Request request) {
+void EioServer::HandleUpgrade(beast::tcp_stream stream, http::Request request,
+                              std::string client_ip) {
   const std::string target(request.target());
   const size_t query_start = target.find('?');
   const ParsedRequest parsed =
@@ -148,20 +156,35 @@ void EioServer::HandleUpgrade(beast::tcp_stream stream, http::Request request) {
   EioSession::Strand strand = session ? session->strand() : asio::make_strand(io_);
   auto websocket =
       std::make_shared<WebSocketTransport>(AdoptSocket(std::move(stream), strand), options_);
-  asio::co_spawn(
-      strand,
-      ServeWebSocket(std::move(websocket), std::move(request), std::move(session), strand, refusal),
-      asio::detached);
+  asio::co_spawn(strand,
+                 ServeWebSocket(std::move(websocket), std::move(request), std::move(session),
+                                strand, refusal, std::move(client_ip)),
+                 asio::detached);
 }
 
 asio::awaitable<void> EioServer::ServeWebSocket(std::shared_ptr<WebSocketTransport> websocket,
                                                 http::Request request,
                                                 std::shared_ptr<EioSession> session,
                                                 EioSession::Strand strand,
-                                                std::optional<EioErrorCode> refusal) {
+                                                std::optional<EioErrorCode> refusal,
+                                                std::string client_ip) {
   if (refusal) {
     co_await websocket->Refuse(*refusal);
     co_return;
+  }
+  // A new WebSocket session takes its cap slot before the handshake is answered.
+  std::shared_ptr<EioSession> created;
+  if (!session) {
+    auto made = NewSession(strand, EioTransport::kWebSocket, client_ip);
+    if (const std::string* capped = std::get_if<std::string>(&made)) {
+      spdlog::debug("engine.io: refused a WebSocket session: {}", *capped);
+      http::Response busy = http::ErrorResponse(http::Status::service_unavailable, *capped);
+      busy.set(field::retry_after, "5");
+      co_await websocket->Refuse(std::move(busy));
+      co_return;
+    }
+    created = std::get<std::shared_ptr<EioSession>>(std::move(made));
+    created->UseWebSocket(websocket);  // so that a shutdown meanwhile finds its transport
   }
   // A session that already upgraded, or is probing another WebSocket, takes no second
   // one: like the reference server, accept it and close it at once.
@@ -175,26 +198,29 @@ asio::awaitable<void> EioServer::ServeWebSocket(std::shared_ptr<WebSocketTranspo
   if (!accepted.ok()) {
     spdlog::debug("engine.io: {}", accepted.message());
     if (session && !superfluous) session->AbandonUpgrade(*websocket, accepted.message());
+    if (created) Forget(created->sid());
     co_return;
   }
   if (session) {
     co_await websocket->Upgrade(session);
     co_return;
   }
-  session = NewSession(strand, EioTransport::kWebSocket);
-  session->UseWebSocket(websocket);
+  session = std::move(created);
   session->Start(on_session_(session));
   co_await websocket->Serve(session);
 }
 
-std::shared_ptr<EioSession> EioServer::NewSession(EioSession::Strand strand,
-                                                  EioTransport transport) {
+std::variant<std::shared_ptr<EioSession>, std::string> EioServer::NewSession(
+    EioSession::Strand strand, EioTransport transport, const std::string& client_ip) {
+  if (CapDecision cap = caps_.TryAcquire(client_ip); cap != CapDecision::kAdmitted) {
+    return DescribeCapRefusal(cap, "Socket.IO sessions", client_ip, caps_) + "; retry later";
+  }
   std::lock_guard lock(mutex_);
   std::string sid = NewSessionId();
   while (sessions_.contains(sid)) sid = NewSessionId();
   auto session = std::make_shared<EioSession>(std::move(strand), sid, transport, options_,
                                               [this](const std::string& ended) { Forget(ended); });
-  sessions_.emplace(std::move(sid), session);
+  sessions_.emplace(std::move(sid), Registered{session, client_ip});
   if (sessions_gauge_ != nullptr) sessions_gauge_->Set(static_cast<int64_t>(sessions_.size()));
   return session;
 }
@@ -202,12 +228,15 @@ std::shared_ptr<EioSession> EioServer::NewSession(EioSession::Strand strand,
 std::shared_ptr<EioSession> EioServer::Find(const std::string& sid) const {
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(sid);
-  return it == sessions_.end() ? nullptr : it->second;
+  return it == sessions_.end() ? nullptr : it->second.session;
 }
 
 void EioServer::Forget(const std::string& sid) {
   std::lock_guard lock(mutex_);
-  sessions_.erase(sid);
+  auto it = sessions_.find(sid);
+  if (it == sessions_.end()) return;
+  caps_.Release(it->second.client_ip);
+  sessions_.erase(it);
   if (sessions_gauge_ != nullptr) sessions_gauge_->Set(static_cast<int64_t>(sessions_.size()));
 }
 
@@ -226,7 +255,7 @@ void EioServer::Shutdown(std::chrono::milliseconds grace, std::function<void()> 
   std::vector<std::shared_ptr<EioSession>> sessions;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [sid, session] : sessions_) sessions.push_back(session);
+    for (const auto& [sid, registered] : sessions_) sessions.push_back(registered.session);
   }
   for (const auto& session : sessions) session->Close("the server is shutting down");
   asio::co_spawn(

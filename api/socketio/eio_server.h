@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "api/socketio/eio_session.h"
+#include "core/connection_caps.h"
 #include "core/prometheus.h"
 #include "http/router.h"
 
@@ -55,17 +56,20 @@ class EioServer {
 
  private:
   boost::asio::awaitable<http::Response> HandlePolling(http::RequestContext& context);
-  http::Response Handshake();
-  void HandleUpgrade(boost::beast::tcp_stream stream, http::Request request);
+  http::Response Handshake(const std::string& client_ip);
+  void HandleUpgrade(boost::beast::tcp_stream stream, http::Request request, std::string client_ip);
   // Runs one upgraded connection on its session's strand: refuses it (`refusal`), or
   // accepts the WebSocket and then opens a new session or upgrades `session`.
   boost::asio::awaitable<void> ServeWebSocket(std::shared_ptr<WebSocketTransport> websocket,
                                               http::Request request,
                                               std::shared_ptr<EioSession> session,
                                               EioSession::Strand strand,
-                                              std::optional<EioErrorCode> refusal);
-  // Creates and registers a session with a fresh sid.
-  std::shared_ptr<EioSession> NewSession(EioSession::Strand strand, EioTransport transport);
+                                              std::optional<EioErrorCode> refusal,
+                                              std::string client_ip);
+  // Creates and registers a session with a fresh sid, or says why not (a session cap).
+  std::variant<std::shared_ptr<EioSession>, std::string> NewSession(EioSession::Strand strand,
+                                                                    EioTransport transport,
+                                                                    const std::string& client_ip);
   std::shared_ptr<EioSession> Find(const std::string& sid) const;
   void Forget(const std::string& sid);
   // Adds the CORS headers every polling response carries.
@@ -78,8 +82,14 @@ class EioServer {
   prometheus::Gauge* sessions_gauge_;
   std::atomic<bool> shutting_down_{false};
 
+  ConnectionCaps caps_;  // sessions in all and per client address
+
+  struct Registered {
+    std::shared_ptr<EioSession> session;
+    std::string client_ip;  // whose cap slot it holds
+  };
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<EioSession>> sessions_;
+  std::unordered_map<std::string, Registered> sessions_;
 };
 
 }  // namespace la

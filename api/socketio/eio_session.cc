@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -140,6 +141,13 @@ void EioSession::AnswerPollDuringUpgrade() {
 PollResult EioSession::HandlePush(const std::string& body) {
   if (phase_ == Phase::kClosed) return EioErrorCode::kUnknownSid;
   if (carrier_ == Carrier::kWebSocket) return EioErrorCode::kBadRequest;
+  if (size_t packets = 1 + std::count(body.begin(), body.end(), kPayloadSeparator);
+      packets > options_.max_packets_per_payload) {
+    CloseNow("a polling body of " + std::to_string(packets) + " packets, more than " +
+                 std::to_string(options_.max_packets_per_payload),
+             Initiator::kServer);
+    return EioErrorCode::kBadRequest;
+  }
   Result<std::vector<EioPacket>> packets = DecodePayload(body);
   if (!packets.ok()) {
     CloseNow("malformed polling body: " + packets.status().message(), Initiator::kServer);

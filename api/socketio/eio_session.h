@@ -41,6 +41,14 @@ struct EioOptions {
   size_t max_buffered_bytes = 1 << 20;
   // A probed WebSocket must complete the upgrade ("5") within this time.
   std::chrono::milliseconds upgrade_timeout{10000};
+  // Open sessions, in all and per client address; more are refused with 503 (0: no cap).
+  size_t max_sessions = 0;
+  size_t max_sessions_per_address = 0;
+  // A WebSocket write that takes longer ends the session: a client that answers pings but
+  // never reads stalls its writes long before its queue fills.
+  std::chrono::milliseconds write_timeout{10000};
+  // Packets one polling POST may carry; more close the session (400).
+  size_t max_packets_per_payload = 1000;
 };
 
 // Receives what a session delivers; called on the session's strand.

@@ -14,11 +14,21 @@ constexpr size_t kMaxJsonDepth = 32;
 // A packet may announce at most this many attachments, of this many bytes in all.
 constexpr size_t kMaxAttachments = 16;
 constexpr size_t kMaxAttachmentBytes = 1 << 20;
+// Refused packets are themselves limited: the same rate, with this burst. A client that
+// keeps sending well over its limit runs out of both and is cut off.
+constexpr double kRefusalBurst = 1000;
+// Refused packets up to this size are decoded to answer their ack with an error.
+constexpr size_t kMaxDecodedRefusal = 1024;
 
 }  // namespace
 
-SioClient::SioClient(const std::shared_ptr<EioSession>& session, const SioNamespaces& namespaces)
-    : session_(session), namespaces_(namespaces), connect_timer_(session->strand()) {}
+SioClient::SioClient(const std::shared_ptr<EioSession>& session, const SioNamespaces& namespaces,
+                     RateLimit packet_rate)
+    : session_(session),
+      namespaces_(namespaces),
+      connect_timer_(session->strand()),
+      packet_budget_(packet_rate, TokenBucket::Clock::now()),
+      refusal_budget_({packet_rate.per_second, kRefusalBurst}, TokenBucket::Clock::now()) {}
 
 void SioClient::StartConnectTimeout(std::chrono::milliseconds timeout) {
   connect_timer_.expires_after(timeout);
@@ -36,6 +46,9 @@ void SioClient::OnMessage(std::string_view data, bool binary) {
   if (awaited_) {
     return Fail("a text packet arrived while " + std::to_string(awaited_->attachments_left) +
                 " attachments were still expected");
+  }
+  if (RateDecision budget = packet_budget_.Take(TokenBucket::Clock::now()); !budget.allowed) {
+    return RefuseOverLimit(data, budget.retry_after);
   }
   if (!JsonDepthWithin(data, kMaxJsonDepth)) {
     return Fail("a packet nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels");
@@ -133,6 +146,24 @@ void SioClient::OnClose(std::string_view reason) {
 
 void SioClient::Send(const std::string& sio_text) {
   if (auto session = session_.lock()) session->Send(EncodeSioMessage(sio_text));
+}
+
+void SioClient::RefuseOverLimit(std::string_view data, std::chrono::milliseconds retry_after) {
+  if (!refusal_budget_.Take(TokenBucket::Clock::now()).allowed) {
+    return Fail("the client keeps sending Socket.IO packets over its rate limit");
+  }
+  // Only a short event is decoded, to answer its ack: the point is to spend little here.
+  if (data.size() > kMaxDecodedRefusal || !JsonDepthWithin(data, kMaxJsonDepth)) return;
+  Result<SioPacketHeader> header = DecodeSioPacketHeader(data);
+  if (!header.ok() || header->attachments > 0 || header->packet.type != SioPacketType::kEvent ||
+      !header->packet.id) {
+    return;
+  }
+  auto it = sockets_.find(header->packet.nsp);
+  if (it == sockets_.end()) return;
+  it->second->Acknowledge(
+      *header->packet.id,
+      {{{"error", "too many events; retry in " + std::to_string(retry_after.count()) + " ms"}}});
 }
 
 void SioClient::Fail(const std::string& reason) {

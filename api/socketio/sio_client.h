@@ -15,12 +15,15 @@
 
 #include "api/socketio/eio_session.h"
 #include "api/socketio/sio_namespace.h"
+#include "core/rate_limiter.h"
 
 namespace la {
 
 class SioClient : public EioSessionListener, public std::enable_shared_from_this<SioClient> {
  public:
-  SioClient(const std::shared_ptr<EioSession>& session, const SioNamespaces& namespaces);
+  // `packet_rate` limits the Socket.IO packets the client may send (see SioOptions).
+  SioClient(const std::shared_ptr<EioSession>& session, const SioNamespaces& namespaces,
+            RateLimit packet_rate = {});
 
   // Closes the session if its client joins no namespace within `timeout`, as the
   // reference server does (connectTimeout).
@@ -45,12 +48,16 @@ class SioClient : public EioSessionListener, public std::enable_shared_from_this
   void Send(const std::string& sio_text);
   // A protocol error: the session closes, as the reference server does.
   void Fail(const std::string& reason);
+  // A packet over the rate limit: dropped; an event that asked for an ack gets an error.
+  void RefuseOverLimit(std::string_view data, std::chrono::milliseconds retry_after);
 
   std::weak_ptr<EioSession> session_;
   const SioNamespaces& namespaces_;
   std::unordered_map<std::string, std::shared_ptr<SioSocket>> sockets_;  // by namespace
   boost::asio::steady_timer connect_timer_;
   bool failed_ = false;
+  TokenBucket packet_budget_;   // packets the client may send
+  TokenBucket refusal_budget_;  // packets over that limit it may send before it is cut off
 
   // A packet with binary attachments, waiting for the binary messages that follow it.
   struct AwaitedAttachments {

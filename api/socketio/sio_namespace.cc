@@ -1,5 +1,7 @@
 #include "api/socketio/sio_namespace.h"
 
+#include <spdlog/spdlog.h>
+
 namespace la {
 
 std::optional<std::string> SioNamespace::Admit(SioSocket& socket) const {
@@ -20,7 +22,12 @@ void SioNamespace::Dispatch(const std::shared_ptr<SioSocket>& socket, SioPacket 
   auto handler = events_.find(event.data[0].get<std::string>());
   if (handler == events_.end()) return;
   event.data.erase(event.data.begin());
-  handler->second(socket, SioEvent{std::move(event.data), event.id, std::move(attachments)});
+  // A handler that throws loses this event, not the I/O thread (and the process with it).
+  try {
+    handler->second(socket, SioEvent{std::move(event.data), event.id, std::move(attachments)});
+  } catch (const std::exception& e) {
+    spdlog::error("socket.io: the handler of an event in {} failed: {}", name_, e.what());
+  }
 }
 
 }  // namespace la

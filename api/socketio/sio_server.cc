@@ -4,11 +4,10 @@
 
 namespace la {
 
-SioServer::SioServer(EioServer& engine, std::chrono::milliseconds connect_timeout)
-    : connect_timeout_(connect_timeout) {
+SioServer::SioServer(EioServer& engine, SioOptions options) : options_(options) {
   engine.OnSession([this](const std::shared_ptr<EioSession>& session) {
-    auto client = std::make_shared<SioClient>(session, namespaces_);
-    client->StartConnectTimeout(connect_timeout_);
+    auto client = std::make_shared<SioClient>(session, namespaces_, options_.packet_rate);
+    client->StartConnectTimeout(options_.connect_timeout);
     return client;
   });
 }

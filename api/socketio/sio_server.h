@@ -8,15 +8,24 @@
 
 #include "api/socketio/eio_server.h"
 #include "api/socketio/sio_namespace.h"
+#include "core/rate_limiter.h"
 
 namespace la {
 
+struct SioOptions {
+  // A client that joins no namespace within this time is disconnected (the reference
+  // server's default is 45 s).
+  std::chrono::milliseconds connect_timeout{45000};
+  // Socket.IO packets (CONNECT, EVENT, DISCONNECT, ...) one connection may send; over the
+  // limit a packet is dropped (an event that asked for an ack gets {"error": ...}) and a
+  // client that keeps on is disconnected. Off by default.
+  RateLimit packet_rate;
+};
+
 class SioServer {
  public:
-  // Serves the sessions of `engine`. A client that joins no namespace within
-  // `connect_timeout` is disconnected (the reference server's default is 45 s).
-  explicit SioServer(EioServer& engine,
-                     std::chrono::milliseconds connect_timeout = std::chrono::seconds(45));
+  // Serves the sessions of `engine`.
+  explicit SioServer(EioServer& engine, SioOptions options = {});
   SioServer(const SioServer&) = delete;
   SioServer& operator=(const SioServer&) = delete;
 
@@ -25,7 +34,7 @@ class SioServer {
 
  private:
   SioNamespaces namespaces_;
-  std::chrono::milliseconds connect_timeout_;
+  SioOptions options_;
 };
 
 }  // namespace la

@@ -1,5 +1,7 @@
 #include "api/socketio/websocket_transport.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -31,8 +33,11 @@ WebSocketTransport::WebSocketTransport(asio::ip::tcp::socket socket, const EioOp
     : ws_(std::move(socket)),
       wake_(ws_.get_executor()),
       upgrade_deadline_(ws_.get_executor()),
+      write_deadline_(ws_.get_executor()),
       options_(options) {
-  ws_.read_message_max(options.max_payload);
+  // ReadPacket enforces max_payload itself: Beast's own limit cuts the connection with the
+  // rest of the message unread, which the client sees as a reset (1006), not 1009.
+  ws_.read_message_max(0);
   // Liveness is the Engine.IO heartbeat's job; Beast only bounds the handshakes.
   websocket::stream_base::timeout timeouts =
       websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -46,13 +51,41 @@ asio::awaitable<void> WebSocketTransport::Refuse(EioErrorCode code) {
   http::Response response(static_cast<http::Status>(EioErrorHttpStatus(code)), 11);
   response.set(http::beast_http::field::content_type, "application/json");
   response.body() = EncodeEioErrorBody(code);
+  co_await Refuse(std::move(response));
+}
+
+asio::awaitable<void> WebSocketTransport::Refuse(http::Response response) {
   response.keep_alive(false);
   response.prepare_payload();
   beast::error_code ec;
+  ArmWriteDeadline();
   co_await http::beast_http::async_write(ws_.next_layer(), response,
                                          redirect_error(use_awaitable, ec));
+  DisarmWriteDeadline();
   Abort();
 }
+
+void WebSocketTransport::ArmWriteDeadline(bool closing) {
+  if (options_.write_timeout.count() <= 0) return;
+  write_deadline_.expires_after(options_.write_timeout);
+  write_deadline_.async_wait(
+      [weak = weak_from_this(), closing](const boost::system::error_code& ec) {
+        auto transport = weak.lock();
+        if (!transport || ec || transport->aborted_) return;
+        if (closing) {
+          spdlog::debug("engine.io: the WebSocket closing handshake did not finish within {} ms",
+                        transport->options_.write_timeout.count());
+        } else {
+          spdlog::warn(
+              "engine.io: a WebSocket write stalled for {} ms (the client does not read); "
+              "closing the connection",
+              transport->options_.write_timeout.count());
+        }
+        transport->Abort();
+      });
+}
+
+void WebSocketTransport::DisarmWriteDeadline() { write_deadline_.cancel(); }
 
 asio::awaitable<Status> WebSocketTransport::Accept(const http::Request& request) {
   beast::error_code ec;
@@ -63,7 +96,9 @@ asio::awaitable<Status> WebSocketTransport::Accept(const http::Request& request)
 
 asio::awaitable<void> WebSocketTransport::Close() {
   beast::error_code ec;
+  ArmWriteDeadline(/*closing=*/true);
   co_await ws_.async_close(websocket::close_code::normal, redirect_error(use_awaitable, ec));
+  DisarmWriteDeadline();
   Abort();
 }
 
@@ -92,7 +127,9 @@ asio::awaitable<Status> WebSocketTransport::Probe(EioSession& session) {
   }
   beast::error_code ec;
   ws_.text(true);
+  ArmWriteDeadline();
   co_await ws_.async_write(asio::buffer(ProbeAnswer()), redirect_error(use_awaitable, ec));
+  DisarmWriteDeadline();
   if (ec) co_return Status::Error("writing \"3probe\" failed: " + ec.message());
   session.OnProbeAnswered();
 
@@ -122,9 +159,23 @@ asio::awaitable<void> WebSocketTransport::Serve(const std::shared_ptr<EioSession
 asio::awaitable<Result<EioPacket>> WebSocketTransport::ReadPacket() {
   beast::error_code ec;
   read_buffer_.clear();
-  co_await ws_.async_read(read_buffer_, redirect_error(use_awaitable, ec));
-  if (ec == websocket::error::closed) co_return Status::Error("the client closed the WebSocket");
-  if (ec) co_return Status::Error("WebSocket read failed: " + ec.message());
+  do {
+    const size_t room = options_.max_payload + 1 - read_buffer_.size();
+    co_await ws_.async_read_some(read_buffer_, room, redirect_error(use_awaitable, ec));
+    if (ec == websocket::error::closed) co_return Status::Error("the client closed the WebSocket");
+    if (ec) co_return Status::Error("WebSocket read failed: " + ec.message());
+    if (read_buffer_.size() > options_.max_payload) {
+      read_buffer_.clear();
+      read_buffer_.shrink_to_fit();
+      // The closing handshake reads and drops the rest of the message and waits for the
+      // client's close frame; the write deadline bounds it.
+      ArmWriteDeadline(/*closing=*/true);
+      co_await ws_.async_close(websocket::close_code::too_big, redirect_error(use_awaitable, ec));
+      DisarmWriteDeadline();
+      co_return Status::Error("a WebSocket message larger than " +
+                              std::to_string(options_.max_payload) + " bytes (closed with 1009)");
+    }
+  } while (!ws_.is_message_done());
   const auto bytes = read_buffer_.cdata();
   Result<EioPacket> packet = DecodeWebSocketFrame(
       std::string_view(static_cast<const char*>(bytes.data()), bytes.size()), ws_.got_binary());
@@ -154,7 +205,9 @@ asio::awaitable<void> WebSocketTransport::WriteQueue(
     }
     const std::string& bytes = binary ? binary->bytes : *packet;
     ws_.binary(binary.has_value());
+    ArmWriteDeadline();
     co_await ws_.async_write(asio::buffer(bytes), redirect_error(use_awaitable, ec));
+    DisarmWriteDeadline();
     if (ec) {
       Abort();  // the reader then fails and reports to the session
       co_return;
@@ -163,7 +216,9 @@ asio::awaitable<void> WebSocketTransport::WriteQueue(
   if (!aborted_) {
     // A graceful end: the queue is empty; the client answers the close frame and the
     // reader ends the session.
+    ArmWriteDeadline(/*closing=*/true);
     co_await ws_.async_close(websocket::close_code::normal, redirect_error(use_awaitable, ec));
+    DisarmWriteDeadline();
   }
 }
 
@@ -178,6 +233,7 @@ void WebSocketTransport::Abort() {
   socket.close(ec);
   wake_.cancel();
   upgrade_deadline_.cancel();
+  write_deadline_.cancel();
 }
 
 }  // namespace la

@@ -25,8 +25,10 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
   // `socket` must already be bound to the strand of the session it will serve.
   WebSocketTransport(boost::asio::ip::tcp::socket socket, const EioOptions& options);
 
-  // Answers the upgrade request with an Engine.IO error instead of switching protocols.
+  // Answers the upgrade request with an Engine.IO error, or with `response`, instead of
+  // switching protocols.
   boost::asio::awaitable<void> Refuse(EioErrorCode code);
+  boost::asio::awaitable<void> Refuse(http::Response response);
   // Completes the WebSocket handshake for `request`. Fails if the client went away.
   boost::asio::awaitable<Status> Accept(const http::Request& request);
   // Closes an accepted WebSocket that serves no session, with a close frame.
@@ -46,8 +48,14 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
  private:
   // The probe and the upgrade packet; fails on anything else.
   boost::asio::awaitable<Status> Probe(EioSession& session);
-  // Reads one frame and parses it as an Engine.IO packet.
+  // Reads one message and parses it as an Engine.IO packet. A message larger than
+  // max_payload is answered with the closing handshake (1009), draining what the client
+  // still sends, so that it sees the close code rather than a reset.
   boost::asio::awaitable<Result<EioPacket>> ReadPacket();
+  // Cuts the connection if the write (or, `closing`, the closing handshake) started now
+  // does not end within the write timeout; Disarm when it has.
+  void ArmWriteDeadline(bool closing = false);
+  void DisarmWriteDeadline();
   // Writes the session's queue until it ends; closes the WebSocket cleanly when the
   // session is closing gracefully. `keep_alive` holds this transport while it runs.
   boost::asio::awaitable<void> WriteQueue(std::shared_ptr<WebSocketTransport> keep_alive,
@@ -57,6 +65,7 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
   boost::beast::flat_buffer read_buffer_;
   boost::asio::steady_timer wake_;              // the writer waits on it while the queue is empty
   boost::asio::steady_timer upgrade_deadline_;  // aborts a probe that does not finish in time
+  boost::asio::steady_timer write_deadline_;    // aborts a write that stalls
   const EioOptions& options_;
   bool aborted_ = false;
 };

@@ -47,7 +47,8 @@ class Run:
 
     def __init__(self, name, bin_dir, work_dir):
         self.name = f"chaos-{name}-{random.randrange(10**9)}"
-        self.consumer_bin = os.path.join(bin_dir, "consumer", "la-consumer")
+        # The consumer built with the crash hook (la-consumer itself has none).
+        self.consumer_bin = os.path.join(bin_dir, "consumer", "la-consumer-test-hooks")
         self.load_bin = os.path.join(bin_dir, "consumer", "la-consumer-load")
         self.work_dir = work_dir
         self.expected = os.path.join(work_dir, self.name + "-expected.txt")

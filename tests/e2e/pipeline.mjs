@@ -32,6 +32,8 @@ export async function startPipeline(label, extraEnv = {}) {
     KAFKA_PARTITIONS: '2',
     FLUSH_INTERVAL_MS: '100',
     ...(process.env.JWT_SECRET ? {} : { LA_DEV: '1' }),
+    // Every request comes from 127.0.0.1, often as one user: no per-client limits here.
+    LIKE_RATE_PER_S: '0', LOGIN_RATE_PER_MIN: '0', REGISTER_RATE_PER_MIN: '0', PASSWORD_JOBS_PER_ADDRESS: '0',
     ...extraEnv,
   };
   execFileSync(LA_ADMIN, ['topics'], { env });

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "adapters/kafka_admin.h"
+#include "adapters/mongo_client.h"
 #include "core/jwt.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/kafka_reader.h"
@@ -36,13 +37,20 @@ class ApiNodeTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
     topic_ = test::UniqueName("it-likes");
+    database_ = test::UniqueName("it-api");
     ASSERT_TRUE(EnsureTopics(test::KafkaBrokers(), {{topic_, kPartitions}}, 10s).ok());
     node_ = std::make_unique<test::ChildProcess>(
         test::BinaryDir() / "api" / "la-api",
-        std::vector<std::string>{"--port", std::to_string(kPort), "--kafka-topic", topic_, "--mongo-database",
-                                 test::UniqueName("it-api"), "--produce-timeout-ms", "3000"},
+        std::vector<std::string>{"--port", std::to_string(kPort), "--kafka-topic", topic_,
+                                 "--mongo-database", database_, "--produce-timeout-ms", "3000"},
+        // Every request of this suite comes from 127.0.0.1: the per-address and per-user
+        // limits (tested in tests/abuse) would refuse some.
         std::map<std::string, std::string>{{"JWT_SECRET", kSecret},
                                            {"LA_DEV", "0"},
+                                           {"LIKE_RATE_PER_S", "0"},
+                                           {"LOGIN_RATE_PER_MIN", "0"},
+                                           {"REGISTER_RATE_PER_MIN", "0"},
+                                           {"PASSWORD_JOBS_PER_ADDRESS", "0"},
                                            {"ADMIN_EMAIL", "it-admin@example.com"},
                                            {"ADMIN_PASSWORD", "it-admin-password"}},
         "/tmp/la-it-api-node.log");
@@ -62,6 +70,7 @@ class ApiNodeTest : public testing::Test {
 
   static constexpr int kPort = 3091;
   static inline std::string topic_;
+  static inline std::string database_;
   static inline std::unique_ptr<test::ChildProcess> node_;
 };
 
@@ -190,6 +199,21 @@ TEST_F(ApiNodeTest, MetricsAndReadiness) {
   EXPECT_EQ(test::Get(kPort, "/health").Json(), json({{"status", "OK"}}));
   EXPECT_EQ(test::Get(kPort, "/no/such/route").status, 404);
   EXPECT_EQ(test::HttpCall(kPort, boost::beast::http::verb::delete_, "/health").status, 405);
+}
+
+TEST_F(ApiNodeTest, AUserDocumentWithANonStringRoleFailsItsLoginNotTheNode) {
+  const std::string email = test::UniqueName("bad-role") + "@example.com";
+  const std::string body = R"({"email":")" + email + R"(","password":"password123"})";
+  ASSERT_EQ(test::Post(kPort, "/auth/register", body).status, 201);
+  auto mongo = MongoClient::Create(test::MongoUri(), database_);
+  ASSERT_TRUE(mongo.ok()) << mongo.status().message();
+  auto edited =
+      (*mongo)->BulkUpdate("users", {{{{"email", email}}, {{"$set", {{"role", 5}}}}, false}});
+  ASSERT_TRUE(edited.ok()) << edited.status().message();
+  test::HttpResult login = test::Post(kPort, "/auth/login", body);
+  EXPECT_EQ(login.status, 503) << login.body;
+  EXPECT_EQ(test::Get(kPort, "/health").status, 200) << "the node survived";
+  EXPECT_TRUE(node_->running());
 }
 
 TEST_F(ApiNodeTest, StartsOnlyWithAStrongSecretOutsideDevMode) {

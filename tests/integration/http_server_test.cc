@@ -31,6 +31,24 @@ class HttpServerTest : public testing::Test {
       co_await timer.async_wait(asio::use_awaitable);
       co_return TextResponse(Status::ok, "done", "text/plain");
     });
+    router_.AddPrefix(
+        "/big", "/big",
+        [](RequestContext&) -> asio::awaitable<Response> {
+          co_return TextResponse(Status::ok, "big", "text/plain");
+        },
+        100000);
+    router_.Add(beast_http::verb::get, "/hang",
+                [this](RequestContext& c) -> asio::awaitable<Response> {
+                  // Waits (up to 3 s) for the client to hang up, and records whether it was
+                  // noticed.
+                  asio::steady_timer timer(co_await asio::this_coro::executor);
+                  for (int i = 0; i < 300 && !c.client_gone->load(); ++i) {
+                    timer.expires_after(10ms);
+                    co_await timer.async_wait(asio::use_awaitable);
+                  }
+                  hang_up_seen_ = c.client_gone->load();
+                  co_return TextResponse(Status::ok, "late", "text/plain");
+                });
     ServerLimits limits;
     limits.header_timeout = 1s;
     limits.idle_timeout = 2s;
@@ -79,6 +97,7 @@ class HttpServerTest : public testing::Test {
   Router router_{metrics_};
   std::unique_ptr<HttpServer> server_;
   std::thread thread_;
+  std::atomic<bool> hang_up_seen_{false};
 };
 
 TEST_F(HttpServerTest, PipelinedRequestsOnOneConnectionAreAnsweredInOrder) {
@@ -122,6 +141,83 @@ TEST_F(HttpServerTest, OversizedHeaderAndBodyAreRefused) {
   const std::string answer = ReadAll(big_body, 3s);
   EXPECT_NE(answer.find("413"), std::string::npos) << answer;
   EXPECT_NE(answer.find("larger than 64 bytes"), std::string::npos) << answer;
+}
+
+TEST_F(HttpServerTest, AChunkedBodyIsRefusedAtItsRoutesLimitNotTheLargestOne) {
+  // 200 bytes of a body that never ends: /echo's limit is 64 bytes, /big's 100000. The
+  // refusal must come at 64 bytes, not after waiting for the rest.
+  tcp::socket socket = Connect();
+  asio::write(socket,
+              asio::buffer("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           "c8\r\n" +
+                           std::string(200, 'c')));
+  const auto start = std::chrono::steady_clock::now();
+  const std::string answer = ReadAll(socket, 5s);
+  EXPECT_NE(answer.find("413"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("larger than 64 bytes"), std::string::npos) << answer;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  tcp::socket big = Connect();
+  asio::write(
+      big,
+      asio::buffer(
+          "POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+          "c8\r\n" +
+          std::string(200, 'c') + "\r\n0\r\n\r\n"));
+  EXPECT_NE(ReadAll(big, 3s).find("200 OK"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, AHandlerLearnsThatItsClientHungUp) {
+  {
+    tcp::socket socket = Connect();
+    asio::write(socket, asio::buffer(std::string("GET /hang HTTP/1.1\r\nHost: x\r\n\r\n")));
+    std::this_thread::sleep_for(100ms);
+  }  // closed with the request in flight
+  for (int i = 0; i < 300 && !hang_up_seen_; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(hang_up_seen_);
+}
+
+TEST(HttpServerCapsTest, ConnectionsOverThePerAddressCapAreRefusedUnlessFromATrustedProxy) {
+  for (const bool trusted : {false, true}) {
+    asio::io_context io{1};
+    prometheus::Registry metrics;
+    Router router(metrics);
+    ServerLimits limits;
+    limits.max_connections_per_address = 2;
+    limits.trusted_proxies = *TrustedProxies::Parse(trusted ? "127.0.0.1" : "");
+    HttpServer server(io, router, limits);
+    ASSERT_TRUE(server.Listen("127.0.0.1", 0).ok());
+    std::thread thread([&] { io.run(); });
+    asio::io_context client_io;
+    std::vector<tcp::socket> sockets;
+    for (int i = 0; i < 3; ++i) {
+      sockets.emplace_back(client_io);
+      sockets.back().connect(
+          {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server.port())});
+    }
+    // What the third connection receives within a second (a refusal closes it).
+    std::string answer;
+    sockets.back().non_blocking(true);
+    for (int i = 0; i < 100; ++i) {
+      char buffer[1024];
+      boost::system::error_code ec;
+      const size_t n = sockets.back().read_some(asio::buffer(buffer), ec);
+      if (ec == asio::error::would_block) {
+        std::this_thread::sleep_for(10ms);
+        continue;
+      }
+      if (ec) break;
+      answer.append(buffer, n);
+    }
+    if (trusted) {
+      EXPECT_EQ(answer, "") << "a trusted proxy's connections are not capped per address";
+    } else {
+      EXPECT_NE(answer.find("503"), std::string::npos) << answer;
+      EXPECT_NE(answer.find("too many connections from 127.0.0.1 (limit 2)"), std::string::npos)
+          << answer;
+    }
+    io.stop();
+    thread.join();
+  }
 }
 
 TEST_F(HttpServerTest, ShutdownLetsInFlightRequestsFinishAndClosesIdleOnes) {

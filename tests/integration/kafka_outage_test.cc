@@ -38,8 +38,10 @@ TEST(KafkaOutage, LikesAre503WhileTheBrokerIsDownAndAcceptedAfter) {
   constexpr int kPort = 3093;
   auto node = std::make_unique<test::ChildProcess>(
       test::BinaryDir() / "api" / "la-api",
-      std::vector<std::string>{"--port", std::to_string(kPort), "--kafka-topic", topic, "--produce-timeout-ms", "2000"},
-      std::map<std::string, std::string>{{"JWT_SECRET", kSecret}}, "/tmp/la-it-outage-api.log");
+      std::vector<std::string>{"--port", std::to_string(kPort), "--kafka-topic", topic,
+                               "--produce-timeout-ms", "2000"},
+      std::map<std::string, std::string>{{"JWT_SECRET", kSecret}, {"LIKE_RATE_PER_S", "0"}},
+      "/tmp/la-it-outage-api.log");
   ASSERT_TRUE(test::WaitHealthy(kPort, 20s));
   const std::string token = SignJwt({"u1", "viewer", "j1", NowS(), NowS() + 3600}, kSecret);
   const std::string like = R"({"streamId":"outage-stream"})";
@@ -66,8 +68,10 @@ TEST(KafkaOutage, LikesAre503WhileTheBrokerIsDownAndAcceptedAfter) {
 
   node = std::make_unique<test::ChildProcess>(
       test::BinaryDir() / "api" / "la-api",
-      std::vector<std::string>{"--port", std::to_string(kPort), "--kafka-topic", topic, "--produce-timeout-ms", "2000"},
-      std::map<std::string, std::string>{{"JWT_SECRET", kSecret}}, "/tmp/la-it-outage-api.log");
+      std::vector<std::string>{"--port", std::to_string(kPort), "--kafka-topic", topic,
+                               "--produce-timeout-ms", "2000"},
+      std::map<std::string, std::string>{{"JWT_SECRET", kSecret}, {"LIKE_RATE_PER_S", "0"}},
+      "/tmp/la-it-outage-api.log");
   ASSERT_TRUE(test::WaitHealthy(kPort, 20s)) << "the node starts while Kafka is down";
   ASSERT_EQ(Services("start_kafka && wait_kafka"), 0);
   int accepted_status = 0;

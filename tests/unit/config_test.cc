@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 
 namespace la {
@@ -124,6 +125,92 @@ TEST(Config, ParsesRedisUrls) {
   EXPECT_EQ(a->db, 2);
   EXPECT_FALSE(ParseRedisUrl("redis://").ok());
 }
+
+// ---- abuse resistance (issue 9) ----
+TEST(Config, AbuseLimitsHaveProductDefaults) {
+  auto loaded = LoadConfig(Program::kApi, {}, Env({{"JWT_SECRET", kSecret}}));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  const Config& c = *loaded->config;
+  EXPECT_EQ(c.trusted_proxies, "127.0.0.0/8,::1/128");
+  EXPECT_EQ(c.login_rate_per_min, 20);
+  EXPECT_EQ(c.like_rate_per_s, 5);
+  EXPECT_EQ(c.like_burst, 20);
+  EXPECT_EQ(c.password_queue, 16);
+  EXPECT_EQ(c.password_jobs_per_address, 1);
+  EXPECT_EQ(c.max_sessions_per_address, 200);
+}
+
+TEST(Config, AbuseLimitsAreSettings) {
+  auto loaded = LoadConfig(
+      Program::kApi, {"--like-rate-per-s", "0", "--trusted-proxies=10.0.0.0/8", "--read-queue=9"},
+      Env({{"JWT_SECRET", kSecret}, {"LOGIN_RATE_PER_MIN", "600"}, {"MAX_SESSIONS", "7"}}));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->config->like_rate_per_s, 0);
+  EXPECT_EQ(loaded->config->trusted_proxies, "10.0.0.0/8");
+  EXPECT_EQ(loaded->config->read_queue, 9);
+  EXPECT_EQ(loaded->config->login_rate_per_min, 600);
+  EXPECT_EQ(loaded->config->max_sessions, 7);
+}
+
+TEST(Config, ABadLimitNamesTheSettingAndValue) {
+  auto proxies = LoadConfig(Program::kApi, {"--trusted-proxies", "nginx.local"},
+                            Env({{"JWT_SECRET", kSecret}}));
+  ASSERT_FALSE(proxies.ok());
+  EXPECT_NE(proxies.status().message().find("nginx.local"), std::string::npos);
+  auto queue =
+      LoadConfig(Program::kApi, {}, Env({{"JWT_SECRET", kSecret}, {"PASSWORD_QUEUE", "0"}}));
+  ASSERT_FALSE(queue.ok());
+  EXPECT_NE(queue.status().message().find("PASSWORD_QUEUE"), std::string::npos);
+}
+TEST(Config, ASecretGivenAsAFlagIsWarnedAbout) {
+  auto loaded = LoadConfig(Program::kApi,
+                           {"--jwt-secret", kSecret, "--mongo-uri=mongodb://u:pw@db/x"}, Env({}));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  ASSERT_EQ(loaded->warnings.size(), 2u);
+  EXPECT_NE(loaded->warnings[0].find("--jwt-secret"), std::string::npos);
+  EXPECT_NE(loaded->warnings[0].find("JWT_SECRET_FILE"), std::string::npos);
+  EXPECT_EQ(loaded->warnings[0].find(kSecret), std::string::npos)
+      << "the warning repeats the secret";
+  auto from_env = LoadConfig(Program::kApi, {}, Env({{"JWT_SECRET", kSecret}}));
+  EXPECT_TRUE(from_env->warnings.empty());
+}
+
+TEST(Config, TheJwtSecretMayComeFromAFile) {
+  const std::string path = ::testing::TempDir() + "/la-jwt-secret";
+  {
+    std::ofstream file(path);
+    file << kSecret << "\n";
+  }
+  auto loaded = LoadConfig(Program::kApi, {}, Env({{"JWT_SECRET_FILE", path}}));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->config->jwt_secret, kSecret);
+  auto both =
+      LoadConfig(Program::kApi, {}, Env({{"JWT_SECRET_FILE", path}, {"JWT_SECRET", kSecret}}));
+  EXPECT_FALSE(both.ok());
+  auto missing = LoadConfig(Program::kApi, {}, Env({{"JWT_SECRET_FILE", path + ".missing"}}));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find(".missing"), std::string::npos);
+}
+
+TEST(Config, ConnectionStringsAreRedactedInMessages) {
+  EXPECT_EQ(RedactUrl("mongodb://app:s3cret@db:27017/x?a=b"), "mongodb://app:***@db:27017/x?a=b");
+  EXPECT_EQ(RedactUrl("redis://:s3cret@cache:6379/0"), "redis://:***@cache:6379/0");
+  EXPECT_EQ(RedactUrl("redis://s3cret@cache"), "redis://***@cache");
+  EXPECT_EQ(RedactUrl("mongodb://db:27017/x?user=a@b"), "mongodb://db:27017/x?user=a@b");
+  EXPECT_EQ(RedactUrl("mongodb://127.0.0.1:27017"), "mongodb://127.0.0.1:27017");
+  auto bad = LoadConfig(Program::kConsumer, {}, Env({{"REDIS_URL", "redis://:s3cret@cache:port"}}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message().find("s3cret"), std::string::npos) << bad.status().message();
+}
+
+TEST(Config, ConsumerMetricsListenOnLoopbackByDefault) {
+  auto loaded = LoadConfig(Program::kConsumer, {}, Env({}));
+  EXPECT_EQ(loaded->config->metrics_host, "127.0.0.1");
+  EXPECT_EQ(
+      LoadConfig(Program::kConsumer, {"--metrics-host", "0.0.0.0"}, Env({}))->config->metrics_host,
+      "0.0.0.0");
+}
+// ---- end of abuse resistance ----
 
 }  // namespace
 }  // namespace la

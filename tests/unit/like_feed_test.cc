@@ -37,6 +37,11 @@ class LikeFeedTest : public ::testing::Test {
     return packets;
   }
 
+  SubscribeOutcome Subscribe(const std::shared_ptr<SioSocket>& socket, const std::string& stream,
+                             size_t max_reads = 8, std::optional<uint64_t> ack_id = std::nullopt) {
+    return feed_.Subscribe(socket, stream, ack_id, max_reads).outcome;
+  }
+
   boost::asio::io_context io_;
   EioOptions options_;
   std::map<std::string, std::shared_ptr<EioSession>> sessions_;
@@ -80,7 +85,7 @@ TEST_F(LikeFeedTest, EveryDashboardGetsTheSameEncodedUpdate) {
 
 TEST_F(LikeFeedTest, ASubscriberIsAckedWithTheHigherOfTheReadAndHeldTotalsThenGetsLikeCount) {
   auto viewer = Connect("/live");
-  ASSERT_TRUE(feed_.Subscribe(viewer, "s"));
+  ASSERT_EQ(Subscribe(viewer, "s"), SubscribeOutcome::kRead);
   feed_.Publish({{"s", 4}, {"other", 9}});
   EXPECT_THAT(Sent(viewer), IsEmpty());
 
@@ -93,7 +98,7 @@ TEST_F(LikeFeedTest, ASubscriberIsAckedWithTheHigherOfTheReadAndHeldTotalsThenGe
 
 TEST_F(LikeFeedTest, AFailedReadIsAckedWithAnErrorAndTheHeldTotalFollows) {
   auto viewer = Connect("/live");
-  ASSERT_TRUE(feed_.Subscribe(viewer, "s"));
+  ASSERT_EQ(Subscribe(viewer, "s"), SubscribeOutcome::kRead);
   feed_.Publish({{"s", 4}});
   feed_.ConfirmSubscription(viewer, "s", Status::Error("MongoDB is down"), 1);
   EXPECT_THAT(
@@ -107,7 +112,7 @@ TEST_F(LikeFeedTest, AdminSocketsSubscribeInTheirOwnNamespace) {
   auto admin = Connect("/");
   auto viewer = Connect("/live");
   for (const auto& socket : {admin, viewer}) {
-    ASSERT_TRUE(feed_.Subscribe(socket, "s"));
+    ASSERT_EQ(Subscribe(socket, "s"), SubscribeOutcome::kRead);
     feed_.ConfirmSubscription(socket, "s", int64_t{0}, std::nullopt);  // no ack asked for
   }
   feed_.Publish({{"s", 1}});
@@ -119,7 +124,7 @@ TEST_F(LikeFeedTest, UnsubscribedAndRemovedSocketsGetNothing) {
   auto leaving = Connect("/live");
   auto gone = Connect("/");
   for (const auto& socket : {leaving, gone}) {
-    ASSERT_TRUE(feed_.Subscribe(socket, "s"));
+    ASSERT_EQ(Subscribe(socket, "s"), SubscribeOutcome::kRead);
     feed_.ConfirmSubscription(socket, "s", int64_t{0}, std::nullopt);
   }
   feed_.AddDashboard(gone);
@@ -135,12 +140,72 @@ TEST_F(LikeFeedTest, UnsubscribedAndRemovedSocketsGetNothing) {
 TEST_F(LikeFeedTest, ASocketMayHoldOnlySoManySubscriptions) {
   auto viewer = Connect("/live");
   for (size_t i = 0; i < LikeFeed::kMaxSubscriptionsPerSocket; ++i) {
-    ASSERT_TRUE(feed_.Subscribe(viewer, "s" + std::to_string(i)));
+    ASSERT_EQ(Subscribe(viewer, "s" + std::to_string(i), 1000), SubscribeOutcome::kRead);
+    feed_.ConfirmSubscription(viewer, "s" + std::to_string(i), int64_t{0}, std::nullopt);
   }
-  EXPECT_FALSE(feed_.Subscribe(viewer, "one-too-many"));
-  EXPECT_TRUE(feed_.Subscribe(viewer, "s0"));  // already subscribed: nothing new
+  EXPECT_EQ(Subscribe(viewer, "one-too-many"), SubscribeOutcome::kRefused);
+  EXPECT_EQ(Subscribe(viewer, "s0"), SubscribeOutcome::kAnswered);  // already subscribed
   feed_.Unsubscribe(viewer->id(), "s1");
-  EXPECT_TRUE(feed_.Subscribe(viewer, "one-too-many"));
+  EXPECT_EQ(Subscribe(viewer, "one-too-many"), SubscribeOutcome::kRead);
+}
+
+TEST_F(LikeFeedTest, SubscribingAgainToAHeldStreamIsAnsweredWithoutARead) {
+  auto viewer = Connect("/live");
+  ASSERT_EQ(Subscribe(viewer, "s", 8, 1), SubscribeOutcome::kRead);
+  feed_.ConfirmSubscription(viewer, "s", int64_t{3}, 1);
+  feed_.Publish({{"s", 5}});
+  Sent(viewer);
+  for (uint64_t ack = 2; ack < 2002; ++ack) {
+    ASSERT_EQ(Subscribe(viewer, "s", 8, ack), SubscribeOutcome::kAnswered);
+  }
+  std::vector<std::string> acks = Sent(viewer);
+  ASSERT_EQ(acks.size(), 2000u);
+  EXPECT_EQ(acks.front(), R"(43/live,2[{"likes":5,"streamId":"s"}])");
+}
+
+TEST_F(LikeFeedTest, SubscribesWhileTheReadIsInFlightAreAnsweredByIt) {
+  auto viewer = Connect("/live");
+  ASSERT_EQ(Subscribe(viewer, "s", 8, 1), SubscribeOutcome::kRead);
+  for (uint64_t ack = 2; ack < 2 + LikeFeed::kMaxDeferredAcks; ++ack) {
+    ASSERT_EQ(Subscribe(viewer, "s", 8, ack), SubscribeOutcome::kDeferred);
+  }
+  EXPECT_EQ(Subscribe(viewer, "s", 8, 99), SubscribeOutcome::kRefused)
+      << "deferred acks are bounded";
+  EXPECT_TRUE(feed_.AwaitsConfirmation(viewer->id(), "s"));
+  feed_.ConfirmSubscription(viewer, "s", int64_t{7}, 1);
+  EXPECT_FALSE(feed_.AwaitsConfirmation(viewer->id(), "s"));
+  std::vector<std::string> acks = Sent(viewer);
+  ASSERT_EQ(acks.size(), 1 + LikeFeed::kMaxDeferredAcks);
+  EXPECT_EQ(acks.front(), R"(43/live,1[{"likes":7,"streamId":"s"}])");
+  EXPECT_EQ(acks.back(), R"(43/live,17[{"likes":7,"streamId":"s"}])");
+}
+
+TEST_F(LikeFeedTest, ASocketHasABoundOnReadsInFlight) {
+  auto viewer = Connect("/live");
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(Subscribe(viewer, "s" + std::to_string(i), 3), SubscribeOutcome::kRead);
+  EXPECT_EQ(Subscribe(viewer, "s3", 3), SubscribeOutcome::kRefused);
+  feed_.ConfirmSubscription(viewer, "s0", int64_t{0}, std::nullopt);
+  EXPECT_EQ(Subscribe(viewer, "s3", 3), SubscribeOutcome::kRead);
+}
+
+TEST_F(LikeFeedTest, AFailedReadIsRetriedByTheNextSubscribe) {
+  auto viewer = Connect("/live");
+  ASSERT_EQ(Subscribe(viewer, "s"), SubscribeOutcome::kRead);
+  feed_.ConfirmSubscription(viewer, "s", Status::Error("MongoDB is down"), std::nullopt);
+  EXPECT_EQ(Subscribe(viewer, "s"), SubscribeOutcome::kRead) << "no total known yet";
+}
+
+TEST_F(LikeFeedTest, ALeftSocketNoLongerAwaitsItsReadOrSnapshot) {
+  auto viewer = Connect("/live");
+  auto dashboard = Connect("/");
+  ASSERT_EQ(Subscribe(viewer, "s"), SubscribeOutcome::kRead);
+  feed_.AddDashboard(dashboard);
+  EXPECT_TRUE(feed_.AwaitsSnapshot(dashboard->id()));
+  feed_.Remove(viewer->id());
+  feed_.Remove(dashboard->id());
+  EXPECT_FALSE(feed_.AwaitsConfirmation(viewer->id(), "s"));
+  EXPECT_FALSE(feed_.AwaitsSnapshot(dashboard->id()));
 }
 
 }  // namespace
