@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The project's own processes on top of the infrastructure: topics, api nodes,
 # consumers and nginx. Sourced by ./dev after scripts/services.sh.
-API_PORTS=(3001 3002)
+# Ports come from the environment like services.sh's (a private cluster beside the
+# standard one, e.g. for the chaos suite): API_PORTS is space-separated; consumer i
+# serves its metrics on CONSUMER_METRICS_BASE + i.
+read -r -a API_PORTS <<< "${API_PORTS:-3001 3002}"
+CONSUMER_METRICS_BASE="${CONSUMER_METRICS_BASE:-9100}"
 CONSUMERS=2
 BIN_DIR="$ROOT/build/${PRESET:-release}"
 
@@ -44,7 +48,7 @@ start_cluster() {
   if [ -x "$BIN_DIR/consumer/la-consumer" ]; then
     for i in $(seq 1 "$CONSUMERS"); do
       stop_if_stale "consumer-$i" "$BIN_DIR/consumer/la-consumer"
-      svc_start "consumer-$i" "$BIN_DIR/consumer/la-consumer" --metrics-port "$((9100 + i))"
+      svc_start "consumer-$i" "$BIN_DIR/consumer/la-consumer" --metrics-port "$((CONSUMER_METRICS_BASE + i))"
     done
   fi
   if [ -x "$BIN_DIR/api/la-api" ]; then
