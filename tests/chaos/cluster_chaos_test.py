@@ -14,8 +14,9 @@ a few together:
              for an unstored like; started again, the api nodes recover alone
   ferretdb   SIGSTOP FerretDB for 10 s: consumers hold and commit nothing
   together   api-2, a consumer and Redis at once
-After each fault the load pauses, every unacknowledged like is retried until
-202, and then, per stream: MongoDB's total == the distinct eventIds that got a
+After each fault, 50 likes that already got a 202 are sent again (a client that
+lost the answer; after the Redis restart this needs its AOF), the load pauses,
+every unacknowledged like is retried until 202, and then, per stream: MongoDB's total == the distinct eventIds that got a
 202, and a dashboard connected through nginx the whole time shows the same
 totals without a reload (and showed "reconnecting" when its node died).
 Processes are restarted the way ./dev does (scripts/services.sh, cluster.sh).
@@ -108,7 +109,7 @@ class Load:
         self.tokens, self.streams = tokens, streams
         self.lock = threading.Lock()
         self.retry = collections.deque()  # (not_before, like)
-        self.accepted = {}  # eventId -> streamId, every like that got a 202
+        self.accepted = {}  # eventId -> like, every like that got a 202
         self.counts = collections.Counter()  # requests, 202, 503, 429, other
         self.violations = []  # answers that break the contract
         self.paused = threading.Event()
@@ -132,7 +133,14 @@ class Load:
 
     def expected_totals(self):
         with self.lock:
-            return collections.Counter(self.accepted.values())
+            return collections.Counter(like["streamId"] for like in self.accepted.values())
+
+    def resend_accepted(self, count):
+        """Sends `count` likes that already got a 202 again, same user and eventId: a client
+        that lost the answer does so. They must not change any total."""
+        with self.lock:
+            for like in random.sample(list(self.accepted.values()), min(count, len(self.accepted))):
+                self.retry.append((0, like))
 
     def _next_like(self):
         with self.lock:
@@ -163,7 +171,7 @@ class Load:
                 self.counts["requests"] += 1
                 if status == 202:
                     self.counts["202"] += 1
-                    self.accepted[like["eventId"]] = like["streamId"]
+                    self.accepted[like["eventId"]] = like
                     self.last_202 = time.monotonic()
                     if not body or body.get("eventId") != like["eventId"]:
                         self.violations.append(f"202 without the like's eventId: {body}")
@@ -371,6 +379,7 @@ class Run:
         restarted = time.monotonic()
         recovered = wait_for(lambda: healthy() and self.load.last_202 > restarted, 90)
         time.sleep(4)  # load after the recovery
+        self.load.resend_accepted(50)  # e.g. after Redis restarted: its dedup keys must be there
         window = self.load.counts - before
         caught_up, mongo_ok, dashboard_ok, diff = self.settle()
         self.rows.append((name, at, window["requests"], window["202"], window["503"],
