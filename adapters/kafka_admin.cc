@@ -38,11 +38,22 @@ Status EnsureTopics(const std::string& brokers, const std::vector<TopicSpec>& to
   char error[512];
   std::vector<rd_kafka_NewTopic_t*> new_topics;
   for (const TopicSpec& t : topics) {
-    new_topics.push_back(rd_kafka_NewTopic_new(t.name.c_str(), t.partitions, 1, error, sizeof error));
+    new_topics.push_back(rd_kafka_NewTopic_new(t.name.c_str(), t.partitions, t.replication_factor,
+                                               error, sizeof error));
     if (new_topics.back() == nullptr) {
       new_topics.pop_back();
       rd_kafka_NewTopic_destroy_array(new_topics.data(), new_topics.size());
       return Status::Error("topic " + t.name + ": " + error);
+    }
+    if (t.min_insync_replicas > 0) {
+      const std::string value = std::to_string(t.min_insync_replicas);
+      if (rd_kafka_resp_err_t err =
+              rd_kafka_NewTopic_set_config(new_topics.back(), "min.insync.replicas", value.c_str());
+          err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rd_kafka_NewTopic_destroy_array(new_topics.data(), new_topics.size());
+        return Status::Error("topic " + t.name + ": min.insync.replicas=" + value + ": " +
+                             rd_kafka_err2str(err));
+      }
     }
   }
   rd_kafka_queue_t* queue = rd_kafka_queue_new(rk->get());

@@ -12,6 +12,8 @@ namespace la {
 struct TopicSpec {
   std::string name;
   int partitions = 1;
+  int replication_factor = 1;
+  int min_insync_replicas = 0;  // topic config min.insync.replicas; 0: the broker's default
 };
 
 // Creates each topic that does not exist yet; an existing topic is left as it is

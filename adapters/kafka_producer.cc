@@ -1,8 +1,11 @@
 #include "adapters/kafka_producer.h"
 
 #include <future>
+#include <thread>
 
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
+#include <spdlog/spdlog.h>
 
 #include "adapters/kafka_config.h"
 
@@ -23,6 +26,8 @@ class DeliveryRouter : public RdKafka::DeliveryReportCb {
     } else {
       report.status = Status::Error("Kafka delivery to " + message.topic_name() +
                                     " failed: " + message.errstr());
+      report.possibly_persisted =
+          message.status() == RdKafka::Message::MSG_STATUS_POSSIBLY_PERSISTED;
     }
     (*callback)(report);
   }
@@ -58,14 +63,18 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaProducer
   }
   std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf->get(), error));
   if (!producer) return Status::Error("Kafka producer for " + options.brokers + ": " + error);
-  return std::unique_ptr<KafkaProducer>(new KafkaProducer(std::move(producer)));
+  return std::unique_ptr<KafkaProducer>(new KafkaProducer(std::move(*conf), std::move(producer)));
 }
 
-KafkaProducer::KafkaProducer(std::unique_ptr<RdKafka::Producer> producer)
-    : producer_(std::move(producer)), poller_([this] { PollLoop(); }) {}
+KafkaProducer::KafkaProducer(std::unique_ptr<RdKafka::Conf> conf,
+                             std::unique_ptr<RdKafka::Producer> producer)
+    : conf_(std::move(conf)), producer_(std::move(producer)), poller_([this] { PollLoop(); }) {}
 
 KafkaProducer::~KafkaProducer() {
-  producer_->flush(10000);
+  {
+    std::shared_lock lock(producer_mutex_);
+    producer_->flush(10000);
+  }
   stopping_ = true;
   poller_.join();
   // Anything still queued now fails its callback, so no caller waits forever.
@@ -74,7 +83,46 @@ KafkaProducer::~KafkaProducer() {
 }
 
 void KafkaProducer::PollLoop() {
-  while (!stopping_) producer_->poll(50);
+  while (!stopping_) {
+    producer_->poll(50);  // no lock: only this thread replaces producer_
+    std::string reason;
+    if (producer_->fatal_error(reason) != RdKafka::ERR_NO_ERROR) Rebuild(reason);
+  }
+}
+
+void KafkaProducer::Rebuild(const std::string& reason) {
+  if (fatal_reason_.empty()) {  // once per fatal error, not per failed rebuild
+    ++fatal_errors_;
+    spdlog::error("Kafka producer: fatal error ({}); failing its queued messages and rebuilding it",
+                  reason);
+    std::lock_guard lock(fatal_mutex_);
+    fatal_reason_ = reason;
+  }
+  std::string error;
+  std::unique_ptr<RdKafka::Producer> fresh(RdKafka::Producer::create(conf_.get(), error));
+  if (!fresh) {
+    spdlog::error("Kafka producer: rebuilding failed ({}); retrying in 1 s", error);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    return;
+  }
+  std::unique_ptr<RdKafka::Producer> broken;
+  {
+    std::unique_lock lock(producer_mutex_);
+    broken = std::exchange(producer_, std::move(fresh));
+  }
+  // Its messages fail now (503 to their clients, who retry with the same eventId).
+  broken->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
+  broken->poll(0);
+  broken.reset();
+  std::lock_guard lock(fatal_mutex_);
+  fatal_reason_.clear();
+  spdlog::info("Kafka producer rebuilt after a fatal error");
+}
+
+void KafkaProducer::RaiseFatalErrorForTest(const std::string& reason) {
+  std::shared_lock lock(producer_mutex_);
+  rd_kafka_test_fatal_error(producer_->c_ptr(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                            reason.c_str());
 }
 
 Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
@@ -86,6 +134,7 @@ Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
     rd_headers = RdKafka::Headers::create();
     for (const KafkaHeader& h : headers) rd_headers->add(h.name, h.value.data(), h.value.size());
   }
+  std::shared_lock lock(producer_mutex_);
   RdKafka::ErrorCode err = producer_->produce(
       topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
       const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, rd_headers,
@@ -110,6 +159,7 @@ DeliveryReport KafkaProducer::ProduceAndWait(const std::string& topic, std::stri
 }
 
 Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
+  std::shared_lock lock(producer_mutex_);
   RdKafka::ErrorCode err = producer_->flush(static_cast<int>(timeout.count()));
   if (err != RdKafka::ERR_NO_ERROR) {
     return Status::Error("Kafka flush: " + std::to_string(producer_->outq_len()) +
@@ -119,9 +169,20 @@ Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
   return Status::Ok();
 }
 
-int KafkaProducer::OutstandingMessages() const { return producer_->outq_len(); }
+int KafkaProducer::OutstandingMessages() const {
+  std::shared_lock lock(producer_mutex_);
+  return producer_->outq_len();
+}
 
 Status KafkaProducer::Ping(std::chrono::milliseconds timeout) {
+  {
+    std::lock_guard lock(fatal_mutex_);
+    if (!fatal_reason_.empty()) {
+      return Status::Error("Kafka producer failed fatally (" + fatal_reason_ +
+                           "); it is being rebuilt, likes are refused until then");
+    }
+  }
+  std::shared_lock lock(producer_mutex_);
   RdKafka::Metadata* metadata = nullptr;
   RdKafka::ErrorCode err =
       producer_->metadata(false, nullptr, &metadata, static_cast<int>(timeout.count()));

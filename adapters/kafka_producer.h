@@ -1,11 +1,18 @@
 // A Kafka producer (librdkafka) whose every message reports its delivery exactly
 // once: acknowledged by the broker, or failed with the broker's reason.
+// A fatal error (e.g. the idempotent producer lost its sequence) makes a
+// librdkafka producer unusable for good; this one then fails its queued
+// messages, reports "not ready" from Ping and rebuilds the librdkafka producer
+// from the same settings, so the process recovers without a restart.
+// Thread-safe: Produce, Flush, Ping may be called from any thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -16,8 +23,9 @@
 #include "core/status.h"
 
 namespace RdKafka {
+class Conf;
 class Producer;
-}
+}  // namespace RdKafka
 
 namespace la {
 
@@ -39,6 +47,9 @@ struct DeliveryReport {
   Status status = Status::Ok();  // Ok when the broker acknowledged the message (acks=all)
   int32_t partition = -1;
   int64_t offset = -1;
+  // On failure: the message had been sent when it timed out, so the broker may
+  // hold it (RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED); a retry must reuse its id.
+  bool possibly_persisted = false;
 };
 
 class KafkaProducer {
@@ -62,14 +73,28 @@ class KafkaProducer {
   Status Flush(std::chrono::milliseconds timeout);
   // Messages queued and not yet reported.
   int OutstandingMessages() const;
-  // Checks that a broker answers a metadata request within `timeout`.
+  // Checks that a broker answers a metadata request within `timeout`; an error
+  // while a fatal error is being recovered from.
   Status Ping(std::chrono::milliseconds timeout);
+  // Fatal errors seen since start (each one rebuilt the librdkafka producer).
+  uint64_t FatalErrors() const { return fatal_errors_; }
+  // Tests only: raises a fatal error as librdkafka would (rd_kafka_test_fatal_error).
+  void RaiseFatalErrorForTest(const std::string& reason);
 
  private:
-  explicit KafkaProducer(std::unique_ptr<RdKafka::Producer> producer);
+  KafkaProducer(std::unique_ptr<RdKafka::Conf> conf, std::unique_ptr<RdKafka::Producer> producer);
   void PollLoop();
+  // On the poll thread: fails what the broken producer holds and replaces it.
+  void Rebuild(const std::string& reason);
 
+  std::unique_ptr<RdKafka::Conf> conf_;  // to rebuild the producer after a fatal error
+  // Replaced only by the poll thread, under an exclusive lock; every other
+  // use holds a shared lock.
+  mutable std::shared_mutex producer_mutex_;
   std::unique_ptr<RdKafka::Producer> producer_;
+  mutable std::mutex fatal_mutex_;
+  std::string fatal_reason_;  // non-empty from a fatal error until the rebuild
+  std::atomic<uint64_t> fatal_errors_{0};
   std::atomic<bool> stopping_{false};
   std::thread poller_;
 };

@@ -64,6 +64,32 @@ nlohmann::json ToJson(const bson_t* b) {
   return out;
 }
 
+// Sets w: majority, j: true on `uri` unless it already chose a write concern;
+// returns the one in force, for humans.
+std::string ApplyDurableWriteConcern(mongoc_uri_t* uri) {
+  const mongoc_write_concern_t* chosen = mongoc_uri_get_write_concern(uri);
+  const bool uri_chose = mongoc_write_concern_get_w(chosen) != MONGOC_WRITE_CONCERN_W_DEFAULT ||
+                         mongoc_write_concern_journal_is_set(chosen) ||
+                         mongoc_write_concern_get_wtimeout_int64(chosen) != 0;
+  if (!uri_chose) {
+    mongoc_write_concern_t* durable = mongoc_write_concern_new();
+    mongoc_write_concern_set_wmajority(durable, 0);
+    mongoc_write_concern_set_journal(durable, true);
+    mongoc_uri_set_write_concern(uri, durable);
+    mongoc_write_concern_destroy(durable);
+    return "w=majority, j=true";
+  }
+  const int32_t w = mongoc_write_concern_get_w(chosen);
+  std::string text = "from the URI: w=";
+  text += w == MONGOC_WRITE_CONCERN_W_MAJORITY ? "majority"
+          : w == MONGOC_WRITE_CONCERN_W_DEFAULT ? "default"
+                                                : std::to_string(w);
+  if (mongoc_write_concern_journal_is_set(chosen)) {
+    text += mongoc_write_concern_get_journal(chosen) ? ", j=true" : ", j=false";
+  }
+  return text;
+}
+
 // Borrows a client from the pool for one operation.
 class PooledClient {
  public:
@@ -130,6 +156,7 @@ Result<std::unique_ptr<MongoClient>> MongoClient::Create(const std::string& uri_
   if (!mongoc_uri_has_option(uri, MONGOC_URI_CONNECTTIMEOUTMS)) {
     mongoc_uri_set_option_as_int32(uri, MONGOC_URI_CONNECTTIMEOUTMS, 3000);
   }
+  std::string write_concern = ApplyDurableWriteConcern(uri);
   std::string endpoint;
   for (const mongoc_host_list_t* h = mongoc_uri_get_hosts(uri); h != nullptr; h = h->next) {
     if (!endpoint.empty()) endpoint += ",";
@@ -140,11 +167,16 @@ Result<std::unique_ptr<MongoClient>> MongoClient::Create(const std::string& uri_
   if (pool == nullptr) return Status::Error("MongoDB client pool for " + endpoint + ": " + error.message);
   mongoc_client_pool_set_error_api(pool, MONGOC_ERROR_API_VERSION_2);
   mongoc_client_pool_set_appname(pool, "live-analytics");
-  return std::unique_ptr<MongoClient>(new MongoClient(pool, std::move(database), std::move(endpoint)));
+  return std::unique_ptr<MongoClient>(
+      new MongoClient(pool, std::move(database), std::move(endpoint), std::move(write_concern)));
 }
 
-MongoClient::MongoClient(mongoc_client_pool_t* pool, std::string database, std::string endpoint)
-    : pool_(pool), database_(std::move(database)), endpoint_(std::move(endpoint)) {}
+MongoClient::MongoClient(mongoc_client_pool_t* pool, std::string database, std::string endpoint,
+                         std::string write_concern)
+    : pool_(pool),
+      database_(std::move(database)),
+      endpoint_(std::move(endpoint)),
+      write_concern_(std::move(write_concern)) {}
 
 MongoClient::~MongoClient() { mongoc_client_pool_destroy(pool_); }
 

@@ -44,7 +44,9 @@ class MongoClient {
  public:
   // Parses the URI (a malformed one is an error naming it) and creates the pool;
   // server selection and connect timeouts default to 3 s so an unreachable server
-  // gives an error, not a hang.
+  // gives an error, not a hang. Writes use w: majority, j: true (a counted like
+  // survives a primary's failover and a crash) unless the URI sets w, journal or
+  // wtimeoutMS, which then win.
   static Result<std::unique_ptr<MongoClient>> Create(const std::string& uri, std::string database);
   ~MongoClient();
 
@@ -72,13 +74,17 @@ class MongoClient {
   Status DeleteAll(const std::string& collection);
 
   const std::string& database() const { return database_; }
+  // The write concern every write uses, e.g. "w=majority, j=true" (logs and tests).
+  const std::string& write_concern() const { return write_concern_; }
 
  private:
-  MongoClient(_mongoc_client_pool_t* pool, std::string database, std::string endpoint);
+  MongoClient(_mongoc_client_pool_t* pool, std::string database, std::string endpoint,
+              std::string write_concern);
 
   _mongoc_client_pool_t* pool_;
   std::string database_;
   std::string endpoint_;  // for messages, without credentials
+  std::string write_concern_;
 };
 
 }  // namespace la

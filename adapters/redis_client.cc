@@ -132,10 +132,12 @@ Result<std::vector<RedisReply>> RedisClient::Pipeline(const std::vector<RedisCom
   return replies;
 }
 
-RedisSubscriber::RedisSubscriber(RedisAddress address, std::string channel, MessageHandler on_message)
+RedisSubscriber::RedisSubscriber(RedisAddress address, std::string channel, MessageHandler on_message,
+                                 std::function<void()> on_subscribed)
     : address_(std::move(address)),
       channel_(std::move(channel)),
       on_message_(std::move(on_message)),
+      on_subscribed_(std::move(on_subscribed)),
       thread_([this] { Run(); }) {}
 
 RedisSubscriber::~RedisSubscriber() {
@@ -167,6 +169,7 @@ void RedisSubscriber::Run() {
           subscribed_ = true;
           backoff = std::chrono::milliseconds(100);
           spdlog::info("subscribed to Redis channel {} at {}:{}", channel_, address_.host, address_.port);
+          if (on_subscribed_) on_subscribed_();
         } else if (reply.elements.size() == 3 && reply.elements[0].text == "message") {
           // A handler that throws loses this message, not the subscription (nor the process).
           try {

@@ -65,7 +65,10 @@ class RedisClient {
 class RedisSubscriber {
  public:
   using MessageHandler = std::function<void(const std::string& payload)>;
-  RedisSubscriber(RedisAddress address, std::string channel, MessageHandler on_message);
+  // `on_subscribed`, if set, runs on the subscriber's thread after every (re)subscription:
+  // messages published while it was not subscribed are lost, and the owner may catch up.
+  RedisSubscriber(RedisAddress address, std::string channel, MessageHandler on_message,
+                  std::function<void()> on_subscribed = {});
   ~RedisSubscriber();
   // True while a subscription is active.
   bool subscribed() const { return subscribed_; }
@@ -76,6 +79,7 @@ class RedisSubscriber {
   RedisAddress address_;
   std::string channel_;
   MessageHandler on_message_;
+  std::function<void()> on_subscribed_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> subscribed_{false};
   std::mutex context_mutex_;

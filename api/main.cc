@@ -107,7 +107,7 @@ int Run(const Config& config) {
   SioServer sockets(engine, {.packet_rate = {static_cast<double>(config.socket_event_rate_per_s),
                                              static_cast<double>(config.socket_event_burst)}});
   LikeFeed feed;
-  AddLiveNamespaces(sockets, feed, api);
+  std::function<void()> resnapshot_dashboards = AddLiveNamespaces(sockets, feed, api);
   router.AddPrefix("/socket.io/", "/socket.io/", engine.PollingHandler(), engine.options().max_payload);
   router.SetUpgradeHandler("/socket.io/", engine.UpgradeHandler());
 
@@ -124,7 +124,7 @@ int Run(const Config& config) {
     return 1;
   }
   spdlog::info("api node listening on http://{}:{} with {} threads", config.host, server.port(), threads);
-  StreamUpdatesBridge bridge(config.redis, feed);
+  StreamUpdatesBridge bridge(config.redis, feed, resnapshot_dashboards);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -143,6 +143,11 @@ int Run(const Config& config) {
   if (Status s = (*producer)->Flush(std::chrono::seconds(10)); !s.ok()) spdlog::error("{}", s.message());
   passwords.Join();
   reads.Join();
+  // Shutdown order (issue 10): the producer goes while `io` still exists. Its
+  // destructor fails what Kafka did not take, and those delivery callbacks resume
+  // like requests by posting to `io`'s strands; `io` is declared after the
+  // producer, so it would otherwise be destroyed first.
+  producer->reset();
   spdlog::info("api node stopped");
   return 0;
 }

@@ -18,7 +18,7 @@ void Advance(prometheus::Counter& counter, uint64_t& reported, uint64_t total) {
 
 }  // namespace
 
-ConsumerMetrics::ConsumerMetrics(prometheus::Registry& registry)
+ConsumerMetrics::ConsumerMetrics(prometheus::Registry& registry, std::chrono::seconds dedup_ttl)
     : consumed_(NewCounter(registry, "la_consumer_events_consumed_total",
                            "Messages polled from the events topic and buffered")),
       counted_(NewCounter(registry, "la_consumer_events_counted_total",
@@ -47,7 +47,20 @@ ConsumerMetrics::ConsumerMetrics(prometheus::Registry& registry)
                                         {1, 10, 100, 1000, 10000, 100000, 1000000})
                           .With()),
       lag_(registry.AddGauge("la_consumer_lag_messages",
-                             "Messages of an owned partition not consumed yet")) {}
+                             "Messages of an owned partition not consumed yet")),
+      oldest_event_age_(registry
+                            .AddGauge("la_consumer_oldest_event_age_seconds",
+                                      "Age (now - its timeStamp) of the oldest event of the last "
+                                      "batch checked for duplicates; above "
+                                      "la_consumer_dedup_ttl_seconds a retried copy may be "
+                                      "counted twice")
+                            .With()) {
+  registry
+      .AddGauge("la_consumer_dedup_ttl_seconds",
+                "DEDUP_TTL_S: how long an eventId is remembered to drop its copies")
+      .With()
+      .Set(dedup_ttl.count());
+}
 
 void ConsumerMetrics::Update(const LikeBatcherMetrics& totals) {
   Advance(consumed_, reported_.messages_buffered, totals.messages_buffered);
@@ -58,6 +71,7 @@ void ConsumerMetrics::Update(const LikeBatcherMetrics& totals) {
   Advance(update_conflicts_, reported_.update_conflicts, totals.update_conflicts);
   Advance(dropped_on_rebalance_, reported_.messages_dropped_on_rebalance,
           totals.messages_dropped_on_rebalance);
+  oldest_event_age_.Set(totals.oldest_claimed_event_age_ms / 1000);
 }
 
 void ConsumerMetrics::RecordFlush(std::chrono::duration<double> latency, uint64_t messages) {

@@ -15,8 +15,10 @@ namespace la {
 
 class ConsumerMetrics {
  public:
-  // Registers the consumer's metric families in `registry`.
-  explicit ConsumerMetrics(prometheus::Registry& registry);
+  // Registers the consumer's metric families in `registry`; `dedup_ttl` (DEDUP_TTL_S)
+  // is shown next to the oldest claimed event's age, the dedup window at risk.
+  explicit ConsumerMetrics(prometheus::Registry& registry,
+                           std::chrono::seconds dedup_ttl = std::chrono::seconds(0));
 
   // Brings the counters up to the batcher's running totals.
   void Update(const LikeBatcherMetrics& totals);
@@ -38,6 +40,7 @@ class ConsumerMetrics {
   prometheus::Histogram& flush_seconds_;
   prometheus::Histogram& batch_messages_;
   prometheus::Family<prometheus::Gauge>& lag_;
+  prometheus::Gauge& oldest_event_age_;  // issue 10: the dedup window
 };
 
 }  // namespace la

@@ -1,5 +1,7 @@
 // Where the consumer records the first Kafka position of each eventId
-// (Redis, `dedup:{eventId}`; see core/dedup_decision.h for why a position).
+// (Redis, `dedup:{userId}:{eventId}`; see core/dedup_decision.h for why a position).
+// Keys are scoped to the user: clients choose eventIds, so a global key would
+// let one user make another user's like a "duplicate" by sending its id first.
 #pragma once
 
 #include <optional>
@@ -13,16 +15,24 @@ namespace la {
 
 // "Remember `position` for `event_id` unless a position is already there."
 struct DedupClaim {
+  std::string user_id;  // the event's userId (the JWT's `id` claim)
   std::string event_id;
   std::string position;  // FormatPosition(partition, offset)
 };
+
+// The Redis key of a claim: `dedup:{userId}:{eventId}`. Event ids hold no
+// character outside [A-Za-z0-9_.:-]; the event id is last, so a user id
+// cannot end inside it unless a user id itself holds ':' (server-made ids do not).
+inline std::string DedupKey(const DedupClaim& claim) {
+  return "dedup:" + claim.user_id + ":" + claim.event_id;
+}
 
 class DedupStore {
  public:
   virtual ~DedupStore() = default;
 
   // Runs, in order and in one round trip (a pipeline), for each claim:
-  //   SET dedup:{event_id} {position} NX GET EX {ttl}
+  //   SET dedup:{user_id}:{event_id} {position} NX GET EX {ttl}
   // and returns, for each claim in the same order, the position that was
   // already stored, or nullopt when the key was absent and the claim is now
   // stored. Order matters: two copies of an event in one batch must see each

@@ -52,7 +52,8 @@ void LikeBatcher::Add(const LogMessage& message, Clock::time_point now) {
   Result<LikeEvent> event = ParseLikeEvent(message.value);
   if (event.ok()) {
     buffer.events.push_back({message.offset, std::move(event->event_id),
-                             std::move(event->stream_id), event->timestamp_ms});
+                             std::move(event->stream_id), event->timestamp_ms,
+                             std::move(event->user_id)});
   } else {
     buffer.unsent_dead_letters.push_back({message, event.status().message()});
   }
@@ -147,12 +148,17 @@ Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
   std::vector<ClassifiedEvent> events;
   for (const auto& [partition, buffer] : owned_) {
     for (const PendingEvent& pending : buffer.events) {
-      claims.push_back({pending.event_id, FormatPosition(partition, pending.offset)});
+      claims.push_back(
+          {pending.user_id, pending.event_id, FormatPosition(partition, pending.offset)});
       events.push_back({partition, pending.offset, pending.stream_id, DedupDecision::kCount,
                         pending.timestamp_ms});
     }
   }
   if (claims.empty()) return events;
+  // Issue 10: how close this batch is to the end of the dedup window.
+  int64_t oldest_ms = events.front().timestamp_ms;
+  for (const ClassifiedEvent& event : events) oldest_ms = std::min(oldest_ms, event.timestamp_ms);
+  metrics_.oldest_claimed_event_age_ms = std::max<int64_t>(0, options_.wall_clock_ms() - oldest_ms);
 
   Result<std::vector<std::optional<std::string>>> stored = dedup_.Claim(claims);
   if (!stored.ok()) {

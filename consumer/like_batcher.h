@@ -79,6 +79,10 @@ struct LikeBatcherMetrics {
   uint64_t update_conflicts = 0;               // compare-and-set updates re-planned
   uint64_t messages_dropped_on_rebalance = 0;  // left uncommitted to the next owner
   uint64_t last_flush_messages = 0;            // batch size of the last completed flush
+  // Issue 10, the dedup window: age (wall clock - the event's timeStamp) of the oldest
+  // event of the last batch claimed for dedup. A copy older than DEDUP_TTL_S may find its
+  // first copy's key expired and be counted twice.
+  int64_t oldest_claimed_event_age_ms = 0;
 };
 
 // What a Flush() did.
@@ -140,6 +144,7 @@ class LikeBatcher final : public PartitionOwnershipListener {
     std::string event_id;
     std::string stream_id;
     int64_t timestamp_ms = 0;  // the event's timeStamp (likes over time)
+    std::string user_id;       // dedup keys are scoped to the user
   };
   // The buffered messages of one owned partition.
   struct PartitionBuffer {

@@ -141,7 +141,7 @@ int Run(const Config& config) {
                        .before_commit_for_testing = std::move(*crash_hook)});
 
   prometheus::Registry registry;
-  ConsumerMetrics metrics(registry);
+  ConsumerMetrics metrics(registry, std::chrono::seconds(config.dedup_ttl_s));
   std::unique_ptr<MetricsEndpoint> metrics_endpoint;
   if (config.metrics_port != 0) {
     Result<std::unique_ptr<MetricsEndpoint>> started =

@@ -10,8 +10,7 @@ Result<std::vector<std::optional<std::string>>> RedisDedupStore::Claim(
   std::vector<RedisCommand> commands;
   commands.reserve(claims.size());
   for (const DedupClaim& claim : claims) {
-    commands.push_back(
-        {"SET", "dedup:" + claim.event_id, claim.position, "NX", "GET", "EX", ttl_seconds_});
+    commands.push_back({"SET", DedupKey(claim), claim.position, "NX", "GET", "EX", ttl_seconds_});
   }
   Result<std::vector<RedisReply>> replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
@@ -28,7 +27,7 @@ Result<std::vector<std::optional<std::string>>> RedisDedupStore::Claim(
         stored.emplace_back(std::move(reply.text));
         break;
       default:
-        return Status::Error("Redis SET dedup:" + claims[i].event_id + " NX GET answered " +
+        return Status::Error("Redis SET " + DedupKey(claims[i]) + " NX GET answered " +
                              (reply.is_error() ? "with error \"" + reply.text + "\""
                                                : std::string("neither nil nor a string")));
     }

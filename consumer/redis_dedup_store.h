@@ -1,4 +1,4 @@
-// The dedup store in Redis: keys `dedup:{eventId}` holding the Kafka position
+// The dedup store in Redis: keys `dedup:{userId}:{eventId}` holding the Kafka position
 // of the first copy seen, with a TTL (DESIGN.md §1, Redis).
 #pragma once
 
@@ -18,7 +18,7 @@ class RedisDedupStore final : public DedupStore {
   // `redis` must outlive the store; keys expire after `ttl` (DEDUP_TTL_S).
   RedisDedupStore(RedisClient& redis, std::chrono::seconds ttl);
 
-  // One pipeline of `SET dedup:{id} {position} NX GET EX {ttl}` (Redis >= 7.0).
+  // One pipeline of `SET dedup:{user}:{id} {position} NX GET EX {ttl}` (Redis >= 7.0).
   Result<std::vector<std::optional<std::string>>> Claim(
       std::span<const DedupClaim> claims) override;
 

@@ -1,8 +1,8 @@
 // Whether a consumed like event is counted or dropped as a duplicate, decided
 // from what Redis already holds for its eventId (DESIGN.md §2, part 2).
 //
-// Each event claims `dedup:{eventId}` with its own Kafka position:
-//   SET dedup:{eventId} "{partition}:{offset}" NX GET EX <ttl>
+// Each event claims `dedup:{userId}:{eventId}` with its own Kafka position:
+//   SET dedup:{userId}:{eventId} "{partition}:{offset}" NX GET EX <ttl>
 // Redis 7 answers nil when the key was absent (the claim is now stored), or the
 // value already there. Because the value is the position of the first copy seen,
 // a batch replayed after a crash finds its *own* position and is still counted,

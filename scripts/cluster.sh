@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The project's own processes on top of the infrastructure: topics, api nodes,
 # consumers and nginx. Sourced by ./dev after scripts/services.sh.
-API_PORTS=(3001 3002)
+# Ports come from the environment like services.sh's (a private cluster beside the
+# standard one, e.g. for the chaos suite): API_PORTS is space-separated; consumer i
+# serves its metrics on CONSUMER_METRICS_BASE + i.
+read -r -a API_PORTS <<< "${API_PORTS:-3001 3002}"
+CONSUMER_METRICS_BASE="${CONSUMER_METRICS_BASE:-9100}"
 CONSUMERS=2
 BIN_DIR="$ROOT/build/${PRESET:-release}"
 
@@ -51,10 +55,12 @@ start_cluster() {
       svc_start "$name" "$BIN_DIR/api/la-api" --port "$port" --web-root "$ROOT/web/dist"
     done
   fi
-  if [ -x "$BIN_DIR/consumer/la-consumer" ]; then
+  # LA_CONSUMER_BIN: the chaos tests start la-consumer-test-hooks (the crash hook) this way.
+  local consumer_bin="${LA_CONSUMER_BIN:-$BIN_DIR/consumer/la-consumer}"
+  if [ -x "$consumer_bin" ]; then
     for i in $(seq 1 "$CONSUMERS"); do
-      stop_if_stale "consumer-$i" "$BIN_DIR/consumer/la-consumer"
-      svc_start "consumer-$i" "$BIN_DIR/consumer/la-consumer" --metrics-port "$((9100 + i))"
+      stop_if_stale "consumer-$i" "$consumer_bin"
+      svc_start "consumer-$i" "$consumer_bin" --metrics-port "$((CONSUMER_METRICS_BASE + i))"
     done
   fi
   if [ -x "$BIN_DIR/api/la-api" ]; then

@@ -102,8 +102,12 @@ start_redis() {
   require_free_port redis "$REDIS_PORT" || return 1
   mkdir -p "$DATA_DIR/redis"
   svc_log "starting Redis on 127.0.0.1:$REDIS_PORT"
+  # AOF, fsync every second: dedup keys must survive a restart, or a client's
+  # retry of an already counted like is counted again (README, Exactly once).
+  # noeviction: Redis refuses writes when full rather than dropping dedup keys.
   svc_start redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA_DIR/redis" \
-    --save "" --appendonly no --daemonize no --protected-mode yes
+    --save "" --appendonly yes --appendfsync everysec --maxmemory-policy noeviction \
+    --daemonize no --protected-mode yes
 }
 wait_redis() { svc_wait redis 20 sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG"; }
 

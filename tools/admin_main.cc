@@ -1,6 +1,7 @@
 // la-admin: operator commands for a live-analytics deployment.
 //
-//   la-admin topics                         create the event and DLQ topics (idempotent)
+//   la-admin topics [--replication-factor N --min-insync-replicas M]
+//                                           create the event and DLQ topics (idempotent)
 //   la-admin mint-token --id ID --role R    print a signed JWT (for scripts and load tests)
 //   la-admin create-admin                   create or promote the ADMIN_EMAIL account
 //   la-admin dlq list|show|replay ...       inspect and replay dead letters (tools/admin/)
@@ -20,6 +21,7 @@
 #include "core/jwt.h"
 #include "tools/admin/admin_flags.h"
 #include "tools/admin/dlq_commands.h"
+#include "tools/admin/topic_flags.h"
 
 namespace la {
 namespace {
@@ -33,16 +35,21 @@ int Fail(const std::string& message) {
 
 using admin::TakeFlag;
 
-int CreateTopics(const Config& config) {
-  Status s = EnsureTopics(
-      config.kafka_brokers,
-      {{config.kafka_topic, config.kafka_partitions}, {config.kafka_dlq_topic, kDlqPartitions}},
-      std::chrono::seconds(30));
+int CreateTopics(const Config& config, const admin::TopicDurability& durability) {
+  const int copies = durability.replication_factor, in_sync = durability.min_insync_replicas;
+  Status s = EnsureTopics(config.kafka_brokers,
+                          {{config.kafka_topic, config.kafka_partitions, copies, in_sync},
+                           {config.kafka_dlq_topic, kDlqPartitions, copies, in_sync}},
+                          std::chrono::seconds(30));
   if (!s.ok()) return Fail(s.message());
   for (const std::string& topic : {config.kafka_topic, config.kafka_dlq_topic}) {
     Result<int> partitions = CountPartitions(config.kafka_brokers, topic, std::chrono::seconds(10));
     if (!partitions.ok()) return Fail(partitions.status().message());
     std::cout << "topic " << topic << ": " << *partitions << " partitions\n";
+  }
+  if (copies > 1 || in_sync > 1) {
+    std::cout << "new topics: replication factor " << copies << ", min.insync.replicas " << in_sync
+              << " (existing topics are kept as they are)\n";
   }
   return 0;
 }
@@ -98,6 +105,8 @@ int CreateAdmin(const Config& config) {
 const char* kCommands =
     "usage: la-admin <command> [flags]\n"
     "  topics                          create the event and DLQ topics (existing ones are kept)\n"
+    "    [--replication-factor N]      copies of each partition (default 1; production 3)\n"
+    "    [--min-insync-replicas M]     copies acks=all waits for (default 1; production 2)\n"
     "  mint-token --id ID --role R     print a JWT signed with JWT_SECRET (R: viewer or admin)\n"
     "  create-admin                    create or promote the account --admin-email / "
     "--admin-password\n";
@@ -117,6 +126,12 @@ int Main(int argc, char** argv) {
   if (command == "mint-token") {
     mint = {TakeFlag(args, "id"), TakeFlag(args, "role"), TakeFlag(args, "ttl-s")};
   }
+  admin::TopicDurability durability;
+  if (command == "topics") {
+    Result<admin::TopicDurability> parsed = admin::TakeTopicDurability(args);
+    if (!parsed.ok()) return Fail(parsed.status().message());
+    durability = *parsed;
+  }
   std::optional<admin::DlqCommand> dlq;
   if (command == "dlq" && std::find(args.begin(), args.end(), "--help") == args.end()) {
     Result<admin::DlqCommand> parsed = admin::TakeDlqCommand(args);
@@ -133,7 +148,7 @@ int Main(int argc, char** argv) {
   for (const std::string& warning : loaded->warnings)
     std::cerr << "la-admin: warning: " << warning << "\n";
   const Config& config = *loaded->config;
-  if (command == "topics") return CreateTopics(config);
+  if (command == "topics") return CreateTopics(config, durability);
   if (command == "mint-token") return MintToken(config, mint);
   if (command == "create-admin") return CreateAdmin(config);
   if (command == "dlq") {

@@ -1,8 +1,9 @@
 #include <chrono>
-#include <random>
 
 #include "api/authorization.h"
+#include "api/event_id.h"
 #include "api/handlers/handlers.h"
+#include "api/like_answer.h"
 #include "core/like_event.h"
 #include "core/request_body.h"
 #include "http/blocking.h"
@@ -24,23 +25,12 @@ asio::awaitable<DeliveryReport> ProduceAsync(KafkaProducer& producer, const std:
   });
 }
 
-// A random (version 4) UUID for likes sent without an eventId.
-std::string NewEventId() {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  const uint64_t high = (rng() & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
-  const uint64_t low = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
-  char text[37];
-  snprintf(text, sizeof text, "%08llx-%04llx-%04llx-%04llx-%012llx", static_cast<unsigned long long>(high >> 32),
-           static_cast<unsigned long long>((high >> 16) & 0xFFFF), static_cast<unsigned long long>(high & 0xFFFF),
-           static_cast<unsigned long long>(low >> 48), static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
-  return text;
-}
-
 }  // namespace
 
 // 202 only once Kafka acknowledged the event (acks=all); 503 when it did not
-// within the delivery timeout. Checks run in the contract's order: body size
-// (the server, 413), token (401), role (403), the user's rate limit (429), body (400).
+// within the delivery timeout (api/like_answer.h: both name the eventId).
+// Checks run in the contract's order: body size (the server, 413), token (401),
+// role (403), the user's rate limit (429), body (400).
 http::Handler Like(ApiContext& api) {
   return [&api](http::RequestContext& context) -> asio::awaitable<http::Response> {
     auto authorized = Authorize(context.request, api.tokens, {"viewer", "admin"});
@@ -53,20 +43,14 @@ http::Handler Like(ApiContext& api) {
     Result<LikeRequest> like = ParseLikeBody(context.request.body());
     if (!like.ok()) co_return http::ErrorResponse(http::Status::bad_request, like.status().message());
 
-    LikeEvent event{like->event_id.value_or(NewEventId()), like->stream_id, claims.id,
+    LikeEvent event{like->event_id ? *like->event_id : NewEventId(), like->stream_id, claims.id,
                     std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count()};
     const std::string message = EncodeLikeEvent(event);
     DeliveryReport report = co_await ProduceAsync(api.producer, api.config.kafka_topic, event.stream_id, message);
-    if (!report.status.ok()) {
-      api.produce_errors.Add();
-      http::Response unavailable = http::ErrorResponse(
-          http::Status::service_unavailable, "event not queued, Kafka is unavailable: " + report.status.message());
-      unavailable.set(http::beast_http::field::retry_after, "1");
-      co_return unavailable;
-    }
-    co_return http::JsonResponse(http::Status::accepted, {{"status", "event queued"}, {"eventId", event.event_id}});
+    if (!report.status.ok()) api.produce_errors.Add();
+    co_return LikeAnswer(report, event.event_id);
   };
 }
 

@@ -41,6 +41,18 @@ void LikeFeed::SendSnapshot(const std::string& socket_id, std::vector<StreamTota
   dashboard.held.clear();
 }
 
+std::vector<std::string> LikeFeed::HoldDashboardsForNewSnapshot() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> held;
+  for (auto& [id, dashboard] : dashboards_) {
+    if (dashboard.awaiting_snapshot) continue;
+    dashboard.awaiting_snapshot = true;
+    dashboard.held.clear();
+    held.push_back(id);
+  }
+  return held;
+}
+
 SubscribeResult LikeFeed::Subscribe(const std::shared_ptr<SioSocket>& socket,
                                     const std::string& stream_id, std::optional<uint64_t> ack_id,
                                     size_t max_reads_in_flight) {

@@ -93,7 +93,7 @@ SioNamespace::EventHandler Unsubscribe(LikeFeed& feed) {
 
 }  // namespace
 
-void AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api) {
+std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api) {
   SioNamespace& dashboard = sockets.AddNamespace("/");
   dashboard.SetAdmission(TokenAdmission(api, /*admin_only=*/true));
   auto snapshots = std::make_shared<SharedSnapshot>(
@@ -123,6 +123,25 @@ void AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api) {
     ns->On("subscribe", Subscribe(feed, api));
     ns->On("unsubscribe", Unsubscribe(feed));
   }
+
+  // Issue 10: after a Redis reconnect, one snapshot read for every dashboard.
+  return [&feed, &api, snapshots] {
+    std::vector<std::string> dashboards = feed.HoldDashboardsForNewSnapshot();
+    if (dashboards.empty()) return;
+    const SharedSnapshot::Clock::time_point held_at = SharedSnapshot::Clock::now();
+    boost::asio::post(api.blocking, [&feed, snapshots, dashboards, held_at] {
+      Result<std::vector<StreamTotal>> snapshot = snapshots->Read(held_at);
+      if (!snapshot.ok()) {
+        spdlog::error("socket.io: the snapshot after a Redis reconnect could not be read: {}",
+                      snapshot.status().message());
+      }
+      spdlog::info("socket.io: sending {} dashboards a fresh snapshot after a Redis reconnect",
+                   dashboards.size());
+      for (const std::string& id : dashboards) {
+        feed.SendSnapshot(id, snapshot.ok() ? *snapshot : std::vector<StreamTotal>{});
+      }
+    });
+  };
 }
 
 }  // namespace la

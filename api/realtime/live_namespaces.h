@@ -9,12 +9,17 @@
 // and "Unauthorized" (a viewer on "/"). A socket is disconnected when its token expires.
 #pragma once
 
+#include <functional>
+
 #include "api/api_context.h"
 #include "api/realtime/like_feed.h"
 #include "api/socketio/sio_server.h"
 
 namespace la {
 
-void AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api);
+// Returns what to run after each Redis (re)subscription: every connected dashboard is
+// sent a fresh snapshot (read on the blocking pool), so totals published while the node
+// was not subscribed reach it without a reload.
+std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api);
 
 }  // namespace la

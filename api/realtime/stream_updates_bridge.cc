@@ -6,10 +6,12 @@
 
 namespace la {
 
-StreamUpdatesBridge::StreamUpdatesBridge(const RedisAddress& redis, LikeFeed& feed)
-    : feed_(feed), subscriber_(redis, kStreamUpdatesChannel, [this](const std::string& message) {
-        OnMessage(message);
-      }) {}
+StreamUpdatesBridge::StreamUpdatesBridge(const RedisAddress& redis, LikeFeed& feed,
+                                         std::function<void()> on_subscribed)
+    : feed_(feed),
+      subscriber_(
+          redis, kStreamUpdatesChannel, [this](const std::string& message) { OnMessage(message); },
+          std::move(on_subscribed)) {}
 
 void StreamUpdatesBridge::OnMessage(const std::string& message) {
   Result<std::vector<StreamTotal>> totals = ParseStreamTotals(message);

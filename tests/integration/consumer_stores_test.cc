@@ -31,18 +31,20 @@ TEST(RedisDedupStoreTest, FirstPositionWinsAndIsFoundAgainOnReplay) {
   RedisDedupStore store(redis, 60s);
   const std::string event = test::UniqueName("it-dedup");
   const std::vector<DedupClaim> batch = {
-      {event, "3:10"}, {event, "3:11"}, {event + "-other", "3:12"}};
+      {"u1", event, "3:10"}, {"u1", event, "3:11"}, {"u1", event + "-other", "3:12"},
+      {"u2", event, "3:13"}};  // another user's event with the same id is its own
 
   auto first = store.Claim(batch);
   ASSERT_TRUE(first.ok()) << first.status().message();
-  EXPECT_EQ(*first, (std::vector<std::optional<std::string>>{std::nullopt, "3:10", std::nullopt}));
+  EXPECT_EQ(*first, (std::vector<std::optional<std::string>>{std::nullopt, "3:10", std::nullopt,
+                                                              std::nullopt}));
 
   // A replay of the same batch finds every event's first position.
   auto replay = store.Claim(batch);
   ASSERT_TRUE(replay.ok()) << replay.status().message();
-  EXPECT_EQ(*replay, (std::vector<std::optional<std::string>>{"3:10", "3:10", "3:12"}));
+  EXPECT_EQ(*replay, (std::vector<std::optional<std::string>>{"3:10", "3:10", "3:12", "3:13"}));
 
-  auto ttl = redis.Command({"TTL", "dedup:" + event});
+  auto ttl = redis.Command({"TTL", "dedup:u1:" + event});
   ASSERT_TRUE(ttl.ok());
   EXPECT_GT(ttl->integer, 0);
   EXPECT_LE(ttl->integer, 60);

@@ -98,12 +98,12 @@ class ChildProcess {
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
-  // Sends `signal` and waits up to 10 s (then SIGKILL). Returns the exit status.
-  int Stop(int signal) {
+  // Sends `signal` and waits up to `grace` (then SIGKILL). Returns the exit status.
+  int Stop(int signal, std::chrono::milliseconds grace = std::chrono::seconds(10)) {
     if (pid_ <= 0) return exit_status_;
     kill(pid_, signal);
     int status = 0;
-    for (int i = 0; i < 1000; ++i) {
+    for (int64_t i = 0; i < grace.count() / 10; ++i) {
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
         return exit_status_ = status;

@@ -10,6 +10,7 @@
 
 #include "adapters/kafka_admin.h"
 #include "core/jwt.h"
+#include "core/like_event.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/test_env.h"
 
@@ -54,6 +55,13 @@ TEST(KafkaOutage, LikesAre503WhileTheBrokerIsDownAndAcceptedAfter) {
   EXPECT_EQ(refused.status, 503) << refused.body;
   EXPECT_EQ(refused.headers["Retry-After"], "1");
   EXPECT_NE(refused.Json().value("message", "").find("Kafka"), std::string::npos) << refused.body;
+  // The like had no eventId: the 503 names the one the node made, so the retry
+  // can carry it and be counted once even if Kafka did store the first copy.
+  const std::string made_id = refused.Json().value("eventId", "");
+  EXPECT_TRUE(IsValidEventId(made_id)) << refused.body;
+  EXPECT_NE(refused.Json().value("message", "").find("retry with the same eventId (" + made_id + ")"),
+            std::string::npos)
+      << refused.body;
   EXPECT_LT(waited, 5s) << "bounded by the 2 s delivery timeout";
   test::HttpResult ready = test::Get(kPort, "/ready");
   EXPECT_EQ(ready.status, 503);
@@ -65,6 +73,21 @@ TEST(KafkaOutage, LikesAre503WhileTheBrokerIsDownAndAcceptedAfter) {
   const int status = node->Stop(SIGTERM);
   EXPECT_EQ(in_flight.get().status, 503);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+
+  // SIGTERM while a like still waits for Kafka past every drain (a delivery
+  // timeout longer than the drains): the producer's destructor fails it and its
+  // callback resumes the request on the io_context, which must still exist then
+  // (before issue 10 it was destroyed first). The node still exits 0.
+  node = std::make_unique<test::ChildProcess>(
+      test::BinaryDir() / "api" / "la-api",
+      std::vector<std::string>{"--port", std::to_string(kPort), "--kafka-topic", topic, "--produce-timeout-ms", "60000"},
+      std::map<std::string, std::string>{{"JWT_SECRET", kSecret}}, "/tmp/la-it-outage-api.log");
+  ASSERT_TRUE(test::WaitHealthy(kPort, 20s));
+  auto stuck = std::async(std::launch::async, [&] { return test::Post(kPort, "/engagement/like", like, token); });
+  std::this_thread::sleep_for(300ms);
+  const int stuck_status = node->Stop(SIGTERM, 60s);  // drains and flushes take ~30 s
+  EXPECT_TRUE(WIFEXITED(stuck_status) && WEXITSTATUS(stuck_status) == 0) << "status " << stuck_status;
+  stuck.get();  // answered or cut off by the drain; either is fine
 
   node = std::make_unique<test::ChildProcess>(
       test::BinaryDir() / "api" / "la-api",

@@ -31,6 +31,19 @@ TEST(ConsumerMetricsTest, CountersFollowTheBatcherTotals) {
   EXPECT_THAT(text, HasSubstr("la_consumer_flush_failures_total 3\n"));
 }
 
+// Issue 10: the dedup window at risk shows as the oldest claimed event's age next to
+// DEDUP_TTL_S.
+TEST(ConsumerMetricsTest, ShowsTheOldestClaimedEventsAgeNextToTheDedupTtl) {
+  prometheus::Registry registry;
+  ConsumerMetrics metrics(registry, std::chrono::seconds(86400));
+  LikeBatcherMetrics totals;
+  totals.oldest_claimed_event_age_ms = 90500;
+  metrics.Update(totals);
+  const std::string text = registry.Render();
+  EXPECT_THAT(text, HasSubstr("la_consumer_oldest_event_age_seconds 90\n"));
+  EXPECT_THAT(text, HasSubstr("la_consumer_dedup_ttl_seconds 86400\n"));
+}
+
 TEST(ConsumerMetricsTest, FlushesFillTheLatencyAndBatchSizeHistograms) {
   prometheus::Registry registry;
   ConsumerMetrics metrics(registry);

@@ -28,8 +28,9 @@ const LikeBatcher::Clock::time_point kStart =
 // Thrown by the fault hook to play a process killed between apply and commit.
 struct SimulatedCrash {};
 
-std::string Like(const std::string& event_id, const std::string& stream_id) {
-  return EncodeLikeEvent({event_id, stream_id, "user-1", 1700000000000});
+std::string Like(const std::string& event_id, const std::string& stream_id,
+                 const std::string& user_id = "user-1") {
+  return EncodeLikeEvent({event_id, stream_id, user_id, 1700000000000});
 }
 
 // One consumer process over shared (fake) Kafka, Redis and MongoDB.
@@ -135,7 +136,37 @@ TEST_F(LikeBatcherTest, CountsEachEventIdOnceWithinAndAcrossBatchesAndPartitions
   EXPECT_EQ(counters_.Likes("b"), 1);
   EXPECT_EQ(batcher->metrics().duplicates_dropped, 3u);
   EXPECT_EQ(batcher->metrics().likes_counted, 3u);
-  EXPECT_EQ(dedup_.positions["e1"], "0:0");
+  EXPECT_EQ(dedup_.positions["dedup:user-1:e1"], "0:0");
+}
+
+// Issue 10: the batcher reports how old the oldest event it checked for duplicates
+// was (its timeStamp against the wall clock), to compare with DEDUP_TTL_S.
+TEST_F(LikeBatcherTest, ReportsTheAgeOfTheOldestClaimedEvent) {
+  LikeBatcherOptions options;
+  options.wall_clock_ms = [] { return int64_t{1700000000000} + 3600 * 1000; };
+  auto batcher = StartConsumer(std::move(options));
+  log_.Assign(*batcher, {0});
+  Produce(0, "e1", "a");  // timeStamp 1700000000000: an hour old
+  PollAll(*batcher);
+  ASSERT_TRUE(batcher->Flush().ok());
+  EXPECT_EQ(batcher->metrics().oldest_claimed_event_age_ms, 3600 * 1000);
+}
+
+// Clients choose eventIds: a user who sends another user's (future) eventId
+// first must not make that user's like a duplicate.
+TEST_F(LikeBatcherTest, TheSameEventIdFromAnotherUserIsCountedAndDedupedPerUser) {
+  auto batcher = StartConsumer();
+  log_.Assign(*batcher, {0});
+  log_.Append(0, "a", Like("shared-id", "a", "attacker"));
+  log_.Append(0, "a", Like("shared-id", "a", "victim"));
+  log_.Append(0, "a", Like("shared-id", "a", "victim"));  // the victim's retry
+  PollAll(*batcher);
+  ASSERT_TRUE(batcher->Flush().ok());
+
+  EXPECT_EQ(counters_.Likes("a"), 2);
+  EXPECT_EQ(batcher->metrics().duplicates_dropped, 1u);
+  EXPECT_EQ(dedup_.positions["dedup:attacker:shared-id"], "0:0");
+  EXPECT_EQ(dedup_.positions["dedup:victim:shared-id"], "0:1");
 }
 
 TEST_F(LikeBatcherTest, DeadLettersEveryKindOfMalformedMessageAndCommitsPastThem) {
@@ -490,7 +521,8 @@ TEST_F(LikeBatcherTest, AFlushOutOfTimeCommitsNothingAndTheNextOneGoesOnWhereItS
   for (const std::string stream : {"b", "c", "d", "e"}) EXPECT_EQ(counters_.Likes(stream), 1);
   EXPECT_THAT(log_.commits, ElementsAre(Offsets{{0, 6}}));
   ASSERT_EQ(publisher_.messages.size(), 1u);
-  EXPECT_EQ(publisher_.messages[0].size(), 5u) << "every stream of the flush, applied early or late";
+  EXPECT_EQ(publisher_.messages[0].size(), 5u)
+      << "every stream of the flush, applied early or late";
   EXPECT_EQ(batcher->metrics().likes_counted, 6u);
 }
 

@@ -64,6 +64,28 @@ TEST_F(LikeFeedTest, ADashboardGetsItsSnapshotFirstWithTheTotalsHeldMeanwhileFol
   EXPECT_THAT(Sent(dashboard), ElementsAre(R"(42["statsUpdate",[{"likes":6,"streamId":"a"}]])"));
 }
 
+// After a Redis reconnect the updates published meanwhile are lost: each dashboard
+// holds updates again and gets a fresh snapshot, without reconnecting.
+TEST_F(LikeFeedTest, AfterAResubscriptionDashboardsGetAFreshSnapshotWithHeldTotals) {
+  auto ready = Connect("/");
+  auto still_loading = Connect("/");
+  feed_.AddDashboard(ready);
+  feed_.SendSnapshot(ready->id(), {{"a", 1}});
+  EXPECT_THAT(Sent(ready), ElementsAre(R"(42["statsUpdate",[{"likes":1,"streamId":"a"}]])"));
+  feed_.AddDashboard(still_loading);
+
+  // (Redis was away: a -> 7 and b -> 2 were published to nobody.)
+  EXPECT_THAT(feed_.HoldDashboardsForNewSnapshot(), ElementsAre(ready->id()));
+  feed_.Publish({{"a", 8}});  // while the new snapshot is read
+  EXPECT_THAT(Sent(ready), IsEmpty());
+  feed_.SendSnapshot(ready->id(), {{"a", 7}, {"b", 2}});
+  EXPECT_THAT(
+      Sent(ready),
+      ElementsAre(R"(42["statsUpdate",[{"likes":8,"streamId":"a"},{"likes":2,"streamId":"b"}]])"));
+  feed_.Publish({{"b", 3}});
+  EXPECT_THAT(Sent(ready), ElementsAre(R"(42["statsUpdate",[{"likes":3,"streamId":"b"}]])"));
+}
+
 TEST_F(LikeFeedTest, EveryDashboardGetsTheSameEncodedUpdate) {
   auto first = Connect("/");
   auto second = Connect("/");

@@ -129,13 +129,13 @@ class FakeDedupStore final : public DedupStore {
     if (Status failure = failures.Next("dedup claim"); !failure.ok()) return failure;
     std::vector<std::optional<std::string>> stored;
     for (const DedupClaim& claim : claims) {
-      const auto [entry, inserted] = positions.emplace(claim.event_id, claim.position);
+      const auto [entry, inserted] = positions.emplace(DedupKey(claim), claim.position);
       stored.push_back(inserted ? std::nullopt : std::optional<std::string>(entry->second));
     }
     return stored;
   }
 
-  std::map<std::string, std::string> positions;  // eventId -> first position
+  std::map<std::string, std::string> positions;  // DedupKey -> first position
   int calls = 0;
   InjectedFailures failures;
 };

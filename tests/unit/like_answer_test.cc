@@ -1,0 +1,61 @@
+#include "api/like_answer.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/event_id.h"
+#include "core/like_event.h"
+
+namespace la {
+namespace {
+
+nlohmann::json Body(const http::Response& response) {
+  return nlohmann::json::parse(response.body());
+}
+
+TEST(LikeAnswerTest, AnAcknowledgedLikeIs202WithItsEventId) {
+  const http::Response answer = LikeAnswer(DeliveryReport{}, "e-1");
+  EXPECT_EQ(answer.result(), http::Status::accepted);
+  EXPECT_EQ(Body(answer), (nlohmann::json{{"status", "event queued"}, {"eventId", "e-1"}}));
+}
+
+// Before: a 503 carried no eventId, so a client that let the server make the id
+// retried with a new one and a possibly stored like was counted twice.
+TEST(LikeAnswerTest, ANotStoredLikeIs503WithRetryAfterAndItsEventId) {
+  DeliveryReport report{Status::Error("Local: Message timed out")};
+  const http::Response answer = LikeAnswer(report, "e-2");
+  EXPECT_EQ(answer.result(), http::Status::service_unavailable);
+  EXPECT_EQ(answer[http::beast_http::field::retry_after], "1");
+  const nlohmann::json body = Body(answer);
+  EXPECT_EQ(body["eventId"], "e-2");
+  EXPECT_EQ(body["possiblyStored"], false);
+  EXPECT_NE(body["message"].get<std::string>().find("event not queued"), std::string::npos);
+}
+
+TEST(LikeAnswerTest, APossiblyStoredLikeTellsTheClientToRetryWithTheSameEventId) {
+  DeliveryReport report{Status::Error("Local: Message timed out")};
+  report.possibly_persisted = true;
+  const http::Response answer = LikeAnswer(report, "e-3");
+  EXPECT_EQ(answer.result(), http::Status::service_unavailable);
+  EXPECT_EQ(answer[http::beast_http::field::retry_after], "1");
+  const nlohmann::json body = Body(answer);
+  EXPECT_EQ(body["eventId"], "e-3");
+  EXPECT_EQ(body["possiblyStored"], true);
+  const std::string message = body["message"];
+  EXPECT_NE(message.find("possibly stored"), std::string::npos) << message;
+  EXPECT_NE(message.find("retry with the same eventId (e-3)"), std::string::npos) << message;
+}
+
+TEST(EventIdTest, IsAVersion4UuidAndDiffersEachTime) {
+  const std::string id = NewEventId();
+  ASSERT_EQ(id.size(), 36u);
+  for (size_t i : {8u, 13u, 18u, 23u}) EXPECT_EQ(id[i], '-') << id;
+  EXPECT_EQ(id[14], '4') << id;
+  EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;
+  EXPECT_TRUE(IsValidEventId(id)) << id;
+  EXPECT_NE(NewEventId(), NewEventId());
+}
+
+}  // namespace
+}  // namespace la
