@@ -91,6 +91,19 @@ SioNamespace::EventHandler Unsubscribe(LikeFeed& feed) {
   };
 }
 
+// Sends dashboard `id` the next shared snapshot, once read (updates are held meanwhile).
+void RequestSnapshot(SharedSnapshot& snapshots, LikeFeed& feed, const std::string& id) {
+  snapshots.Request([&feed, id] { return feed.AwaitsSnapshot(id); },
+                    [&feed, id](const SharedSnapshot::Snapshot& snapshot) {
+                      if (snapshot.ok()) return feed.SendSnapshot(id, *snapshot);
+                      // The dashboard still gets a (partial) snapshot, so that live
+                      // updates can follow.
+                      spdlog::error("socket.io: the snapshot for a dashboard could not be read: {}",
+                                    snapshot.status().message());
+                      feed.SendSnapshot(id, {});
+                    });
+}
+
 }  // namespace
 
 std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api) {
@@ -101,17 +114,7 @@ std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiC
   dashboard.OnConnect([&feed, snapshots](const std::shared_ptr<SioSocket>& socket) {
     DisconnectAtExpiry(socket);
     feed.AddDashboard(socket);  // from here on, updates are held until the snapshot is sent
-    const std::string id = socket->id();
-    snapshots->Request([&feed, id] { return feed.AwaitsSnapshot(id); },
-                       [&feed, id](const SharedSnapshot::Snapshot& snapshot) {
-                         if (snapshot.ok()) return feed.SendSnapshot(id, *snapshot);
-                         // The dashboard still gets a (partial) snapshot, so that live
-                         // updates can follow.
-                         spdlog::error(
-                             "socket.io: the snapshot for a dashboard could not be read: {}",
-                             snapshot.status().message());
-                         feed.SendSnapshot(id, {});
-                       });
+    RequestSnapshot(*snapshots, feed, socket->id());
   });
 
   SioNamespace& live = sockets.AddNamespace("/live");
@@ -124,23 +127,13 @@ std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiC
     ns->On("unsubscribe", Unsubscribe(feed));
   }
 
-  // Issue 10: after a Redis reconnect, one snapshot read for every dashboard.
-  return [&feed, &api, snapshots] {
-    std::vector<std::string> dashboards = feed.HoldDashboardsForNewSnapshot();
+  // Issue 10: after a Redis reconnect, a fresh snapshot for every dashboard (one shared read).
+  return [&feed, snapshots] {
+    const std::vector<std::string> dashboards = feed.HoldDashboardsForNewSnapshot();
     if (dashboards.empty()) return;
-    const SharedSnapshot::Clock::time_point held_at = SharedSnapshot::Clock::now();
-    boost::asio::post(api.blocking, [&feed, snapshots, dashboards, held_at] {
-      Result<std::vector<StreamTotal>> snapshot = snapshots->Read(held_at);
-      if (!snapshot.ok()) {
-        spdlog::error("socket.io: the snapshot after a Redis reconnect could not be read: {}",
-                      snapshot.status().message());
-      }
-      spdlog::info("socket.io: sending {} dashboards a fresh snapshot after a Redis reconnect",
-                   dashboards.size());
-      for (const std::string& id : dashboards) {
-        feed.SendSnapshot(id, snapshot.ok() ? *snapshot : std::vector<StreamTotal>{});
-      }
-    });
+    spdlog::info("socket.io: sending {} dashboards a fresh snapshot after a Redis reconnect",
+                 dashboards.size());
+    for (const std::string& id : dashboards) RequestSnapshot(*snapshots, feed, id);
   };
 }
 
