@@ -52,14 +52,19 @@ admin.on('statsUpdate', (totals) => {
 });
 
 const live = io(`${url}/live`, options(args['viewer-token']));
+// One subscription at a time: an api node confirms at most a few per socket at once.
+const subscribeFrom = (index) => {
+  if (index >= liveStreams.length) return;
+  const streamId = liveStreams[index];
+  live.emit('subscribe', streamId, (answer) => {
+    if (answer && answer.error) facts.errors.push(`subscribe ${streamId}: ${answer.error}`);
+    else facts.subscribed++;
+    subscribeFrom(index + 1);
+  });
+};
 live.on('connect', () => {
   facts.liveConnects++;
-  for (const streamId of liveStreams) {
-    live.emit('subscribe', streamId, (answer) => {
-      if (answer && answer.error) facts.errors.push(`subscribe ${streamId}: ${answer.error}`);
-      else facts.subscribed++;
-    });
-  }
+  subscribeFrom(0);
 });
 live.on('disconnect', () => { facts.disconnects++; });
 live.on('connect_error', (e) => facts.errors.push(`live: ${e.message}`));
