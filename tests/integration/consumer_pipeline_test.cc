@@ -120,8 +120,11 @@ class ConsumerPipelineTest : public ::testing::Test {
                                      "--flush-interval-ms", "100"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::cout << "la-consumer log: " << log_path_ << "\n";
-    return std::make_unique<test::ChildProcess>(test::BinaryDir() / "consumer" / "la-consumer",
-                                                args, env, log_path_);
+    // The crash hook exists only in la-consumer-test-hooks (never in la-consumer).
+    const char* binary =
+        env.contains("LA_TEST_CRASH_BEFORE_COMMIT") ? "la-consumer-test-hooks" : "la-consumer";
+    return std::make_unique<test::ChildProcess>(test::BinaryDir() / "consumer" / binary, args, env,
+                                                log_path_);
   }
 
   // Produces a like and, unless it repeats an eventId, expects it counted.
