@@ -41,9 +41,10 @@ using asio::ip::tcp;
 using Frame = std::shared_ptr<const std::string>;
 
 struct Dashboard {
-  explicit Dashboard(tcp::socket s) : socket(std::move(s)) {}
+  explicit Dashboard(tcp::socket s) : socket(std::move(s)) { socket.non_blocking(true); }
   tcp::socket socket;
-  std::deque<Frame> queue;  // frames waiting for the write in flight
+  std::deque<Frame> queue;   // frames not yet written; the first one is being written
+  size_t front_written = 0;  // bytes of queue.front() written before the async write
 };
 using DashboardPtr = std::shared_ptr<Dashboard>;
 
@@ -56,14 +57,23 @@ Frame ServerFrame(std::string_view text) {
 }
 
 void WriteNext(const DashboardPtr& d) {
-  asio::async_write(d->socket, asio::buffer(*d->queue.front()),
+  asio::async_write(d->socket, asio::buffer(*d->queue.front()) + d->front_written,
                     [d](boost::system::error_code ec, size_t) {
+                      d->front_written = 0;
                       d->queue.pop_front();
                       if (!ec && !d->queue.empty()) WriteNext(d);
                     });
 }
 
+// The floor of a broadcast: one send() per socket, straight from the shared frame; only a
+// socket whose buffer is full gets a queue and an asynchronous write.
 void Send(const DashboardPtr& d, Frame frame) {
+  if (d->queue.empty()) {
+    boost::system::error_code ec;
+    const size_t written = d->socket.write_some(asio::buffer(*frame), ec);
+    if (written == frame->size() || (ec && ec != asio::error::would_block)) return;
+    d->front_written = written;  // an error ends the session in its read loop
+  }
   d->queue.push_back(std::move(frame));
   if (d->queue.size() == 1) WriteNext(d);
 }
