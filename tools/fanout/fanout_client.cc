@@ -117,8 +117,7 @@ void FanoutClient::OnWritable(Connection& c) {
   socklen_t size = sizeof error;
   getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &size);
   if (error != 0) {
-    if (failed_connects_++ == 0) std::cerr << "[fanout] connect: " << std::strerror(error) << "\n";
-    Close(c, false);
+    Close(c, std::strerror(error));
     return;
   }
   epoll_event event{EPOLLIN, {.u32 = static_cast<uint32_t>(&c - connections_.data())}};
@@ -126,8 +125,7 @@ void FanoutClient::OnWritable(Connection& c) {
   c.state = State::kUpgrading;
   if (send(c.fd, upgrade_request_.data(), upgrade_request_.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(upgrade_request_.size())) {
-    ++failed_connects_;
-    Close(c, false);
+    Close(c, "short write of the upgrade request");
   }
 }
 
@@ -135,8 +133,7 @@ void FanoutClient::OnReadable(Connection& c) {
   const ssize_t n = recv(c.fd, read_buffer_.data(), read_buffer_.size(), 0);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (n <= 0) {
-    if (c.state != State::kConnected) ++failed_connects_;
-    Close(c, c.state == State::kConnected);
+    Close(c, n == 0 ? "the server closed the connection" : std::strerror(errno));
     return;
   }
   const std::string_view data(read_buffer_.data(), static_cast<size_t>(n));
@@ -155,18 +152,14 @@ void FanoutClient::Consume(Connection& c, std::string_view data) {
     const size_t end = data.find("\r\n\r\n");
     if (end == std::string_view::npos) {
       if (data.size() > kMaxResponseHead) {
-        ++failed_connects_;
-        Close(c, false);
+        Close(c, "no end of the HTTP response head");
       } else {
         c.partial.assign(data);
       }
       return;
     }
     if (!data.starts_with("HTTP/1.1 101")) {
-      if (failed_connects_++ == 0) {
-        std::cerr << "[fanout] upgrade refused: " << data.substr(0, data.find('\r')) << "\n";
-      }
-      Close(c, false);
+      Close(c, "upgrade refused: " + std::string(data.substr(0, data.find('\r'))));
       return;
     }
     c.state = State::kOpening;
@@ -178,7 +171,7 @@ void FanoutClient::Consume(Connection& c, std::string_view data) {
         DecodeWsFrameHeader({bytes, data.size()}, false, kMaxMessage);
     if (!header.ok()) {
       BadFrame(header.status().message());
-      Close(c, c.state == State::kConnected);  // the stream cannot be resynchronised
+      Close(c, "bad frame");  // the stream cannot be resynchronised
       return;
     }
     if (!*header || (*header)->frame_size() > data.size()) break;
@@ -203,7 +196,7 @@ void FanoutClient::Consume(Connection& c, std::string_view data) {
         BadFrame("a binary frame (the bench expects only text)");
         break;
       case WsOpcode::kClose:
-        Close(c, c.state == State::kConnected);
+        Close(c, "WebSocket close frame");
         return;
       case WsOpcode::kPing:
         write_buffer_.clear();
@@ -242,12 +235,11 @@ void FanoutClient::OnFrame(Connection& c, std::string_view text) {
       }
       break;
     case ServerPacketKind::kConnectError:
-      if (failed_connects_++ == 0) std::cerr << "[fanout] CONNECT refused: " << text << "\n";
-      Close(c, false);
+      Close(c, "CONNECT refused: " + std::string(text));
       break;
     case ServerPacketKind::kClose:
     case ServerPacketKind::kDisconnect:
-      Close(c, c.state == State::kConnected);
+      Close(c, "Engine.IO close or Socket.IO disconnect: " + std::string(text));
       break;
     case ServerPacketKind::kStatsUpdate: {
       if (!c.snapshot && c.state == State::kConnected) {
@@ -255,6 +247,7 @@ void FanoutClient::OnFrame(Connection& c, std::string_view text) {
         --awaiting_snapshot_;
       }
       if (!packet->publish_us) break;  // the snapshot, or other streams' totals
+      last_bench_frame_ = Clock::now();
       if (!recording_ || *packet->publish_us < step_start_us_) {
         ++tally_.late;
         break;
@@ -280,19 +273,25 @@ void FanoutClient::SendText(Connection& c, std::string_view text) {
   // stopped reading for good, so the connection is dropped rather than queued.
   if (send(c.fd, write_buffer_.data(), write_buffer_.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(write_buffer_.size())) {
-    Close(c, c.state == State::kConnected);
+    Close(c, "short write");
   }
 }
 
-void FanoutClient::Close(Connection& c, bool counted_as_disconnect) {
+void FanoutClient::Close(Connection& c, const std::string& reason) {
   if (c.state == State::kClosed) return;
-  if (c.state == State::kConnected) {
+  // The first reason of each kind goes to stderr: enough to see why, not a flood.
+  const bool connected = c.state == State::kConnected;
+  if (close_reasons_.insert((connected ? "disconnect: " : "failed connect: ") + reason).second) {
+    std::cerr << "[fanout] " << (connected ? "disconnect: " : "failed connect: ") << reason << "\n";
+  }
+  if (connected) {
     --connected_;
     if (!c.snapshot) --awaiting_snapshot_;
+    ++tally_.disconnects;
   } else {
     --handshaking_;
+    ++failed_connects_;
   }
-  if (counted_as_disconnect) ++tally_.disconnects;
   close(c.fd);  // also leaves the epoll set
   c.fd = -1;
   c.state = State::kClosed;
@@ -332,8 +331,7 @@ void FanoutClient::OpenUpTo(int target) {
   }
   for (Connection& c : connections_) {
     if (c.state != State::kClosed && c.state != State::kConnected) {
-      ++failed_connects_;
-      Close(c, false);
+      Close(c, "no CONNECT ack within 60 s");
     }
   }
 }

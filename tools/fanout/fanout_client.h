@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@ class FanoutClient {
   Result<nlohmann::json> Run();
 
  private:
+  using Clock = std::chrono::steady_clock;
   enum class State : uint8_t { kConnecting, kUpgrading, kOpening, kJoining, kConnected, kClosed };
   struct Connection {
     int fd = -1;
@@ -61,9 +63,9 @@ class FanoutClient {
   void Consume(Connection& c, std::string_view data);
   void OnFrame(Connection& c, std::string_view text);
   void SendText(Connection& c, std::string_view text);
-  void Close(Connection& c, bool counted_as_disconnect);
+  // Closes `c`: a disconnect if it was connected, else a failed connect.
+  void Close(Connection& c, const std::string& reason);
   void BadFrame(const std::string& message);
-  using Clock = std::chrono::steady_clock;
   // Handles the events of one epoll_wait that returns by `deadline` (or within 100 ms).
   void PollOnce(Clock::time_point deadline);
   // Microseconds since the Unix epoch: the clock of publish times.
@@ -82,9 +84,11 @@ class FanoutClient {
   int awaiting_snapshot_ = 0;  // of those, the ones still waiting for their first statsUpdate
   uint64_t failed_connects_ = 0;
   bool recording_ = false;
+  Clock::time_point last_bench_frame_;  // when the last update of the bench stream arrived
   int64_t step_start_us_ = 0;
   Tally tally_;
   std::string first_bad_frame_;
+  std::set<std::string> close_reasons_;  // the ones already reported on stderr
   std::string read_buffer_;
   std::string write_buffer_;
   std::string upgrade_request_;

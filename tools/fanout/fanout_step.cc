@@ -27,6 +27,14 @@ double Seconds(std::chrono::steady_clock::duration span) {
 
 nlohmann::json FanoutClient::MeasureStep(int target, uint64_t previous_rss_kb,
                                          int previous_connected) {
+  // Frames of the previous step still queued in the server would land in this one: wait
+  // until a second passes without any (at most a minute).
+  const auto backlog_start = Clock::now();
+  while (Clock::now() - last_bench_frame_ < std::chrono::seconds(1) &&
+         Clock::now() - backlog_start < std::chrono::seconds(60)) {
+    PollOnce(last_bench_frame_ + std::chrono::seconds(1));
+  }
+  const double backlog_s = Seconds(Clock::now() - backlog_start);
   const uint64_t failed_before = failed_connects_;
   const auto connect_start = Clock::now();
   OpenUpTo(target);
@@ -75,6 +83,7 @@ nlohmann::json FanoutClient::MeasureStep(int target, uint64_t previous_rss_kb,
       {"label", options_.label},
       {"connections_asked", target},
       {"connections", connections},
+      {"previous_backlog_s", std::round(backlog_s * 10) / 10},
       {"connect_s", std::round(connect_s * 10) / 10},
       {"settle_s", std::round(settle_s * 10) / 10},
       {"connections_without_snapshot", awaiting_snapshot_},
