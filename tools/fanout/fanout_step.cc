@@ -107,6 +107,9 @@ nlohmann::json FanoutClient::MeasureStep(int target, uint64_t previous_rss_kb,
   if (!first_bad_frame_.empty()) step["first_bad_frame"] = first_bad_frame_;
   if (server) {
     step["server_cpu_us_per_frame"] = std::round(server_cpu / frames * 100) / 100;
+    // Per frame the server was asked to send: lower when frames are still queued at the end.
+    step["server_cpu_us_per_expected_frame"] =
+        std::round(server_cpu / std::max<double>(1, tally_.expected) * 100) / 100;
     step["server_cpu_percent"] = std::round(server_cpu / window_s / 1e4 * 10) / 10;
     step["server_rss_kb"] = rss_kb;
     if (connections > previous_connected && previous_rss_kb > 0) {
