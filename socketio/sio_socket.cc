@@ -2,9 +2,9 @@
 
 #include <boost/asio/post.hpp>
 
-#include "socketio/sio_client.h"
 #include "socketio/protocol/socketio.h"
 #include "socketio/protocol/socketio_binary.h"
+#include "socketio/sio_client.h"
 
 namespace la {
 
@@ -50,7 +50,13 @@ void SioSocket::SendPacket(std::string sio_text, const std::vector<std::string>&
   SendAll(std::move(packets));
 }
 
-void SioSocket::SendEncoded(SioEncodedPacket packet) { SendAll({std::move(packet)}); }
+void SioSocket::SendEncoded(SioEncodedPacket packet) {
+  // The broadcast path: one handler per socket and update, no container.
+  asio::post(strand_, [self = shared_from_this(), packet = std::move(packet)]() mutable {
+    if (!self->connected_) return;
+    if (auto session = self->session_.lock()) session->Send(std::move(packet));
+  });
+}
 
 void SioSocket::SendAll(std::vector<EioPacketText> packets) {
   asio::post(strand_, [self = shared_from_this(), packets = std::move(packets)]() mutable {
