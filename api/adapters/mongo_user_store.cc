@@ -1,4 +1,4 @@
-#include "api/accounts/user_store.h"
+#include "api/adapters/mongo_user_store.h"
 
 #include <chrono>
 #include <random>
@@ -25,23 +25,23 @@ int64_t NowMs() {
 
 }  // namespace
 
-Status UserStore::EnsureIndexes() { return mongo_.CreateIndex(kUsers, {{"email", 1}}, true); }
+Status MongoUserStore::EnsureIndexes() { return mongo_.CreateIndex(kUsers, {{"email", 1}}, true); }
 
-Result<CreateOutcome> UserStore::Create(const std::string& email, const std::string& password,
-                                        const std::string& role) {
+Result<CreateOutcome> MongoUserStore::Create(const std::string& email,
+                                             const std::string& password, Role role) {
   Result<std::string> hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
   Result<InsertOutcome> inserted = mongo_.InsertOne(
       kUsers, {{"_id", NewUserId()},
                {"email", email},
                {"password", *hash},
-               {"role", role},
+               {"role", RoleName(role)},
                {"createdAt", {{"$date", {{"$numberLong", std::to_string(NowMs())}}}}}});
   if (!inserted.ok()) return inserted.status();
   return *inserted == InsertOutcome::kInserted ? CreateOutcome::kCreated : CreateOutcome::kEmailTaken;
 }
 
-Result<std::optional<User>> UserStore::FindByEmail(const std::string& email) {
+Result<std::optional<User>> MongoUserStore::FindByEmail(const std::string& email) {
   Result<std::vector<nlohmann::json>> found = mongo_.Find(kUsers, {{"email", email}}, {{"limit", 1}});
   if (!found.ok()) return found.status();
   if (found->empty()) return std::optional<User>();
@@ -53,24 +53,24 @@ Result<std::optional<User>> UserStore::FindByEmail(const std::string& email) {
     return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
   const std::string id = field("_id"), password = field("password");
-  const bool role_ok = !doc.contains("role") || doc["role"].is_string();
-  if (id.empty() || password.empty() || !role_ok) {
-    return Status::Error(
-        "user document for " + email +
-        " is malformed (_id, password and role must be strings); fix it in MongoDB");
+  // No role: an account of the seed's era, a viewer.
+  const Result<Role> role = doc.contains("role") ? ParseRole(field("role")) : Role::kViewer;
+  if (id.empty() || password.empty() || !role.ok()) {
+    return Status::Error("user document for " + email +
+                         " is malformed (_id and password must be strings, role " +
+                         RoleNames() + "); fix it in MongoDB");
   }
-  return std::optional<User>(
-      User{id, email, password, doc.contains("role") ? field("role") : "viewer"});
+  return std::optional<User>(User{id, email, password, *role});
 }
 
-Status UserStore::EnsureAdmin(const std::string& email, const std::string& password) {
-  Result<CreateOutcome> created = Create(email, password, "admin");
+Status MongoUserStore::EnsureAdmin(const std::string& email, const std::string& password) {
+  Result<CreateOutcome> created = Create(email, password, Role::kAdmin);
   if (!created.ok()) return created.status();
   if (*created == CreateOutcome::kCreated) return Status::Ok();
   Result<std::string> hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
   Result<MongoBulkResult> updated =
-      mongo_.BulkUpdate(kUsers, {{{{"email", email}}, {{"$set", {{"role", "admin"}, {"password", *hash}}}}, false}});
+      mongo_.BulkUpdate(kUsers, {{{{"email", email}}, {{"$set", {{"role", RoleName(Role::kAdmin)}, {"password", *hash}}}}, false}});
   if (!updated.ok()) return updated.status();
   if (!updated->write_errors.empty()) return Status::Error("promoting " + email + ": " + updated->write_errors[0].message);
   return Status::Ok();

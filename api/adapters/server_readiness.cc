@@ -1,11 +1,11 @@
-#include "api/readiness.h"
+#include "api/adapters/server_readiness.h"
 
 namespace la {
 
-Readiness::Readiness(KafkaProducer& producer, MongoClient& mongo, RedisAddress redis)
+ServerReadiness::ServerReadiness(KafkaProducer& producer, MongoClient& mongo, RedisAddress redis)
     : producer_(producer), mongo_(mongo), redis_(std::move(redis), std::chrono::milliseconds(1000)) {}
 
-std::vector<DependencyState> Readiness::Check() {
+std::vector<DependencyState> ServerReadiness::Check() {
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   if (!last_.empty() && now - checked_at_ < std::chrono::milliseconds(500)) return last_;
