@@ -80,4 +80,22 @@ FoldedSnapshot FoldHeldTotals(std::vector<StreamTotal> snapshot, const HeldTotal
   return folded;
 }
 
+std::vector<StreamTotal> MergePendingTotals(std::vector<StreamTotal> waiting,
+                                            std::span<const StreamTotal> update) {
+  std::vector<StreamTotal> merged;
+  merged.reserve(waiting.size() + update.size());      // no reallocation: the keys below stay valid
+  std::unordered_map<std::string_view, size_t> index;  // stream -> its place in `merged`
+  auto add = [&](StreamTotal total) {
+    if (auto it = index.find(total.stream_id); it != index.end()) {
+      merged[it->second].likes = std::max(merged[it->second].likes, total.likes);
+      return;
+    }
+    merged.push_back(std::move(total));
+    index.emplace(merged.back().stream_id, merged.size() - 1);
+  };
+  for (StreamTotal& total : waiting) add(std::move(total));
+  for (const StreamTotal& total : update) add(total);
+  return merged;
+}
+
 }  // namespace la

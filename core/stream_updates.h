@@ -63,4 +63,12 @@ struct FoldedSnapshot {
 // does not list (beyond its limit, or new since the read) as one ordinary update.
 FoldedSnapshot FoldHeldTotals(std::vector<StreamTotal> snapshot, const HeldTotals& held);
 
+// Conflation for a client that cannot keep up (issue 11): an update still waiting in its
+// queue and a newer one become one update listing each stream once, at the higher of its
+// totals (totals only grow, so a client never sees one go down), in the waiting update's
+// order followed by the streams new in `update`. The result lists no stream twice, so a
+// slow client's pending update is bounded by the number of streams, not of updates.
+std::vector<StreamTotal> MergePendingTotals(std::vector<StreamTotal> waiting,
+                                            std::span<const StreamTotal> update);
+
 }  // namespace la
