@@ -9,8 +9,8 @@
 #include <string>
 #include <utility>
 
-#include "core/dedup_decision.h"
-#include "core/like_event.h"
+#include "core/counting/dedup_decision.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 namespace {

@@ -35,7 +35,7 @@
 #include "consumer/dedup_store.h"
 #include "consumer/event_log.h"
 #include "consumer/update_publisher.h"
-#include "core/flush_plan.h"
+#include "core/counting/flush_plan.h"
 #include "core/status.h"
 
 namespace la {

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/client_address.h"
+#include "core/requests/client_address.h"
 
 namespace la {
 namespace {

@@ -22,8 +22,8 @@
 #include "adapters/kafka_producer.h"
 #include "adapters/mongo_client.h"
 #include "adapters/redis_client.h"
-#include "core/like_event.h"
-#include "core/stream_updates.h"
+#include "core/counting/like_event.h"
+#include "core/counting/stream_updates.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/test_env.h"
 

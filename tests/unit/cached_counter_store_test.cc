@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "consumer/like_batcher.h"
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 #include "tests/unit/fakes/consumer_fakes.h"
 
 namespace la {

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 #include "tests/unit/fakes/consumer_fakes.h"
 
 namespace la {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 

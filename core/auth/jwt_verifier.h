@@ -10,7 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/jwt.h"
+#include "core/auth/jwt.h"
 
 namespace la {
 

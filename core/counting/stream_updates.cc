@@ -1,10 +1,10 @@
-#include "core/stream_updates.h"
+#include "core/counting/stream_updates.h"
 
 #include <algorithm>
 #include <unordered_set>
 
-#include "core/json_depth.h"
-#include "core/like_event.h"
+#include "core/requests/json_depth.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 

@@ -1,9 +1,9 @@
-#include "core/stream_history.h"
+#include "core/counting/stream_history.h"
 
 #include <charconv>
 #include <map>
 
-#include "core/like_history.h"
+#include "core/counting/like_history.h"
 
 namespace la {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/role.h"
+#include "core/auth/role.h"
 
 #include <string>
 

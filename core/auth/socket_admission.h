@@ -13,7 +13,7 @@
 #include <string_view>
 #include <variant>
 
-#include "core/access.h"
+#include "core/auth/access.h"
 
 namespace la {
 

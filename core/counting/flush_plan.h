@@ -25,8 +25,9 @@
 #include <string>
 #include <vector>
 
-#include "core/dedup_decision.h"
-#include "core/like_history.h"
+#include "core/counting/dedup_decision.h"
+#include "core/counting/like_history.h"
+#include "core/counting/stream_total.h"
 
 namespace la {
 
@@ -71,14 +72,6 @@ struct StreamUpdate {
   int64_t likes_to_add = 0;                // may be 0 when only duplicates moved a watermark
   int64_t new_likes = 0;                   // expected_likes + likes_to_add
   HistoryChange history;                   // the counted likes' buckets, expired buckets
-};
-
-// The absolute like count of one stream, as published to dashboards.
-struct StreamTotal {
-  std::string stream_id;
-  int64_t likes = 0;
-
-  bool operator==(const StreamTotal&) const = default;
 };
 
 // The outcome of planning a flush.

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <variant>
 
-#include "core/jwt_verifier.h"
-#include "core/role.h"
+#include "core/auth/jwt_verifier.h"
+#include "core/auth/role.h"
 
 namespace la {
 

@@ -1,4 +1,4 @@
-#include "core/jwt_verifier.h"
+#include "core/auth/jwt_verifier.h"
 
 namespace la {
 

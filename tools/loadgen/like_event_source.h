@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "core/stream_popularity.h"
+#include "tools/loadgen/stream_popularity.h"
 
 namespace la {
 

@@ -18,7 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/flush_plan.h"
+#include "core/counting/stream_total.h"
 #include "core/status.h"
 
 namespace la {

@@ -1,4 +1,4 @@
-#include "core/dead_letter.h"
+#include "core/counting/dead_letter.h"
 
 #include <algorithm>
 #include <charconv>

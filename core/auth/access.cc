@@ -1,4 +1,4 @@
-#include "core/access.h"
+#include "core/auth/access.h"
 
 namespace la {
 namespace {

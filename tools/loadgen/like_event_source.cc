@@ -1,9 +1,9 @@
-#include "core/like_event_source.h"
+#include "tools/loadgen/like_event_source.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 

@@ -1,4 +1,4 @@
-#include "core/like_history.h"
+#include "core/counting/like_history.h"
 
 #include <algorithm>
 

@@ -1,9 +1,9 @@
-#include "core/request_body.h"
+#include "core/requests/request_body.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 namespace {
