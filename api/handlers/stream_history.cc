@@ -7,6 +7,7 @@
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
 #include "core/like_event.h"
+#include "core/stream_document.h"
 #include "http/blocking.h"
 
 namespace la::handlers {
@@ -25,7 +26,7 @@ http::Handler StreamHistory(ApiContext& api) {
       co_return http::ErrorResponse(http::Status::bad_request, valid.message());
     }
     auto read = [&api, stream_id] {
-      return api.mongo.Find("streams", {{"_id", stream_id}}, {{"limit", 1}});
+      return api.mongo.Find(kStreamsCollection, {{"_id", stream_id}}, {{"limit", 1}});
     };
     http::Pooled<Result<std::vector<nlohmann::json>>> pooled =
         co_await http::RunBlocking<Result<std::vector<nlohmann::json>>>(api.reads, read,
