@@ -12,14 +12,18 @@
 #include <vector>
 
 #include "adapters/crash_report.h"
+#include "api/adapters/kafka_event_publisher.h"
+#include "api/adapters/mongo_stream_reader.h"
+#include "api/adapters/mongo_user_store.h"
+#include "api/adapters/server_readiness.h"
 #include "api/api_context.h"
 #include "api/handlers/handlers.h"
 #include "api/realtime/live_namespaces.h"
 #include "api/realtime/stream_updates_bridge.h"
-#include "api/socketio/eio_server.h"
-#include "api/socketio/sio_server.h"
 #include "core/retry_backoff.h"
 #include "http/server.h"
+#include "socketio/eio_server.h"
+#include "socketio/sio_server.h"
 
 namespace la {
 namespace {
@@ -55,8 +59,10 @@ int Run(const Config& config) {
   auto mongo = MongoClient::Create(config.mongo_uri, config.mongo_database);
   if (!mongo.ok()) return (spdlog::critical("{}", mongo.status().message()), 1);
 
-  UserStore users(**mongo);
-  Readiness readiness(**producer, **mongo, config.redis);
+  MongoUserStore users(**mongo);
+  MongoStreamReader streams(**mongo);
+  KafkaEventPublisher events(**producer, config.kafka_topic);
+  ServerReadiness readiness(**producer, **mongo, config.redis);
   prometheus::Registry metrics;
   // Separate bounded pools: a flood of logins cannot delay reads, and the reverse.
   http::WorkPool passwords("password", config.password_threads, config.password_queue, &metrics);
@@ -66,9 +72,9 @@ int Run(const Config& config) {
   ApiContext api{
       config,
       tokens,
-      **producer,
-      **mongo,
+      events,
       users,
+      streams,
       readiness,
       passwords,
       reads,

@@ -29,6 +29,7 @@
 #include "adapters/mongo_client.h"
 #include "bench/consumer_load_events.h"
 #include "core/command_line.h"
+#include "core/stream_document.h"
 
 namespace la::bench {
 namespace {
@@ -167,7 +168,7 @@ std::vector<std::string> Differences(const ExpectedTotals& expected,
 
 Result<std::map<std::string, int64_t>> ReadTotals(MongoClient& mongo) {
   Result<std::vector<nlohmann::json>> documents =
-      mongo.Find("streams", nlohmann::json::object(), {{"projection", {{"likes", 1}}}});
+      mongo.Find(kStreamsCollection, nlohmann::json::object(), {{"projection", {{"likes", 1}}}});
   if (!documents.ok()) return documents.status();
   std::map<std::string, int64_t> totals;
   for (const nlohmann::json& document : *documents) {

@@ -1,24 +1,28 @@
 #include "core/socket_admission.h"
 
 namespace la {
+namespace {
 
-std::variant<JwtClaims, SocketRefusal> AdmitSocket(const nlohmann::json& auth,
-                                                   std::string_view secret, int64_t now_s,
-                                                   bool admin_only) {
+SocketRefusal ToSocketRefusal(const AccessRefusal& refusal) {
+  return SocketRefusal{
+      std::string(refusal.kind == AccessRefusal::Kind::kUnauthenticated ? kInvalidTokenMessage
+                                                                        : kUnauthorizedMessage),
+      refusal.reason};
+}
+
+}  // namespace
+
+std::variant<Identity, SocketRefusal> AdmitSocket(const nlohmann::json& auth, JwtVerifier& tokens,
+                                                  int64_t now_s, Action action) {
   auto token = auth.find("token");  // end() when auth is not an object
   if (token == auth.end() || !token->is_string()) {
     return SocketRefusal{std::string(kInvalidTokenMessage),
                          "the auth payload has no \"token\" string"};
   }
-  Result<JwtClaims> claims = VerifyJwt(token->get_ref<const std::string&>(), secret, now_s);
-  if (!claims.ok())
-    return SocketRefusal{std::string(kInvalidTokenMessage), claims.status().message()};
-  if (admin_only && claims->role != "admin") {
-    return SocketRefusal{std::string(kUnauthorizedMessage),
-                         "user " + claims->id + " has role \"" + claims->role +
-                             "\", this namespace needs \"admin\""};
-  }
-  return *claims;
+  auto identity = Authenticate(tokens, token->get_ref<const std::string&>(), now_s);
+  if (const auto* refusal = std::get_if<AccessRefusal>(&identity)) return ToSocketRefusal(*refusal);
+  if (auto refusal = Permit(std::get<Identity>(identity), action)) return ToSocketRefusal(*refusal);
+  return std::get<Identity>(identity);
 }
 
 }  // namespace la

@@ -1,8 +1,10 @@
 // Who may join the api node's Socket.IO namespaces (DESIGN.md §1). The CONNECT auth
-// payload must be {"token": "<JWT>"} with a valid HS256 token; namespace "/" (the admin
-// dashboard) also needs role "admin". Refused clients get the seed's messages in their
-// connect_error: "Invalid token" for a missing, malformed, expired or wrongly signed
-// token, "Unauthorized" for a valid token whose role may not join.
+// payload must be {"token": "<JWT>"} with a valid HS256 token, authenticated and
+// permitted as on HTTP routes (core/access.h): namespace "/" (the admin dashboard) is
+// Action::kWatchDashboard, "/live" Action::kWatchStream. Refused clients get the seed's
+// messages in their connect_error: "Invalid token" for a missing, malformed, expired or
+// wrongly signed token, "Unauthorized" for a valid token whose role may not join.
+// Thread-safe (JwtVerifier is).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +13,7 @@
 #include <string_view>
 #include <variant>
 
-#include "core/jwt.h"
+#include "core/access.h"
 
 namespace la {
 
@@ -24,10 +26,9 @@ struct SocketRefusal {
   std::string reason;
 };
 
-// The claims of the token in `auth` if they admit the socket at time `now_s` (seconds
-// since the epoch), else the refusal. `admin_only` is true for namespace "/".
-std::variant<JwtClaims, SocketRefusal> AdmitSocket(const nlohmann::json& auth,
-                                                   std::string_view secret, int64_t now_s,
-                                                   bool admin_only);
+// The identity behind the token in `auth` if it may take `action` (join the namespace)
+// at time `now_s` (seconds since the epoch), else the refusal.
+std::variant<Identity, SocketRefusal> AdmitSocket(const nlohmann::json& auth, JwtVerifier& tokens,
+                                                  int64_t now_s, Action action);
 
 }  // namespace la

@@ -1,0 +1,92 @@
+#include "socketio/sio_socket.h"
+
+#include <boost/asio/post.hpp>
+
+#include "socketio/sio_client.h"
+#include "socketio/protocol/socketio.h"
+#include "socketio/protocol/socketio_binary.h"
+
+namespace la {
+
+namespace asio = boost::asio;
+
+SioEncodedPacket EncodeSioMessage(std::string_view sio_text) {
+  return std::make_shared<const std::string>(
+      EncodePacketText({EioPacketType::kMessage, std::string(sio_text), false}));
+}
+
+SioEncodedPacket EncodeEventPacket(std::string_view nsp, std::string_view event,
+                                   const std::vector<nlohmann::json>& args) {
+  return EncodeSioMessage(EncodeEvent(nsp, event, args));
+}
+
+SioSocket::SioSocket(std::string nsp, nlohmann::json auth,
+                     const std::shared_ptr<EioSession>& session, std::weak_ptr<SioClient> client)
+    : id_(NewSessionId()),
+      nsp_(std::move(nsp)),
+      auth_(std::move(auth)),
+      session_(session),
+      strand_(session->strand()),
+      client_(std::move(client)) {}
+
+void SioSocket::Emit(std::string_view event, const std::vector<nlohmann::json>& args,
+                     const std::vector<std::string>& attachments) {
+  SendPacket(EncodeEvent(nsp_, event, args), attachments);
+}
+
+void SioSocket::Acknowledge(uint64_t ack_id, const std::vector<nlohmann::json>& args,
+                            const std::vector<std::string>& attachments) {
+  SendPacket(EncodeAck(nsp_, ack_id, args), attachments);
+}
+
+void SioSocket::SendPacket(std::string sio_text, const std::vector<std::string>& attachments) {
+  if (attachments.empty()) return SendEncoded(EncodeSioMessage(sio_text));
+  std::vector<EioPacketText> packets;
+  packets.push_back(EncodeSioMessage(WithAttachments(std::move(sio_text), attachments.size())));
+  for (const std::string& attachment : attachments) {
+    packets.push_back(std::make_shared<const std::string>(
+        EncodePacketText({EioPacketType::kMessage, attachment, /*binary=*/true})));
+  }
+  SendAll(std::move(packets));
+}
+
+void SioSocket::SendEncoded(SioEncodedPacket packet) { SendAll({std::move(packet)}); }
+
+void SioSocket::SendAll(std::vector<EioPacketText> packets) {
+  asio::post(strand_, [self = shared_from_this(), packets = std::move(packets)]() mutable {
+    if (!self->connected_) return;
+    if (auto session = self->session_.lock()) {
+      for (EioPacketText& packet : packets) session->Send(std::move(packet));
+    }
+  });
+}
+
+void SioSocket::Disconnect() {
+  asio::post(strand_, [self = shared_from_this()] {
+    if (!self->connected_) return;
+    if (auto session = self->session_.lock()) {
+      session->Send(EncodeSioMessage(
+          EncodeSioPacket({SioPacketType::kDisconnect, self->nsp_, std::nullopt, nullptr})));
+    }
+    if (auto client = self->client_.lock()) client->Remove(*self, "server namespace disconnect");
+  });
+}
+
+void SioSocket::DisconnectAt(std::chrono::system_clock::time_point deadline) {
+  asio::post(strand_, [self = shared_from_this(), deadline] {
+    if (!self->connected_) return;
+    self->expiry_.emplace(self->strand_);
+    self->expiry_->expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        deadline - std::chrono::system_clock::now()));
+    self->expiry_->async_wait([weak = self->weak_from_this()](const boost::system::error_code& ec) {
+      if (auto socket = weak.lock(); socket && !ec) socket->Disconnect();
+    });
+  });
+}
+
+void SioSocket::MarkDisconnected() {
+  connected_ = false;
+  if (expiry_) expiry_->cancel();
+}
+
+}  // namespace la
