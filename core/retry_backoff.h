@@ -1,8 +1,9 @@
-// How long to wait before retrying an operation that keeps failing (a flush
-// while MongoDB, Redis or Kafka is down): exponential, from `initial` doubling
-// up to `max`, back to `initial` after a success. Waiting keeps a consumer
-// from hammering a server that is down, and the cap bounds how late it notices
-// the server is back.
+// How long to wait before retrying an operation that keeps failing (a consumer
+// flush while MongoDB, Redis or Kafka is down, a Redis subscription, the api
+// node's account set-up): exponential, from `initial` doubling up to `max`,
+// back to `initial` after a success. Waiting keeps a process from hammering a
+// server that is down, and the cap bounds how late it notices the server is
+// back. Pure; not thread-safe (one per retrying loop).
 #pragma once
 
 #include <chrono>
