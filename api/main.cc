@@ -20,9 +20,9 @@
 #include "api/handlers/handlers.h"
 #include "api/realtime/live_namespaces.h"
 #include "api/realtime/stream_updates_bridge.h"
-#include "api/socketio/eio_server.h"
-#include "api/socketio/sio_server.h"
 #include "http/server.h"
+#include "socketio/eio_server.h"
+#include "socketio/sio_server.h"
 
 namespace la {
 namespace {

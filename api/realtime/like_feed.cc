@@ -4,8 +4,6 @@
 #include <map>
 #include <string_view>
 
-#include "core/socketio.h"
-
 namespace la {
 namespace {
 
@@ -13,12 +11,12 @@ constexpr std::string_view kRoomPrefix = "stream:";
 
 std::string RoomOf(const std::string& stream_id) { return std::string(kRoomPrefix) + stream_id; }
 
-EioPacketText EncodeStatsUpdate(std::span<const StreamTotal> totals) {
-  return EncodeSioMessage(EncodeEvent("/", "statsUpdate", {StreamTotalsJson(totals)}));
+SioEncodedPacket EncodeStatsUpdate(std::span<const StreamTotal> totals) {
+  return EncodeEventPacket("/", "statsUpdate", {StreamTotalsJson(totals)});
 }
 
-EioPacketText EncodeLikeCount(const std::string& nsp, const StreamTotal& total) {
-  return EncodeSioMessage(EncodeEvent(nsp, "likeCount", {StreamTotalJson(total)}));
+SioEncodedPacket EncodeLikeCount(const std::string& nsp, const StreamTotal& total) {
+  return EncodeEventPacket(nsp, "likeCount", {StreamTotalJson(total)});
 }
 
 }  // namespace
@@ -165,7 +163,7 @@ void LikeFeed::ForgetTotalIfEmpty(const std::string& stream_id) {
 void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
   std::lock_guard lock(mutex_);
   if (!dashboards_.empty()) {
-    const EioPacketText stats = EncodeStatsUpdate(totals);
+    const SioEncodedPacket stats = EncodeStatsUpdate(totals);
     for (auto& [id, dashboard] : dashboards_) {
       if (!dashboard.awaiting_snapshot) {
         dashboard.socket->SendEncoded(stats);
@@ -180,14 +178,14 @@ void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
       int64_t& known = known_totals_[total.stream_id];
       known = std::max(known, total.likes);
     }
-    std::map<std::string, EioPacketText, std::less<>> like_count;  // one encoding per namespace
+    std::map<std::string, SioEncodedPacket, std::less<>> like_count;  // one encoding per namespace
     for (const std::string& member : members) {
       Subscriber& subscriber = subscribers_.at(member);
       if (subscriber.awaiting_confirmation.contains(total.stream_id)) {
         HoldTotal(subscriber.held, total);
         continue;
       }
-      EioPacketText& packet = like_count[subscriber.socket->nsp()];
+      SioEncodedPacket& packet = like_count[subscriber.socket->nsp()];
       if (!packet) packet = EncodeLikeCount(subscriber.socket->nsp(), total);
       subscriber.socket->SendEncoded(packet);
     }

@@ -35,7 +35,9 @@ import tempfile
 import threading
 import time
 import uuid
-import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from suite_results import SuiteResults  # noqa: E402  (tests/suite_results.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ATTACKER_PEER = "127.0.0.9"  # not a trusted proxy: its own connections are what count
@@ -511,8 +513,7 @@ def main():
     options = parser.parse_args()
 
     work_dir = tempfile.mkdtemp(prefix="la-abuse-")
-    suite = ET.Element("testsuite", name="abuse")
-    failed = 0
+    results = SuiteResults("abuse")
     node = None
     try:
         node = Node(options.api_bin, options.port, work_dir)
@@ -521,33 +522,23 @@ def main():
     except Failure as failure:
         ctx = None
         setup_error = str(failure)
+    def attack(name):
+        check(ctx is not None, f"set-up failed: {setup_error if ctx is None else ''}")
+        return TESTS[name](ctx)
+
     for name in options.tests:
-        label = f"{name} ({options.label})"
-        print(f"[ RUN      ] {label} (log {node.log_path if node else '-'})", flush=True)
-        started = time.monotonic()
-        case = ET.SubElement(suite, "testcase", classname="abuse", name=label)
-        try:
-            check(ctx is not None, f"set-up failed: {setup_error if ctx is None else ''}")
-            print(f"  {TESTS[name](ctx)}", flush=True)
-            print(f"[       OK ] {label} ({time.monotonic() - started:.0f} s)", flush=True)
-        except Failure as failure:
-            failed += 1
-            ET.SubElement(case, "failure", message=str(failure).splitlines()[0]).text = str(failure)
-            print(f"Failure: {failure}\n[  FAILED  ] {label} ({time.monotonic() - started:.0f} s)", flush=True)
-        case.set("time", f"{time.monotonic() - started:.1f}")
+        results.run(f"{name} ({options.label})", lambda: attack(name), catch=(Failure,),
+                    note=f"log {node.log_path if node else '-'}")
     if node:
         code = node.stop()
         output = node.output()
-        case = ET.SubElement(suite, "testcase", classname="abuse", name=f"clean exit ({options.label})")
+        name = f"clean exit ({options.label})"
         if code != 0 or re.search(r"Sanitizer|runtime error", output):
-            failed += 1
-            message = f"la-api exited with {code} or reported a sanitizer error"
-            ET.SubElement(case, "failure", message=message).text = output[-5000:]
-            print(f"Failure: {message}\n{output[-3000:]}", flush=True)
-    if options.junit:
-        ET.ElementTree(suite).write(options.junit)
-    print(f"{len(options.tests) + 1 - failed} passed, {failed} failed")
-    return 1 if failed else 0
+            results.add_failure(name, f"la-api exited with {code} or reported a sanitizer error",
+                                output[-5000:])
+        else:
+            results.add_pass(name)
+    return results.finish(options.junit)
 
 
 if __name__ == "__main__":

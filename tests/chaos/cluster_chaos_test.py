@@ -38,7 +38,9 @@ import sys
 import threading
 import time
 import uuid
-import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from suite_results import SuiteResults  # noqa: E402  (tests/suite_results.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NGINX_PORT = int(os.environ.get("NGINX_PORT", "8080"))
@@ -448,23 +450,10 @@ def main():
     if unknown:
         parser.error(f"unknown faults {unknown}; choose from {list(FAULTS)}")
 
-    suite = ET.Element("testsuite", name="chaos-cluster")
-    case = ET.SubElement(suite, "testcase", classname="chaos", name="cluster")
-    started = time.monotonic()
-    print("[ RUN      ] cluster", flush=True)
-    failed = 0
-    try:
-        test_cluster(options.bin_dir, options.minutes, options.faults)
-        print(f"[       OK ] cluster ({time.monotonic() - started:.0f} s)", flush=True)
-    except Failure as failure:
-        failed = 1
-        ET.SubElement(case, "failure", message=str(failure).splitlines()[0]).text = str(failure)
-        print(f"Failure: {failure}\n[  FAILED  ] cluster ({time.monotonic() - started:.0f} s)", flush=True)
-    case.set("time", f"{time.monotonic() - started:.1f}")
-    if options.junit:
-        ET.ElementTree(suite).write(options.junit)
-    print(f"{1 - failed} passed, {failed} failed")
-    return failed
+    results = SuiteResults("chaos-cluster", classname="chaos")
+    results.run("cluster", lambda: test_cluster(options.bin_dir, options.minutes, options.faults),
+                catch=(Failure,))
+    return results.finish(options.junit)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@ import sys
 import tempfile
 import time
 import urllib.request
-import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from suite_results import SuiteResults  # noqa: E402  (tests/suite_results.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PARTITIONS = 6
@@ -199,27 +201,12 @@ def main():
     options = parser.parse_args()
 
     work_dir = tempfile.mkdtemp(prefix="la-chaos-")
-    suite = ET.Element("testsuite", name="chaos")
-    failed = 0
+    results = SuiteResults("chaos")
     for name in options.tests:
         run = Run(name, options.bin_dir, work_dir)
-        print(f"[ RUN      ] {name} (topic {run.name}, logs in {work_dir})", flush=True)
-        started = time.monotonic()
-        case = ET.SubElement(suite, "testcase", classname="chaos", name=name)
-        try:
-            TESTS[name](run)
-            print(f"[       OK ] {name} ({time.monotonic() - started:.0f} s)", flush=True)
-        except Failure as failure:
-            failed += 1
-            ET.SubElement(case, "failure", message=str(failure).splitlines()[0]).text = str(failure)
-            print(f"Failure: {failure}\n[  FAILED  ] {name} ({time.monotonic() - started:.0f} s)", flush=True)
-        finally:
-            run.cleanup()
-        case.set("time", f"{time.monotonic() - started:.1f}")
-    if options.junit:
-        ET.ElementTree(suite).write(options.junit)
-    print(f"{len(options.tests) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+        results.run(name, lambda: TESTS[name](run), catch=(Failure,),
+                    note=f"topic {run.name}, logs in {work_dir}", cleanup=run.cleanup)
+    return results.finish(options.junit)
 
 
 if __name__ == "__main__":

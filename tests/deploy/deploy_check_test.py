@@ -20,10 +20,11 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
-import xml.etree.ElementTree as ET
 
 import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from suite_results import SuiteResults  # noqa: E402  (tests/suite_results.py)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DEPLOY = os.path.join(ROOT, "deploy")
@@ -239,24 +240,10 @@ def main():
     parser.add_argument("--junit", help="write JUnit XML results here")
     parser.add_argument("tests", nargs="*", default=list(TESTS))
     options = parser.parse_args()
-    suite = ET.Element("testsuite", name="deploy")
-    failed = 0
+    results = SuiteResults("deploy")
     for name in options.tests:
-        print(f"[ RUN      ] {name}", flush=True)
-        started = time.monotonic()
-        case = ET.SubElement(suite, "testcase", classname="deploy", name=name)
-        try:
-            TESTS[name](options)
-            print(f"[       OK ] {name}", flush=True)
-        except (Failure, FileNotFoundError) as failure:
-            failed += 1
-            ET.SubElement(case, "failure", message=str(failure).splitlines()[0]).text = str(failure)
-            print(f"Failure: {failure}\n[  FAILED  ] {name}", flush=True)
-        case.set("time", f"{time.monotonic() - started:.1f}")
-    if options.junit:
-        ET.ElementTree(suite).write(options.junit)
-    print(f"{len(options.tests) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+        results.run(name, lambda: TESTS[name](options), catch=(Failure, FileNotFoundError))
+    return results.finish(options.junit)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-#include "api/socketio/eio_session.h"
+#include "socketio/eio_session.h"
 
 #include <spdlog/spdlog.h>
 
@@ -12,8 +12,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
 
-#include "api/socketio/websocket_transport.h"
 #include "http/blocking.h"
+#include "socketio/websocket_transport.h"
 
 namespace la {
 namespace {

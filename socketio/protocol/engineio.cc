@@ -1,4 +1,4 @@
-#include "core/engineio.h"
+#include "socketio/protocol/engineio.h"
 
 #include <cassert>
 #include <nlohmann/json.hpp>
@@ -6,9 +6,7 @@
 #include "core/base64.h"
 
 namespace la {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 std::string EncodePacketText(const EioPacket& packet) {
   if (packet.binary) {
@@ -26,7 +24,8 @@ Result<EioPacket> DecodePacketText(std::string_view text) {
   if (text.empty()) return Status::Error("empty Engine.IO packet (expected a type digit 0-6)");
   const char type = text.front();
   if (type == 'b') {
-    Result<std::string> bytes = DecodeBase64(text.substr(1), Base64Alphabet::kStandard, /*padded=*/true);
+    Result<std::string> bytes =
+        DecodeBase64(text.substr(1), Base64Alphabet::kStandard, /*padded=*/true);
     if (!bytes.ok()) {
       return Status::Error("bad binary Engine.IO packet: " + bytes.status().message());
     }

@@ -2,8 +2,8 @@
 // acknowledgements on top of Engine.IO. Each Socket.IO packet travels as the data of one
 // Engine.IO message packet, so `2["foo"]` goes over the wire as `42["foo"]`.
 //
-// Encoding (the default parser's, without binary attachments, which this server does not
-// support):
+// Encoding (the default parser's; binary attachments, BINARY_EVENT and BINARY_ACK, are
+// layered on top in socketio_binary.h):
 //   <type digit>[<namespace>,][<ack id>][<JSON payload>]
 // The namespace is written only when it is not the main namespace "/". Examples from the
 // protocol documentation:
@@ -33,8 +33,8 @@ enum class SioPacketType : uint8_t {
   kEvent = 2,         // ["name", args...], optionally asking for an ack
   kAck = 3,           // [results...], answering the event with the same id
   kConnectError = 4,  // server: joining the namespace was refused, {"message": ...}
-  kBinaryEvent = 5,   // not supported: binary attachments
-  kBinaryAck = 6,     // not supported: binary attachments
+  kBinaryEvent = 5,   // an EVENT with binary attachments (socketio_binary.h)
+  kBinaryAck = 6,     // an ACK with binary attachments (socketio_binary.h)
 };
 
 // One Socket.IO packet. `data` is the JSON payload; null means "no payload" (no packet type

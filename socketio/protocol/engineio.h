@@ -1,5 +1,5 @@
 // Engine.IO protocol v4: the transport layer under Socket.IO (socket.io docs, "Engine.IO
-// protocol"). Pure framing, no I/O: the server in api/ reads bytes from HTTP long-polling
+// protocol"). Pure framing, no I/O: the server in socketio/ reads bytes from HTTP long-polling
 // requests or WebSocket frames, decodes them here, and encodes what it sends back here.
 //
 // An Engine.IO packet is a type digit followed by optional data:

@@ -1,4 +1,4 @@
-#include "core/heartbeat.h"
+#include "socketio/protocol/heartbeat.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "core/socketio.h"
+#include "socketio/protocol/socketio.h"
 
 #include <algorithm>
 #include <array>

@@ -1,6 +1,6 @@
-#include "api/socketio/sio_server.h"
+#include "socketio/sio_server.h"
 
-#include "api/socketio/sio_client.h"
+#include "socketio/sio_client.h"
 
 namespace la {
 

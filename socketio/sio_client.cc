@@ -1,9 +1,9 @@
-#include "api/socketio/sio_client.h"
+#include "socketio/sio_client.h"
 
 #include <spdlog/spdlog.h>
 
 #include "core/json_depth.h"
-#include "core/socketio_binary.h"
+#include "socketio/protocol/socketio_binary.h"
 
 namespace la {
 namespace {

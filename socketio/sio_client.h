@@ -13,9 +13,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "api/socketio/eio_session.h"
-#include "api/socketio/sio_namespace.h"
 #include "core/rate_limiter.h"
+#include "socketio/eio_session.h"
+#include "socketio/sio_namespace.h"
 
 namespace la {
 

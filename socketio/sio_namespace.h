@@ -14,8 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "api/socketio/sio_socket.h"
-#include "core/socketio.h"
+#include "socketio/protocol/socketio.h"
+#include "socketio/sio_socket.h"
 
 namespace la {
 

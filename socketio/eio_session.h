@@ -24,8 +24,8 @@
 #include <string_view>
 #include <variant>
 
-#include "core/engineio.h"
-#include "core/heartbeat.h"
+#include "socketio/protocol/engineio.h"
+#include "socketio/protocol/heartbeat.h"
 
 namespace la {
 

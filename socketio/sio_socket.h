@@ -14,15 +14,23 @@
 #include <string_view>
 #include <vector>
 
-#include "api/socketio/eio_session.h"
+#include "socketio/eio_session.h"
 
 namespace la {
 
 class SioClient;
 
-// The Engine.IO message packet that carries Socket.IO packet `sio_text` ("4" + text),
-// ready to be sent to many sockets with SendEncoded.
-EioPacketText EncodeSioMessage(std::string_view sio_text);
+// A Socket.IO packet encoded once, to be sent to many sockets (SendEncoded): the bytes of
+// the Engine.IO message that carries it, shared without copies.
+using SioEncodedPacket = EioPacketText;
+
+// The Engine.IO message packet that carries Socket.IO packet `sio_text` ("4" + text).
+SioEncodedPacket EncodeSioMessage(std::string_view sio_text);
+
+// EVENT `event` with `args` for the sockets of namespace `nsp`, encoded once, e.g. for a
+// broadcast: EncodeEventPacket("/", "hello", {1}) holds `42["hello",1]`.
+SioEncodedPacket EncodeEventPacket(std::string_view nsp, std::string_view event,
+                                   const std::vector<nlohmann::json>& args = {});
 
 class SioSocket : public std::enable_shared_from_this<SioSocket> {
  public:
@@ -49,8 +57,8 @@ class SioSocket : public std::enable_shared_from_this<SioSocket> {
   void Acknowledge(uint64_t ack_id, const std::vector<nlohmann::json>& args,
                    const std::vector<std::string>& attachments = {});
   // Thread-safe. Sends a packet of this socket's namespace that was encoded once for many
-  // sockets (EncodeSioMessage).
-  void SendEncoded(EioPacketText packet);
+  // sockets (EncodeEventPacket).
+  void SendEncoded(SioEncodedPacket packet);
   // Thread-safe. Ends the socket from the server side: the client gets DISCONNECT (its
   // reason is "io server disconnect" and it does not reconnect by itself). If this was
   // the client's last namespace, its Engine.IO session closes too.

@@ -1,4 +1,4 @@
-#include "core/socketio_binary.h"
+#include "socketio/protocol/socketio_binary.h"
 
 #include <cassert>
 #include <charconv>

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "api/socketio/eio_session.h"
-#include "core/engineio.h"
+#include "socketio/eio_session.h"
+#include "socketio/protocol/engineio.h"
 #include "core/status.h"
 #include "http/message.h"
 

@@ -1,4 +1,4 @@
-#include "api/socketio/eio_server.h"
+#include "socketio/eio_server.h"
 
 #include <spdlog/spdlog.h>
 
@@ -8,7 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <vector>
 
-#include "api/socketio/websocket_transport.h"
+#include "socketio/websocket_transport.h"
 
 namespace la {
 namespace {

@@ -1,4 +1,4 @@
-#include "api/socketio/websocket_transport.h"
+#include "socketio/websocket_transport.h"
 
 #include <spdlog/spdlog.h>
 

@@ -17,10 +17,10 @@
 #include <string>
 #include <unordered_map>
 
-#include "api/socketio/eio_session.h"
 #include "core/connection_caps.h"
 #include "core/prometheus.h"
 #include "http/router.h"
+#include "socketio/eio_session.h"
 
 namespace la {
 

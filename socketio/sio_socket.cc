@@ -1,18 +1,23 @@
-#include "api/socketio/sio_socket.h"
+#include "socketio/sio_socket.h"
 
 #include <boost/asio/post.hpp>
 
-#include "api/socketio/sio_client.h"
-#include "core/socketio.h"
-#include "core/socketio_binary.h"
+#include "socketio/sio_client.h"
+#include "socketio/protocol/socketio.h"
+#include "socketio/protocol/socketio_binary.h"
 
 namespace la {
 
 namespace asio = boost::asio;
 
-EioPacketText EncodeSioMessage(std::string_view sio_text) {
+SioEncodedPacket EncodeSioMessage(std::string_view sio_text) {
   return std::make_shared<const std::string>(
       EncodePacketText({EioPacketType::kMessage, std::string(sio_text), false}));
+}
+
+SioEncodedPacket EncodeEventPacket(std::string_view nsp, std::string_view event,
+                                   const std::vector<nlohmann::json>& args) {
+  return EncodeSioMessage(EncodeEvent(nsp, event, args));
 }
 
 SioSocket::SioSocket(std::string nsp, nlohmann::json auth,
@@ -45,7 +50,7 @@ void SioSocket::SendPacket(std::string sio_text, const std::vector<std::string>&
   SendAll(std::move(packets));
 }
 
-void SioSocket::SendEncoded(EioPacketText packet) { SendAll({std::move(packet)}); }
+void SioSocket::SendEncoded(SioEncodedPacket packet) { SendAll({std::move(packet)}); }
 
 void SioSocket::SendAll(std::vector<EioPacketText> packets) {
   asio::post(strand_, [self = shared_from_this(), packets = std::move(packets)]() mutable {

@@ -1,4 +1,4 @@
-#include "api/socketio/sio_namespace.h"
+#include "socketio/sio_namespace.h"
 
 #include <spdlog/spdlog.h>
 

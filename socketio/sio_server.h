@@ -6,9 +6,9 @@
 #include <chrono>
 #include <string>
 
-#include "api/socketio/eio_server.h"
-#include "api/socketio/sio_namespace.h"
 #include "core/rate_limiter.h"
+#include "socketio/eio_server.h"
+#include "socketio/sio_namespace.h"
 
 namespace la {
 

@@ -13,7 +13,7 @@
 #include <chrono>
 #include <string>
 
-#include "core/engineio.h"
+#include "socketio/protocol/engineio.h"
 
 namespace la {
 

@@ -1,4 +1,4 @@
-// Socket.IO v5 binary attachments, layered over core/socketio.h (whose codec handles
+// Socket.IO v5 binary attachments, layered over socketio.h (whose codec handles
 // packets without them). A BINARY_EVENT or BINARY_ACK is an EVENT or ACK whose JSON holds
 // placeholders {"_placeholder":true,"num":i}; it announces how many attachments follow,
 // each as one binary Engine.IO message (protocol documentation, "Packet encoding"):
@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/socketio.h"
 #include "core/status.h"
+#include "socketio/protocol/socketio.h"
 
 namespace la {
 

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""The `format` suite: every C++ file in git is formatted as .clang-format says
+(Debian's clang-format, `--dry-run -Werror`). One test per top-level folder, so a
+failure names the folder and the files; `clang-format -i FILE` fixes a file.
+
+usage: format_check.py [--junit FILE] [--clang-format clang-format]
+"""
+import argparse
+import collections
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from suite_results import SuiteResults  # noqa: E402  (tests/suite_results.py)
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+
+
+class Failure(Exception):
+    pass
+
+
+def check_files(clang_format, files):
+    """Raises Failure naming each file clang-format would change, with its first complaint."""
+    badly_formatted = []
+    for path in files:
+        run = subprocess.run([clang_format, "--dry-run", "-Werror", path], cwd=ROOT,
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            first = next((line for line in run.stderr.splitlines() if "error:" in line), run.stderr)
+            badly_formatted.append(f"{path}: {first.strip()}")
+    if badly_formatted:
+        raise Failure(f"{len(badly_formatted)} of {len(files)} files are not clang-formatted "
+                      f"(fix with `clang-format -i FILE`):\n" + "\n".join(badly_formatted))
+    return f"{len(files)} files formatted"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--junit", help="write JUnit XML results here")
+    parser.add_argument("--clang-format", default="clang-format")
+    options = parser.parse_args()
+    listed = subprocess.run(["git", "ls-files", "*.cc", "*.h"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.split()
+    by_folder = collections.defaultdict(list)
+    for path in listed:
+        by_folder[path.split("/")[0]].append(path)
+    results = SuiteResults("format")
+    for folder in sorted(by_folder):
+        results.run(folder, lambda: check_files(options.clang_format, by_folder[folder]),
+                    catch=(Failure,))
+    return results.finish(options.junit)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
