@@ -61,7 +61,6 @@ int Run(const Config& config) {
 
   MongoUserStore users(**mongo);
   MongoStreamReader streams(**mongo);
-  KafkaEventPublisher events(**producer, config.kafka_topic);
   ServerReadiness readiness(**producer, **mongo, config.redis);
   prometheus::Registry metrics;
   // Separate bounded pools: a flood of logins cannot delay reads, and the reverse.
@@ -69,6 +68,16 @@ int Run(const Config& config) {
   http::WorkPool reads("read", config.read_threads, config.read_queue, &metrics);
   ApiRateLimits rate_limits(config);
   JwtVerifier tokens(config.jwt_secret);
+  const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context io(threads);
+  // Delivery reports resume the like requests in batches on `io` (one wake-up per batch).
+  KafkaEventPublisher events(
+      **producer, config.kafka_topic, io.get_executor(),
+      &metrics
+           .AddCounter("kafka_delivery_batches_total",
+                       "Batches of Kafka delivery reports handed to the io threads, one "
+                       "wake-up each (likes per batch = produced likes / batches).")
+           .With());
   ApiContext api{
       config,
       tokens,
@@ -86,8 +95,6 @@ int Run(const Config& config) {
   std::atomic<bool> stopping{false};
   std::thread bootstrap([&] { BootstrapAccounts(users, config, stopping); });
 
-  const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-  asio::io_context io(threads);
   http::Router router(metrics);
   router.Add(verb::get, "/health", handlers::Health());
   router.Add(verb::get, "/ready", handlers::Ready(api));
