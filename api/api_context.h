@@ -1,14 +1,16 @@
 // Everything a route handler may use, wired once in main.cc. Handlers get a
-// reference; the objects live as long as the api node.
+// reference; the objects live as long as the api node. Kafka and MongoDB are reached
+// only through the interfaces (event publisher, user store, stream reader, readiness),
+// so handlers are unit-tested against fakes (tests/unit/fakes/api_fakes.h).
 #pragma once
 
-#include "adapters/kafka_producer.h"
-#include "adapters/mongo_client.h"
 #include "api/accounts/user_store.h"
+#include "api/event_publisher.h"
 #include "api/rate_limits.h"
 #include "api/readiness.h"
+#include "api/stream_reader.h"
 #include "core/config.h"
-#include "core/jwt_verifier.h"
+#include "core/auth/jwt_verifier.h"
 #include "core/prometheus.h"
 #include "http/work_pool.h"
 
@@ -16,10 +18,10 @@ namespace la {
 
 struct ApiContext {
   const Config& config;
-  JwtVerifier& tokens;  // bearer tokens of HTTP requests
-  KafkaProducer& producer;
-  MongoClient& mongo;
+  JwtVerifier& tokens;      // bearer tokens of HTTP requests and Socket.IO handshakes
+  EventPublisher& events;   // likes -> Kafka
   UserStore& users;
+  StreamReader& streams;    // totals and histories
   Readiness& readiness;
   http::WorkPool& passwords;  // argon2id hashing (login, register): few threads, short queue
   http::WorkPool& reads;      // MongoDB reads (readiness, totals, snapshots)

@@ -4,22 +4,32 @@
 
 namespace la {
 
-std::variant<JwtClaims, http::Response> Authorize(const http::Request& request, JwtVerifier& tokens,
-                                                  std::initializer_list<std::string_view> allowed_roles) {
+std::variant<Identity, http::Response> Authorize(const http::Request& request, JwtVerifier& tokens,
+                                                 Action action, int64_t now_s) {
   auto header = request.find(http::beast_http::field::authorization);
-  Result<std::string> token = BearerToken(header == request.end() ? std::string_view() : header->value());
+  Result<std::string> token =
+      BearerToken(header == request.end() ? std::string_view() : header->value());
   if (!token.ok()) return http::ErrorResponse(http::Status::unauthorized, token.status().message());
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  Result<JwtClaims> claims = tokens.Verify(*token, now);
-  if (!claims.ok()) return http::ErrorResponse(http::Status::unauthorized, claims.status().message());
-  for (std::string_view role : allowed_roles) {
-    if (claims->role == role) return *claims;
+  auto identity = Authenticate(tokens, *token, now_s);
+  std::optional<AccessRefusal> refusal;
+  if (auto* refused = std::get_if<AccessRefusal>(&identity)) {
+    refusal = std::move(*refused);
+  } else {
+    refusal = Permit(std::get<Identity>(identity), action);
   }
-  std::string allowed;
-  for (std::string_view role : allowed_roles) allowed += (allowed.empty() ? "" : " or ") + std::string(role);
-  return http::ErrorResponse(http::Status::forbidden,
-                             "this route needs role " + allowed + "; the token has role \"" + claims->role + "\"");
+  if (!refusal) return std::get<Identity>(std::move(identity));
+  return http::ErrorResponse(refusal->kind == AccessRefusal::Kind::kUnauthenticated
+                                 ? http::Status::unauthorized
+                                 : http::Status::forbidden,
+                             refusal->reason);
+}
+
+std::variant<Identity, http::Response> Authorize(const http::Request& request, JwtVerifier& tokens,
+                                                 Action action) {
+  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  return Authorize(request, tokens, action, now_s);
 }
 
 }  // namespace la

@@ -12,13 +12,18 @@
 #include <vector>
 
 #include "adapters/crash_report.h"
+#include "api/adapters/kafka_event_publisher.h"
+#include "api/adapters/mongo_stream_reader.h"
+#include "api/adapters/mongo_user_store.h"
+#include "api/adapters/server_readiness.h"
 #include "api/api_context.h"
 #include "api/handlers/handlers.h"
 #include "api/realtime/live_namespaces.h"
 #include "api/realtime/stream_updates_bridge.h"
-#include "api/socketio/eio_server.h"
-#include "api/socketio/sio_server.h"
+#include "core/retry_backoff.h"
 #include "http/server.h"
+#include "socketio/eio_server.h"
+#include "socketio/sio_server.h"
 
 namespace la {
 namespace {
@@ -29,7 +34,7 @@ using verb = http::beast_http::verb;
 // Creates the users index and the configured admin account, retrying with
 // backoff while MongoDB is unreachable; the node serves meanwhile.
 void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic<bool>& stopping) {
-  std::chrono::milliseconds backoff(200);
+  RetryBackoff backoff(std::chrono::milliseconds(200), std::chrono::seconds(5));
   while (!stopping) {
     Status s = users.EnsureIndexes();
     if (s.ok() && !config.admin_email.empty()) s = users.EnsureAdmin(config.admin_email, config.admin_password);
@@ -37,11 +42,11 @@ void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic
       if (!config.admin_email.empty()) spdlog::info("admin account {} is ready", config.admin_email);
       return;
     }
-    spdlog::warn("account set-up failed: {}; retrying in {} ms", s.message(), backoff.count());
-    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping; waited += std::chrono::milliseconds(50)) {
+    const std::chrono::milliseconds wait = backoff.Failed();
+    spdlog::warn("account set-up failed: {}; retrying in {} ms", s.message(), wait.count());
+    for (auto waited = std::chrono::milliseconds(0); waited < wait && !stopping; waited += std::chrono::milliseconds(50)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
 }
 
@@ -54,20 +59,31 @@ int Run(const Config& config) {
   auto mongo = MongoClient::Create(config.mongo_uri, config.mongo_database);
   if (!mongo.ok()) return (spdlog::critical("{}", mongo.status().message()), 1);
 
-  UserStore users(**mongo);
-  Readiness readiness(**producer, **mongo, config.redis);
+  MongoUserStore users(**mongo);
+  MongoStreamReader streams(**mongo);
+  ServerReadiness readiness(**producer, **mongo, config.redis);
   prometheus::Registry metrics;
   // Separate bounded pools: a flood of logins cannot delay reads, and the reverse.
   http::WorkPool passwords("password", config.password_threads, config.password_queue, &metrics);
   http::WorkPool reads("read", config.read_threads, config.read_queue, &metrics);
   ApiRateLimits rate_limits(config);
   JwtVerifier tokens(config.jwt_secret);
+  const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context io(threads);
+  // Delivery reports resume the like requests in batches on `io` (one wake-up per batch).
+  KafkaEventPublisher events(
+      **producer, config.kafka_topic, io.get_executor(),
+      &metrics
+           .AddCounter("kafka_delivery_batches_total",
+                       "Batches of Kafka delivery reports handed to the io threads, one "
+                       "wake-up each (likes per batch = produced likes / batches).")
+           .With());
   ApiContext api{
       config,
       tokens,
-      **producer,
-      **mongo,
+      events,
       users,
+      streams,
       readiness,
       passwords,
       reads,
@@ -79,8 +95,6 @@ int Run(const Config& config) {
   std::atomic<bool> stopping{false};
   std::thread bootstrap([&] { BootstrapAccounts(users, config, stopping); });
 
-  const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-  asio::io_context io(threads);
   http::Router router(metrics);
   router.Add(verb::get, "/health", handlers::Health());
   router.Add(verb::get, "/ready", handlers::Ready(api));

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/engineio.h"
+#include "socketio/protocol/engineio.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/json_depth.h"
-#include "core/socketio.h"
-#include "core/socketio_binary.h"
+#include "core/requests/json_depth.h"
+#include "socketio/protocol/socketio.h"
+#include "socketio/protocol/socketio_binary.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -16,9 +16,10 @@
 #include <vector>
 
 #include "adapters/kafka_admin.h"
-#include "api/accounts/user_store.h"
+#include "api/adapters/mongo_user_store.h"
 #include "core/config.h"
-#include "core/jwt.h"
+#include "core/auth/jwt.h"
+#include "core/auth/role.h"
 #include "tools/admin/admin_flags.h"
 #include "tools/admin/dlq_commands.h"
 #include "tools/admin/topic_flags.h"
@@ -63,8 +64,8 @@ int MintToken(const Config& config, const MintRequest& request) {
   if (!request.id || !request.role)
     return Fail("mint-token needs --id ID --role viewer|admin [--ttl-s 3600]");
   if (config.jwt_secret.empty()) return Fail("JWT_SECRET is not set (or use dev mode, LA_DEV=1)");
-  if (*request.role != "viewer" && *request.role != "admin") {
-    return Fail("--role must be viewer or admin, got \"" + *request.role + "\"");
+  if (Result<Role> role = ParseRole(*request.role); !role.ok()) {
+    return Fail("--role: " + role.status().message());
   }
   int64_t ttl = 3600;
   if (request.ttl_s) {
@@ -94,7 +95,7 @@ int CreateAdmin(const Config& config) {
   }
   auto mongo = MongoClient::Create(config.mongo_uri, config.mongo_database);
   if (!mongo.ok()) return Fail(mongo.status().message());
-  UserStore users(**mongo);
+  MongoUserStore users(**mongo);
   Status s = users.EnsureIndexes();
   if (s.ok()) s = users.EnsureAdmin(config.admin_email, config.admin_password);
   if (!s.ok()) return Fail(s.message());

@@ -4,26 +4,13 @@
 #include "api/event_id.h"
 #include "api/handlers/handlers.h"
 #include "api/like_answer.h"
-#include "core/like_event.h"
-#include "core/request_body.h"
-#include "http/blocking.h"
+#include "core/counting/like_event.h"
+#include "core/requests/request_body.h"
 
 namespace la::handlers {
 namespace {
 
 namespace asio = boost::asio;
-
-// Produces one message and resumes with its delivery report, which librdkafka
-// delivers within the producer's delivery timeout.
-// Arguments are references (see RunBlocking on temporaries in co_await); they
-// are copied before this returns.
-asio::awaitable<DeliveryReport> ProduceAsync(KafkaProducer& producer, const std::string& topic, const std::string& key,
-                                             const std::string& value) {
-  return http::AwaitCallback<DeliveryReport>([&producer, topic, key, value](std::function<void(DeliveryReport)> done) {
-    Status queued = producer.Produce(topic, key, value, {}, [done](const DeliveryReport& r) { done(r); });
-    if (!queued.ok()) done(DeliveryReport{queued});
-  });
-}
 
 }  // namespace
 
@@ -33,24 +20,24 @@ asio::awaitable<DeliveryReport> ProduceAsync(KafkaProducer& producer, const std:
 // role (403), the user's rate limit (429), body (400).
 http::Handler Like(ApiContext& api) {
   return [&api](http::RequestContext& context) -> asio::awaitable<http::Response> {
-    auto authorized = Authorize(context.request, api.tokens, {"viewer", "admin"});
+    auto authorized = Authorize(context.request, api.tokens, Action::kLike);
     if (auto* refusal = std::get_if<http::Response>(&authorized)) co_return std::move(*refusal);
-    const JwtClaims& claims = std::get<JwtClaims>(authorized);
-    if (auto limited = RateLimited(api.rate_limits.like, claims.id, "likes from this user")) {
+    const Identity& user = std::get<Identity>(authorized);
+    if (auto limited = RateLimited(api.rate_limits.like, user.user_id, "likes from this user")) {
       co_return std::move(*limited);
     }
 
     Result<LikeRequest> like = ParseLikeBody(context.request.body());
     if (!like.ok()) co_return http::ErrorResponse(http::Status::bad_request, like.status().message());
 
-    LikeEvent event{like->event_id ? *like->event_id : NewEventId(), like->stream_id, claims.id,
+    LikeEvent event{like->event_id ? *like->event_id : NewEventId(), like->stream_id, user.user_id,
                     std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count()};
     const std::string message = EncodeLikeEvent(event);
-    DeliveryReport report = co_await ProduceAsync(api.producer, api.config.kafka_topic, event.stream_id, message);
-    if (!report.status.ok()) api.produce_errors.Add();
-    co_return LikeAnswer(report, event.event_id);
+    const PublishResult published = co_await api.events.Publish(event.stream_id, message);
+    if (!published.stored()) api.produce_errors.Add();
+    co_return LikeAnswer(published, event.event_id);
   };
 }
 

@@ -5,8 +5,8 @@
 
 #include "api/accounts/password_hasher.h"
 #include "api/handlers/handlers.h"
-#include "core/jwt.h"
-#include "core/request_body.h"
+#include "core/auth/jwt.h"
+#include "core/requests/request_body.h"
 #include "http/blocking.h"
 
 namespace la::handlers {
@@ -60,7 +60,8 @@ http::Handler Login(ApiContext& api) {
     if (!*user) co_return http::ErrorResponse(http::Status::unauthorized, "invalid credentials");
     const int64_t now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    JwtClaims claims{(*user)->id, (*user)->role, NewTokenId(), now, now + kTokenLifetimeS};
+    JwtClaims claims{(*user)->id, std::string(RoleName((*user)->role)), NewTokenId(), now,
+                     now + kTokenLifetimeS};
     co_return http::JsonResponse(http::Status::ok, {{"token", SignJwt(claims, api.config.jwt_secret)}});
   };
 }

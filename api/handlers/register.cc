@@ -1,7 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/handlers/handlers.h"
-#include "core/request_body.h"
+#include "core/requests/request_body.h"
 #include "http/blocking.h"
 
 namespace la::handlers {
@@ -18,7 +18,7 @@ http::Handler Register(ApiContext& api) {
       co_return http::ErrorResponse(http::Status::bad_request, credentials.status().message());
     const PasswordJobSlot slot(api.rate_limits.password_jobs, context.client_ip);
     if (!slot.admitted()) co_return slot.Refusal();
-    auto create = [&api, c = *credentials] { return api.users.Create(c.email, c.password, "viewer"); };
+    auto create = [&api, c = *credentials] { return api.users.Create(c.email, c.password, Role::kViewer); };
     http::Pooled<Result<CreateOutcome>> pooled = co_await http::RunBlocking<Result<CreateOutcome>>(
         api.passwords, create, context.client_gone);
     if (auto* refused = std::get_if<http::WorkRefused>(&pooled))

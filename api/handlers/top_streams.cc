@@ -2,8 +2,7 @@
 
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
-#include "api/realtime/like_totals.h"
-#include "core/stream_history.h"
+#include "core/counting/stream_history.h"
 #include "http/blocking.h"
 
 namespace la::handlers {
@@ -11,12 +10,12 @@ namespace la::handlers {
 // GET /streams?top=N (admin): the N most liked streams, most liked first.
 http::Handler TopStreams(ApiContext& api) {
   return [&api](http::RequestContext& context) -> boost::asio::awaitable<http::Response> {
-    auto authorized = Authorize(context.request, api.tokens, {"admin"});
+    auto authorized = Authorize(context.request, api.tokens, Action::kReadStreams);
     if (auto* refusal = std::get_if<http::Response>(&authorized)) co_return std::move(*refusal);
 
     Result<size_t> top = ParseTopStreamsParameter(http::QueryParameter(context.query, "top"));
     if (!top.ok()) co_return http::ErrorResponse(http::Status::bad_request, top.status().message());
-    auto read = [&api, limit = *top] { return ReadTopStreams(api.mongo, limit); };
+    auto read = [&api, limit = *top] { return api.streams.TopStreams(limit); };
     http::Pooled<Result<std::vector<StreamTotal>>> pooled =
         co_await http::RunBlocking<Result<std::vector<StreamTotal>>>(api.reads, read,
                                                                      context.client_gone);

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string_view>
-
-#include "core/socketio.h"
 
 namespace la {
 namespace {
@@ -13,12 +12,57 @@ constexpr std::string_view kRoomPrefix = "stream:";
 
 std::string RoomOf(const std::string& stream_id) { return std::string(kRoomPrefix) + stream_id; }
 
-EioPacketText EncodeStatsUpdate(std::span<const StreamTotal> totals) {
-  return EncodeSioMessage(EncodeEvent("/", "statsUpdate", {StreamTotalsJson(totals)}));
+SioEncodedPacket EncodeStatsUpdate(std::span<const StreamTotal> totals) {
+  return EncodeEventPacket("/", "statsUpdate", {StreamTotalsJson(totals)});
 }
 
-EioPacketText EncodeLikeCount(const std::string& nsp, const StreamTotal& total) {
-  return EncodeSioMessage(EncodeEvent(nsp, "likeCount", {StreamTotalJson(total)}));
+SioEncodedPacket EncodeLikeCount(const std::string& nsp, const StreamTotal& total) {
+  return EncodeEventPacket(nsp, "likeCount", {StreamTotalJson(total)});
+}
+
+// The totals in the arguments of a statsUpdate ([[{streamId, likes}, ...]]), or nullopt.
+std::optional<std::vector<StreamTotal>> TotalsOf(const nlohmann::json& args) {
+  if (args.size() != 1 || !args[0].is_array()) return std::nullopt;
+  std::vector<StreamTotal> totals;
+  totals.reserve(args[0].size());
+  for (const nlohmann::json& element : args[0]) {
+    Result<StreamTotal> total = ParseStreamTotal(element);
+    if (!total.ok()) return std::nullopt;
+    totals.push_back(std::move(*total));
+  }
+  return totals;
+}
+
+// Conflation for dashboards and subscribers that cannot keep up (issue 11): a statsUpdate
+// still waiting for a slow client takes in the newer one (MergePendingTotals); a waiting
+// likeCount takes in a newer one of the same stream. Totals only grow, so the latest
+// totals are all such a client needs, and what it sees never goes down.
+const SioConflation& StatsUpdateConflation() {
+  static const SioConflation conflation(
+      [](const nlohmann::json& waiting,
+         const nlohmann::json& update) -> std::optional<nlohmann::json> {
+        std::optional<std::vector<StreamTotal>> old_totals = TotalsOf(waiting);
+        std::optional<std::vector<StreamTotal>> new_totals = TotalsOf(update);
+        if (!old_totals || !new_totals) return std::nullopt;
+        return nlohmann::json::array(
+            {StreamTotalsJson(MergePendingTotals(std::move(*old_totals), *new_totals))});
+      });
+  return conflation;
+}
+
+const SioConflation& LikeCountConflation() {
+  static const SioConflation conflation(
+      [](const nlohmann::json& waiting,
+         const nlohmann::json& update) -> std::optional<nlohmann::json> {
+        if (waiting.size() != 1 || update.size() != 1) return std::nullopt;
+        Result<StreamTotal> old_total = ParseStreamTotal(waiting[0]);
+        Result<StreamTotal> new_total = ParseStreamTotal(update[0]);
+        if (!old_total.ok() || !new_total.ok() || old_total->stream_id != new_total->stream_id)
+          return std::nullopt;
+        return nlohmann::json::array({StreamTotalJson(
+            {new_total->stream_id, std::max(old_total->likes, new_total->likes)})});
+      });
+  return conflation;
 }
 
 }  // namespace
@@ -165,10 +209,10 @@ void LikeFeed::ForgetTotalIfEmpty(const std::string& stream_id) {
 void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
   std::lock_guard lock(mutex_);
   if (!dashboards_.empty()) {
-    const EioPacketText stats = EncodeStatsUpdate(totals);
+    const SioEncodedPacket stats = EncodeStatsUpdate(totals);
     for (auto& [id, dashboard] : dashboards_) {
       if (!dashboard.awaiting_snapshot) {
-        dashboard.socket->SendEncoded(stats);
+        dashboard.socket->SendEncoded(stats, StatsUpdateConflation());
       } else {
         for (const StreamTotal& total : totals) HoldTotal(dashboard.held, total);
       }
@@ -180,16 +224,16 @@ void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
       int64_t& known = known_totals_[total.stream_id];
       known = std::max(known, total.likes);
     }
-    std::map<std::string, EioPacketText, std::less<>> like_count;  // one encoding per namespace
+    std::map<std::string, SioEncodedPacket, std::less<>> like_count;  // one encoding per namespace
     for (const std::string& member : members) {
       Subscriber& subscriber = subscribers_.at(member);
       if (subscriber.awaiting_confirmation.contains(total.stream_id)) {
         HoldTotal(subscriber.held, total);
         continue;
       }
-      EioPacketText& packet = like_count[subscriber.socket->nsp()];
+      SioEncodedPacket& packet = like_count[subscriber.socket->nsp()];
       if (!packet) packet = EncodeLikeCount(subscriber.socket->nsp(), total);
-      subscriber.socket->SendEncoded(packet);
+      subscriber.socket->SendEncoded(packet, LikeCountConflation());
     }
   }
 }

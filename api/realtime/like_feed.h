@@ -25,10 +25,10 @@
 #include <unordered_set>
 #include <vector>
 
-#include "api/socketio/sio_socket.h"
-#include "core/rooms.h"
 #include "core/status.h"
-#include "core/stream_updates.h"
+#include "core/counting/stream_updates.h"
+#include "socketio/protocol/rooms.h"
+#include "socketio/sio_socket.h"
 
 namespace la {
 

@@ -4,10 +4,9 @@
 
 #include <chrono>
 
-#include "api/realtime/like_totals.h"
 #include "api/realtime/shared_snapshot.h"
-#include "core/like_event.h"
-#include "core/socket_admission.h"
+#include "core/counting/like_event.h"
+#include "core/auth/socket_admission.h"
 
 namespace la {
 namespace {
@@ -18,16 +17,16 @@ int64_t NowSeconds() {
       .count();
 }
 
-// Admits a socket whose auth payload holds a valid token (an admin's if `admin_only`)
-// and keeps the token's expiry in socket.data()["exp"].
-SioNamespace::Admission TokenAdmission(const ApiContext& api, bool admin_only) {
-  return [&api, admin_only](SioSocket& socket) -> std::optional<std::string> {
-    auto admission = AdmitSocket(socket.auth(), api.config.jwt_secret, NowSeconds(), admin_only);
+// Admits a socket whose auth payload holds a valid token that may take `action`, and
+// keeps the token's expiry in socket.data()["exp"].
+SioNamespace::Admission TokenAdmission(const ApiContext& api, Action action) {
+  return [&api, action](SioSocket& socket) -> std::optional<std::string> {
+    auto admission = AdmitSocket(socket.auth(), api.tokens, NowSeconds(), action);
     if (const auto* refusal = std::get_if<SocketRefusal>(&admission)) {
       spdlog::debug("socket.io: refused a client in {}: {}", socket.nsp(), refusal->reason);
       return refusal->message;
     }
-    socket.data()["exp"] = std::get<JwtClaims>(admission).exp;
+    socket.data()["exp"] = std::get<Identity>(admission).expires_at_s;
     return std::nullopt;
   };
 }
@@ -68,7 +67,7 @@ SioNamespace::EventHandler Subscribe(LikeFeed& feed, ApiContext& api) {
       if (!feed.AwaitsConfirmation(socket->id(), stream_id)) return;  // left meanwhile
       Result<int64_t> likes = Status::Error("the read failed");
       try {
-        likes = ReadStreamLikes(api.mongo, stream_id);
+        likes = api.streams.StreamLikes(stream_id);
       } catch (const std::exception& e) {
         likes = Status::Error(std::string("the read failed: ") + e.what());
       }
@@ -108,9 +107,9 @@ void RequestSnapshot(SharedSnapshot& snapshots, LikeFeed& feed, const std::strin
 
 std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api) {
   SioNamespace& dashboard = sockets.AddNamespace("/");
-  dashboard.SetAdmission(TokenAdmission(api, /*admin_only=*/true));
+  dashboard.SetAdmission(TokenAdmission(api, Action::kWatchDashboard));
   auto snapshots = std::make_shared<SharedSnapshot>(
-      [&api] { return ReadTopStreams(api.mongo, kSnapshotLimit); }, api.reads);
+      [&api] { return api.streams.TopStreams(kSnapshotLimit); }, api.reads);
   dashboard.OnConnect([&feed, snapshots](const std::shared_ptr<SioSocket>& socket) {
     DisconnectAtExpiry(socket);
     feed.AddDashboard(socket);  // from here on, updates are held until the snapshot is sent
@@ -118,7 +117,7 @@ std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiC
   });
 
   SioNamespace& live = sockets.AddNamespace("/live");
-  live.SetAdmission(TokenAdmission(api, /*admin_only=*/false));
+  live.SetAdmission(TokenAdmission(api, Action::kWatchStream));
   live.OnConnect(DisconnectAtExpiry);
 
   for (SioNamespace* ns : {&dashboard, &live}) {

@@ -13,7 +13,7 @@
 
 #include "api/api_context.h"
 #include "api/realtime/like_feed.h"
-#include "api/socketio/sio_server.h"
+#include "socketio/sio_server.h"
 
 namespace la {
 

@@ -9,9 +9,10 @@
 // Usage: sio-echo-server [--host 127.0.0.1] [--port 3000]
 // With --port 0 the system picks a free port. The first line on stdout is
 // "listening on http://<host>:<port>" once the server accepts connections.
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -19,10 +20,10 @@
 #include <thread>
 #include <vector>
 
-#include "api/socketio/eio_server.h"
-#include "api/socketio/sio_server.h"
 #include "core/prometheus.h"
 #include "http/server.h"
+#include "socketio/eio_server.h"
+#include "socketio/sio_server.h"
 
 namespace {
 

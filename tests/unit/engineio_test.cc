@@ -1,7 +1,7 @@
 // Engine.IO v4 framing. Vectors quoted from the protocol documentation
 // (socket.io docs "Engine.IO protocol", github.com/socketio/engine.io-protocol) and its
 // test-suite, which a conformant server must pass.
-#include "core/engineio.h"
+#include "socketio/protocol/engineio.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // The Engine.IO v4 heartbeat ("Heartbeat" section of the protocol documentation): the server
 // pings every pingInterval and gives the client pingTimeout to answer. Times are in ms from an
 // arbitrary origin; the test-suite's server uses pingInterval 300 and pingTimeout 200.
-#include "core/heartbeat.h"
+#include "socketio/protocol/heartbeat.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

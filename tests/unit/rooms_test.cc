@@ -1,4 +1,4 @@
-#include "core/rooms.h"
+#include "socketio/protocol/rooms.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

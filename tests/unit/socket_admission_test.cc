@@ -1,4 +1,4 @@
-#include "core/socket_admission.h"
+#include "core/auth/socket_admission.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,9 +16,18 @@ std::string Token(const std::string& role, int64_t exp = kNow + 3600,
   return SignJwt({"user-1", role, "jti-1", kNow - 10, exp}, secret);
 }
 
+Action NamespaceAction(bool admin_only) {
+  return admin_only ? Action::kWatchDashboard : Action::kWatchStream;
+}
+
+std::variant<Identity, SocketRefusal> Admit(const nlohmann::json& auth, bool admin_only) {
+  JwtVerifier tokens{std::string(kSecret)};
+  return AdmitSocket(auth, tokens, kNow, NamespaceAction(admin_only));
+}
+
 // The refusal message, or "admitted".
 std::string Outcome(const nlohmann::json& auth, bool admin_only) {
-  auto admission = AdmitSocket(auth, kSecret, kNow, admin_only);
+  auto admission = Admit(auth, admin_only);
   if (const auto* refusal = std::get_if<SocketRefusal>(&admission)) return refusal->message;
   return "admitted";
 }
@@ -33,11 +42,18 @@ TEST(AdmitSocketTest, ViewersMayJoinOnlyTheOpenNamespaces) {
   EXPECT_EQ(Outcome({{"token", Token("viewer")}}, /*admin_only=*/true), "Unauthorized");
 }
 
-TEST(AdmitSocketTest, ReturnsTheClaimsOfAnAdmittedToken) {
-  auto admission = AdmitSocket({{"token", Token("viewer", kNow + 60)}}, kSecret, kNow, false);
-  ASSERT_TRUE(std::holds_alternative<JwtClaims>(admission));
-  EXPECT_EQ(std::get<JwtClaims>(admission).id, "user-1");
-  EXPECT_EQ(std::get<JwtClaims>(admission).exp, kNow + 60);
+TEST(AdmitSocketTest, ReturnsTheIdentityOfAnAdmittedToken) {
+  auto admission = Admit({{"token", Token("viewer", kNow + 60)}}, false);
+  ASSERT_TRUE(std::holds_alternative<Identity>(admission));
+  EXPECT_EQ(std::get<Identity>(admission).user_id, "user-1");
+  EXPECT_EQ(std::get<Identity>(admission).role, Role::kViewer);
+  EXPECT_EQ(std::get<Identity>(admission).expires_at_s, kNow + 60);
+}
+
+// As on HTTP routes (a 403 there): a token whose role is no role may join nothing.
+TEST(AdmitSocketTest, AValidTokenWithAnUnknownRoleIsUnauthorizedEverywhere) {
+  EXPECT_EQ(Outcome({{"token", Token("guest")}}, /*admin_only=*/false), "Unauthorized");
+  EXPECT_EQ(Outcome({{"token", Token("guest")}}, /*admin_only=*/true), "Unauthorized");
 }
 
 TEST(AdmitSocketTest, AMissingOrMalformedTokenIsAnInvalidToken) {
@@ -60,11 +76,11 @@ TEST(AdmitSocketTest, AnExpiredOrForeignTokenIsAnInvalidTokenEvenForAnAdmin) {
 }
 
 TEST(AdmitSocketTest, TheReasonForTheLogsSaysWhatWasWrong) {
-  auto expired = AdmitSocket({{"token", Token("admin", kNow - 1)}}, kSecret, kNow, true);
+  auto expired = Admit({{"token", Token("admin", kNow - 1)}}, true);
   EXPECT_THAT(std::get<SocketRefusal>(expired).reason, HasSubstr("expired"));
-  auto viewer = AdmitSocket({{"token", Token("viewer")}}, kSecret, kNow, true);
+  auto viewer = Admit({{"token", Token("viewer")}}, true);
   EXPECT_THAT(std::get<SocketRefusal>(viewer).reason, HasSubstr("role \"viewer\""));
-  auto missing = AdmitSocket(nlohmann::json::object(), kSecret, kNow, true);
+  auto missing = Admit(nlohmann::json::object(), true);
   EXPECT_THAT(std::get<SocketRefusal>(missing).reason, HasSubstr("no \"token\""));
 }
 

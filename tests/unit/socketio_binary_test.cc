@@ -1,6 +1,6 @@
 // Binary attachments, with the vectors of the Socket.IO protocol documentation
 // ("Packet encoding") and of the official test suite.
-#include "core/socketio_binary.h"
+#include "socketio/protocol/socketio_binary.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // Socket.IO v5 packets. Vectors quoted from the protocol documentation (socket.io docs
 // "Socket.IO protocol", github.com/socketio/socket.io-protocol, "Packet encoding" and
 // "Sample session") and from its test-suite.
-#include "core/socketio.h"
+#include "socketio/protocol/socketio.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

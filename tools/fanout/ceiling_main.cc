@@ -27,7 +27,7 @@
 #include <unordered_set>
 
 #include "core/base64.h"
-#include "core/engineio.h"
+#include "socketio/protocol/engineio.h"
 #include "tools/fanout/fanout_packet.h"
 #include "tools/fanout/websocket_frame.h"
 

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "core/latency_histogram.h"
+#include "tools/latency_histogram.h"
 #include "core/status.h"
 #include "tools/fanout/client_options.h"
 

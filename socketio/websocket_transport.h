@@ -1,0 +1,89 @@
+// The WebSocket transport of an Engine.IO session: one Beast WebSocket over a TCP
+// socket that lives on the session's strand. It completes the handshake, runs the
+// upgrade probe for a polling session (2probe -> 3probe, then 5), and then reads
+// packets into the session and writes the session's queue, one packet per frame.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "http/message.h"
+#include "socketio/eio_session.h"
+#include "socketio/protocol/engineio.h"
+
+namespace la {
+
+class WebSocketTransport : public std::enable_shared_from_this<WebSocketTransport> {
+ public:
+  // `socket` must already be bound to the strand of the session it will serve.
+  WebSocketTransport(boost::asio::ip::tcp::socket socket, const EioOptions& options);
+
+  // Answers the upgrade request with an Engine.IO error, or with `response`, instead of
+  // switching protocols.
+  boost::asio::awaitable<void> Refuse(EioErrorCode code);
+  boost::asio::awaitable<void> Refuse(http::Response response);
+  // Completes the WebSocket handshake for `request`. Fails if the client went away.
+  boost::asio::awaitable<Status> Accept(const http::Request& request);
+  // Closes an accepted WebSocket that serves no session, with a close frame.
+  boost::asio::awaitable<void> Close();
+
+  // For a polling session: runs the probe and the upgrade, then serves the session
+  // until the connection ends. If the probe fails the session goes on polling.
+  boost::asio::awaitable<void> Upgrade(const std::shared_ptr<EioSession>& session);
+  // Serves `session` (whose transport this is) until the connection ends.
+  boost::asio::awaitable<void> Serve(const std::shared_ptr<EioSession>& session);
+
+  // The session queued packets (or began a graceful close): an idle writer starts at once,
+  // a busy one takes them when its write ends.
+  void Wake();
+  // Cuts the connection now; pending reads and writes end with an error.
+  void Abort();
+
+ private:
+  // The probe and the upgrade packet; fails on anything else.
+  boost::asio::awaitable<Status> Probe(EioSession& session);
+  // Reads one message and parses it as an Engine.IO packet. A message larger than
+  // max_payload is answered with the closing handshake (1009), draining what the client
+  // still sends, so that it sees the close code rather than a reset.
+  boost::asio::awaitable<Result<EioPacket>> ReadPacket();
+  // Cuts the connection if the write (or, `closing`, the closing handshake) started now
+  // does not end within the write timeout; Disarm when it has. These only note the time:
+  // one watchdog timer per connection, armed at most once per write timeout (not per
+  // write), checks the write in progress when it fires.
+  void ArmWriteDeadline(bool closing = false);
+  void DisarmWriteDeadline();
+  void ArmWatchdog(std::chrono::steady_clock::time_point at);
+  void OnWatchdog();
+  // The writer, a chain of callbacks on the strand (no coroutine, no wake-up timer): one
+  // packet per WebSocket message, the next one started as soon as the last one is written;
+  // once the queue is empty and the session is closing gracefully, the closing handshake.
+  void WriteNext();
+  void OnWritten(const boost::system::error_code& ec);
+
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  boost::beast::flat_buffer read_buffer_;
+  boost::asio::steady_timer upgrade_deadline_;  // aborts a probe that does not finish in time
+  boost::asio::steady_timer write_deadline_;    // the watchdog: aborts a write that stalls
+  const EioOptions& options_;
+  bool aborted_ = false;
+  std::weak_ptr<EioSession> session_;  // set by Serve: whose queue the writer sends
+  bool writing_ = false;               // a message or the closing handshake is being written
+  bool closed_ = false;                // the closing handshake was started
+  EioPacketText message_;              // the packet being written (kept alive meanwhile)
+  std::string binary_message_;         // or its raw bytes, for a binary message
+  // The write in progress: when it started, and whether it is the closing handshake.
+  std::optional<std::chrono::steady_clock::time_point> write_started_;
+  bool write_closing_ = false;
+  bool watchdog_armed_ = false;
+};
+
+}  // namespace la
