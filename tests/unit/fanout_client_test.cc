@@ -2,8 +2,8 @@
 // reads (publish time extraction), the /proc parsers and its flags.
 #include <gtest/gtest.h>
 
-#include "socketio/protocol/socketio.h"
 #include "core/counting/stream_updates.h"
+#include "socketio/protocol/socketio.h"
 #include "tools/fanout/client_options.h"
 #include "tools/fanout/fanout_packet.h"
 #include "tools/fanout/proc_sample.h"

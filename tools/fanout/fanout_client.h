@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "tools/latency_histogram.h"
 #include "core/status.h"
 #include "tools/fanout/client_options.h"
+#include "tools/latency_histogram.h"
 
 namespace la::fanout {
 
