@@ -160,21 +160,27 @@ Result<std::map<int32_t, int64_t>> KafkaConsumer::Committed(const std::string& t
   return result;
 }
 
-Status KafkaConsumer::Pause() {
+namespace {
+
+// Pauses (or resumes) every partition assigned now.
+Status SetAssignmentPaused(RdKafka::KafkaConsumer& consumer, bool paused) {
   PartitionListOwner owner;
-  RdKafka::ErrorCode err = consumer_->assignment(owner.list);
-  if (err == RdKafka::ERR_NO_ERROR) err = consumer_->pause(owner.list);
-  if (err != RdKafka::ERR_NO_ERROR) return Status::Error("Kafka pause failed: " + RdKafka::err2str(err));
+  RdKafka::ErrorCode err = consumer.assignment(owner.list);
+  if (err == RdKafka::ERR_NO_ERROR) {
+    err = paused ? consumer.pause(owner.list) : consumer.resume(owner.list);
+  }
+  if (err != RdKafka::ERR_NO_ERROR) {
+    return Status::Error(std::string("Kafka ") + (paused ? "pause" : "resume") +
+                         " failed: " + RdKafka::err2str(err));
+  }
   return Status::Ok();
 }
 
-Status KafkaConsumer::Resume() {
-  PartitionListOwner owner;
-  RdKafka::ErrorCode err = consumer_->assignment(owner.list);
-  if (err == RdKafka::ERR_NO_ERROR) err = consumer_->resume(owner.list);
-  if (err != RdKafka::ERR_NO_ERROR) return Status::Error("Kafka resume failed: " + RdKafka::err2str(err));
-  return Status::Ok();
-}
+}  // namespace
+
+Status KafkaConsumer::Pause() { return SetAssignmentPaused(*consumer_, true); }
+
+Status KafkaConsumer::Resume() { return SetAssignmentPaused(*consumer_, false); }
 
 std::map<int32_t, int64_t> KafkaConsumer::Lag(const std::string& topic) {
   std::map<int32_t, int64_t> lag;

@@ -5,6 +5,8 @@
 #include <hiredis/hiredis.h>
 #include <spdlog/spdlog.h>
 
+#include "core/retry_backoff.h"
+
 namespace la {
 namespace {
 
@@ -151,7 +153,7 @@ RedisSubscriber::~RedisSubscriber() {
 }
 
 void RedisSubscriber::Run() {
-  std::chrono::milliseconds backoff(100);
+  RetryBackoff backoff(std::chrono::milliseconds(100), std::chrono::seconds(5));
   while (!stopping_) {
     Result<redisContext*> opened = Open(address_, std::chrono::seconds(2));
     if (opened.ok()) {
@@ -167,7 +169,7 @@ void RedisSubscriber::Run() {
         freeReplyObject(raw);
         if (reply.elements.size() == 3 && reply.elements[0].text == "subscribe") {
           subscribed_ = true;
-          backoff = std::chrono::milliseconds(100);
+          backoff.Succeeded();
           spdlog::info("subscribed to Redis channel {} at {}:{}", channel_, address_.host, address_.port);
           if (on_subscribed_) on_subscribed_();
         } else if (reply.elements.size() == 3 && reply.elements[0].text == "message") {
@@ -184,14 +186,13 @@ void RedisSubscriber::Run() {
       std::lock_guard lock(context_mutex_);
       redisFree(context_);
       context_ = nullptr;
-    } else {
-      spdlog::warn("{}; retrying in {} ms", opened.status().message(), backoff.count());
     }
-    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_;
+    const std::chrono::milliseconds wait = backoff.Failed();
+    if (!opened.ok()) spdlog::warn("{}; retrying in {} ms", opened.status().message(), wait.count());
+    for (auto waited = std::chrono::milliseconds(0); waited < wait && !stopping_;
          waited += std::chrono::milliseconds(50)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
 }
 

@@ -10,7 +10,7 @@
 #include "api/readiness.h"
 #include "api/stream_reader.h"
 #include "core/config.h"
-#include "core/jwt_verifier.h"
+#include "core/auth/jwt_verifier.h"
 #include "core/prometheus.h"
 #include "http/work_pool.h"
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <variant>
 
-#include "core/access.h"
+#include "core/auth/access.h"
 #include "http/message.h"
 
 namespace la {

@@ -1,6 +1,6 @@
 #include "api/like_answer.h"
 
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 

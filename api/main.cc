@@ -20,6 +20,7 @@
 #include "api/handlers/handlers.h"
 #include "api/realtime/live_namespaces.h"
 #include "api/realtime/stream_updates_bridge.h"
+#include "core/retry_backoff.h"
 #include "http/server.h"
 #include "socketio/eio_server.h"
 #include "socketio/sio_server.h"
@@ -33,7 +34,7 @@ using verb = http::beast_http::verb;
 // Creates the users index and the configured admin account, retrying with
 // backoff while MongoDB is unreachable; the node serves meanwhile.
 void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic<bool>& stopping) {
-  std::chrono::milliseconds backoff(200);
+  RetryBackoff backoff(std::chrono::milliseconds(200), std::chrono::seconds(5));
   while (!stopping) {
     Status s = users.EnsureIndexes();
     if (s.ok() && !config.admin_email.empty()) s = users.EnsureAdmin(config.admin_email, config.admin_password);
@@ -41,11 +42,11 @@ void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic
       if (!config.admin_email.empty()) spdlog::info("admin account {} is ready", config.admin_email);
       return;
     }
-    spdlog::warn("account set-up failed: {}; retrying in {} ms", s.message(), backoff.count());
-    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping; waited += std::chrono::milliseconds(50)) {
+    const std::chrono::milliseconds wait = backoff.Failed();
+    spdlog::warn("account set-up failed: {}; retrying in {} ms", s.message(), wait.count());
+    for (auto waited = std::chrono::milliseconds(0); waited < wait && !stopping; waited += std::chrono::milliseconds(50)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
 }
 

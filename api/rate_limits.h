@@ -10,8 +10,8 @@
 #include <string_view>
 
 #include "core/config.h"
-#include "core/connection_caps.h"
-#include "core/rate_limiter.h"
+#include "core/requests/connection_caps.h"
+#include "core/requests/rate_limiter.h"
 #include "http/message.h"
 
 namespace la {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/flush_plan.h"
+#include "core/counting/stream_total.h"
 #include "core/status.h"
 
 namespace la {

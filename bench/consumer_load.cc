@@ -20,6 +20,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -27,6 +28,8 @@
 #include "adapters/kafka_producer.h"
 #include "adapters/mongo_client.h"
 #include "bench/consumer_load_events.h"
+#include "core/command_line.h"
+#include "core/counting/stream_document.h"
 
 namespace la::bench {
 namespace {
@@ -46,17 +49,15 @@ int64_t EpochMs() {
       .count();
 }
 
-// "--name value" pairs; a flag given twice keeps the last value.
+// "--name value" (or "--name=value") flags; a flag given twice keeps the last value.
 class Flags {
  public:
   static Result<Flags> Parse(const std::vector<std::string>& args) {
+    Result<CommandLine> line =
+        ParseCommandLine(args, [](std::string_view) { return FlagKind::kValue; });
+    if (!line.ok()) return line.status();
     Flags flags;
-    for (size_t i = 0; i < args.size(); i += 2) {
-      if (args[i].rfind("--", 0) != 0 || i + 1 >= args.size()) {
-        return Status::Error("expected --name value pairs, got \"" + args[i] + "\"");
-      }
-      flags.values_[args[i].substr(2)] = args[i + 1];
-    }
+    for (CommandLineFlag& flag : line->flags) flags.values_[flag.name] = std::move(*flag.value);
     return flags;
   }
   std::string Text(const std::string& name, const std::string& fallback = "") const {
@@ -167,7 +168,7 @@ std::vector<std::string> Differences(const ExpectedTotals& expected,
 
 Result<std::map<std::string, int64_t>> ReadTotals(MongoClient& mongo) {
   Result<std::vector<nlohmann::json>> documents =
-      mongo.Find("streams", nlohmann::json::object(), {{"projection", {{"likes", 1}}}});
+      mongo.Find(kStreamsCollection, nlohmann::json::object(), {{"projection", {{"likes", 1}}}});
   if (!documents.ok()) return documents.status();
   std::map<std::string, int64_t> totals;
   for (const nlohmann::json& document : *documents) {

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <utility>
 
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 
 namespace la::bench {
 namespace {

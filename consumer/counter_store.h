@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/flush_plan.h"
+#include "core/counting/flush_plan.h"
 #include "core/status.h"
 
 namespace la {

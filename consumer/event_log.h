@@ -1,6 +1,9 @@
 // What the consumer needs from Kafka: the messages of the events topic, in
-// offset order per partition, hand-committed offsets, and word of partitions
-// gained and lost. Implemented over librdkafka's group consumer.
+// offset order per partition, hand-committed offsets, word of partitions
+// gained and lost, pausing while the caller's buffer is full, and the lag.
+// Implemented over librdkafka's group consumer (KafkaEventLog) and in memory
+// for the tests (tests/unit/fakes/consumer_fakes.h). Not thread-safe: one
+// polling thread calls everything.
 #pragma once
 
 #include <chrono>
@@ -24,7 +27,7 @@ struct LogMessage {
 };
 
 // Told which partitions this consumer owns. An EventLog calls these from inside
-// Poll(), on the polling thread.
+// Poll() (and a closing one from inside its Close()), on the polling thread.
 class PartitionOwnershipListener {
  public:
   virtual ~PartitionOwnershipListener() = default;
@@ -42,19 +45,30 @@ class PartitionOwnershipListener {
 };
 
 // The consumer's view of the events topic (one topic, consumer group, manual
-// commits). An implementation is built with its PartitionOwnershipListener.
+// commits).
 class EventLog {
  public:
   virtual ~EventLog() = default;
 
   // Returns up to `max_messages` messages, waiting at most `timeout` for the
-  // first. Ownership changes reach the listener during this call. An error is a
-  // transient consumer error (e.g. broker unreachable): log it and poll again.
+  // first. Ownership changes reach `listener` during this call, which may
+  // Commit() from inside it. An error is a transient consumer error (e.g.
+  // broker unreachable): log it and poll again.
   virtual Result<std::vector<LogMessage>> Poll(size_t max_messages,
-                                               std::chrono::milliseconds timeout) = 0;
+                                               std::chrono::milliseconds timeout,
+                                               PartitionOwnershipListener& listener) = 0;
   // Commits synchronously, for each partition, the offset of the next message
   // to read (last processed offset + 1). Returns once the broker has stored them.
   virtual Status Commit(const std::map<int32_t, int64_t>& next_offsets) = 0;
+
+  // Stops (Pause) or restarts (Resume) fetching from every owned partition,
+  // while the caller cannot take more messages. Poll() keeps serving ownership
+  // changes meanwhile; partitions assigned after a Pause() are not paused.
+  virtual Status Pause() = 0;
+  virtual Status Resume() = 0;
+  // Messages not yet consumed, per owned partition (for /metrics); empty when
+  // unknown.
+  virtual std::map<int32_t, int64_t> Lag() = 0;
 };
 
 }  // namespace la

@@ -8,42 +8,58 @@
 namespace la {
 namespace {
 
-Status NotStarted() { return Status::Error("Kafka event log used before Start()"); }
+// Points `slot` at `listener` for one call, so rebalances reach it.
+class ListenerScope {
+ public:
+  ListenerScope(PartitionOwnershipListener*& slot, PartitionOwnershipListener& listener)
+      : slot_(slot) {
+    slot_ = &listener;
+  }
+  ~ListenerScope() { slot_ = nullptr; }
+  ListenerScope(const ListenerScope&) = delete;
+  ListenerScope& operator=(const ListenerScope&) = delete;
+
+ private:
+  PartitionOwnershipListener*& slot_;
+};
 
 }  // namespace
 
-KafkaEventLog::KafkaEventLog(std::string topic, KafkaConsumerOptions options)
-    : topic_(std::move(topic)), options_(std::move(options)) {
-  options_.topics = {topic_};
+Result<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Create(std::string topic,
+                                                             KafkaConsumerOptions options) {
+  std::unique_ptr<KafkaEventLog> log(new KafkaEventLog(std::move(topic)));
+  options.topics = {log->topic_};
+  Result<std::unique_ptr<KafkaConsumer>> consumer = KafkaConsumer::Create(
+      options, [raw = log.get()](const RebalanceEvent& event) { raw->Forward(event); });
+  if (!consumer.ok()) return consumer.status();
+  log->consumer_ = std::move(*consumer);
+  return log;
 }
 
-Status KafkaEventLog::Start(PartitionOwnershipListener& listener) {
-  auto forward = [&listener](const RebalanceEvent& event) {
-    switch (event.kind) {
-      case RebalanceEvent::Kind::kAssigned:
-        spdlog::info("partitions {} of {} assigned", fmt::join(event.partitions, ","), event.topic);
-        listener.OnPartitionsAssigned(event.partitions);
-        break;
-      case RebalanceEvent::Kind::kRevoked:
-        spdlog::info("partitions {} of {} revoked", fmt::join(event.partitions, ","), event.topic);
-        listener.OnPartitionsRevoked(event.partitions);
-        break;
-      case RebalanceEvent::Kind::kLost:
-        spdlog::warn("partitions {} of {} lost (taken away without a revocation)",
-                     fmt::join(event.partitions, ","), event.topic);
-        listener.OnPartitionsLost(event.partitions);
-        break;
-    }
-  };
-  Result<std::unique_ptr<KafkaConsumer>> consumer = KafkaConsumer::Create(options_, forward);
-  if (!consumer.ok()) return consumer.status();
-  consumer_ = std::move(*consumer);
-  return Status::Ok();
+KafkaEventLog::KafkaEventLog(std::string topic) : topic_(std::move(topic)) {}
+
+void KafkaEventLog::Forward(const RebalanceEvent& event) {
+  switch (event.kind) {
+    case RebalanceEvent::Kind::kAssigned:
+      spdlog::info("partitions {} of {} assigned", fmt::join(event.partitions, ","), event.topic);
+      if (listener_) listener_->OnPartitionsAssigned(event.partitions);
+      return;
+    case RebalanceEvent::Kind::kRevoked:
+      spdlog::info("partitions {} of {} revoked", fmt::join(event.partitions, ","), event.topic);
+      if (listener_) listener_->OnPartitionsRevoked(event.partitions);
+      return;
+    case RebalanceEvent::Kind::kLost:
+      spdlog::warn("partitions {} of {} lost (taken away without a revocation)",
+                   fmt::join(event.partitions, ","), event.topic);
+      if (listener_) listener_->OnPartitionsLost(event.partitions);
+      return;
+  }
 }
 
 Result<std::vector<LogMessage>> KafkaEventLog::Poll(size_t max_messages,
-                                                    std::chrono::milliseconds timeout) {
-  if (!consumer_) return NotStarted();
+                                                    std::chrono::milliseconds timeout,
+                                                    PartitionOwnershipListener& listener) {
+  const ListenerScope scope(listener_, listener);
   Result<std::vector<KafkaMessage>> polled = consumer_->Poll(max_messages, timeout);
   if (!polled.ok()) return polled.status();
   std::vector<LogMessage> messages;
@@ -56,19 +72,18 @@ Result<std::vector<LogMessage>> KafkaEventLog::Poll(size_t max_messages,
 }
 
 Status KafkaEventLog::Commit(const std::map<int32_t, int64_t>& next_offsets) {
-  if (!consumer_) return NotStarted();
   return consumer_->Commit(topic_, next_offsets);
 }
 
-Status KafkaEventLog::Pause() { return consumer_ ? consumer_->Pause() : NotStarted(); }
+Status KafkaEventLog::Pause() { return consumer_->Pause(); }
 
-Status KafkaEventLog::Resume() { return consumer_ ? consumer_->Resume() : NotStarted(); }
+Status KafkaEventLog::Resume() { return consumer_->Resume(); }
 
-std::map<int32_t, int64_t> KafkaEventLog::Lag() {
-  if (!consumer_) return {};
-  return consumer_->Lag(topic_);
+std::map<int32_t, int64_t> KafkaEventLog::Lag() { return consumer_->Lag(topic_); }
+
+Status KafkaEventLog::Close(PartitionOwnershipListener& listener) {
+  const ListenerScope scope(listener_, listener);
+  return consumer_->Close();
 }
-
-Status KafkaEventLog::Close() { return consumer_ ? consumer_->Close() : Status::Ok(); }
 
 }  // namespace la

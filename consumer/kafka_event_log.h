@@ -1,6 +1,7 @@
 // The events topic as an EventLog: a librdkafka group consumer (adapters/
-// kafka_consumer.h) on one topic, whose rebalances reach a
-// PartitionOwnershipListener.
+// kafka_consumer.h) on one topic, whose rebalances reach the
+// PartitionOwnershipListener of the Poll() (or Close()) they happen in.
+// Not thread-safe: one polling thread calls everything.
 #pragma once
 
 #include <chrono>
@@ -18,32 +19,31 @@ namespace la {
 
 class KafkaEventLog final : public EventLog {
  public:
-  // Remembers where to connect; nothing happens before Start(). `options.topics`
-  // is replaced by `topic`.
-  KafkaEventLog(std::string topic, KafkaConsumerOptions options);
+  // Joins the group and subscribes to `topic` (`options.topics` is replaced by
+  // it). Partitions arrive during the first polls.
+  static Result<std::unique_ptr<KafkaEventLog>> Create(std::string topic,
+                                                       KafkaConsumerOptions options);
 
-  // Joins the group and subscribes to the topic; from now on Poll() tells
-  // `listener` about partitions gained and lost. Separate from the constructor
-  // because the listener (the LikeBatcher) needs this log to be built first.
-  Status Start(PartitionOwnershipListener& listener);
-
-  Result<std::vector<LogMessage>> Poll(size_t max_messages,
-                                       std::chrono::milliseconds timeout) override;
+  Result<std::vector<LogMessage>> Poll(size_t max_messages, std::chrono::milliseconds timeout,
+                                       PartitionOwnershipListener& listener) override;
   Status Commit(const std::map<int32_t, int64_t>& next_offsets) override;
+  Status Pause() override;
+  Status Resume() override;
+  std::map<int32_t, int64_t> Lag() override;
 
-  // Stops (or restarts) fetching from the owned partitions while the caller
-  // cannot take more messages; polling keeps serving rebalances.
-  Status Pause();
-  Status Resume();
-  // Messages not yet consumed, per owned partition (for /metrics).
-  std::map<int32_t, int64_t> Lag();
-  // Leaves the group; the listener hears of the revocation first.
-  Status Close();
+  // Leaves the group; `listener` hears of the revocation first. Destroying an
+  // unclosed log also leaves, telling no listener (the partitions' uncommitted
+  // work goes to the next owner).
+  Status Close(PartitionOwnershipListener& listener);
 
  private:
+  explicit KafkaEventLog(std::string topic);
+  // Hands a rebalance to `listener_`, which is set only during Poll() and Close().
+  void Forward(const RebalanceEvent& event);
+
   std::string topic_;
-  KafkaConsumerOptions options_;
-  std::unique_ptr<KafkaConsumer> consumer_;  // null before Start()
+  PartitionOwnershipListener* listener_ = nullptr;
+  std::unique_ptr<KafkaConsumer> consumer_;  // destroyed first: its Close() may call Forward()
 };
 
 }  // namespace la

@@ -9,8 +9,8 @@
 #include <string>
 #include <utility>
 
-#include "core/dedup_decision.h"
-#include "core/like_event.h"
+#include "core/counting/dedup_decision.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 namespace {
@@ -84,17 +84,17 @@ FlushResult LikeBatcher::Flush() {
   ++metrics_.flushes_completed;
   metrics_.duplicates_dropped += counted->duplicates;
   metrics_.last_flush_messages = buffered_messages_;
+  FlushResult result;
+  result.messages = buffered_messages_;
   ClearBuffers();
 
-  if (counted->totals.empty()) return {};
-  Status published = publisher_.Publish(counted->totals);
-  if (!published.ok()) {
-    return {FlushResult::Outcome::kCommitted,
-            Status::Error("flush committed, but publishing the totals of " +
-                          std::to_string(counted->totals.size()) +
-                          " streams failed: " + published.message())};
+  if (counted->totals.empty()) return result;
+  if (Status published = publisher_.Publish(counted->totals); !published.ok()) {
+    result.published = Status::Error("flush committed, but publishing the totals of " +
+                                     std::to_string(counted->totals.size()) +
+                                     " streams failed: " + published.message());
   }
-  return {};
+  return result;
 }
 
 // Steps 1-4 of the file comment; stops at the first failure, before the commit.
@@ -284,8 +284,8 @@ void LikeBatcher::OnPartitionsRevoked(const std::vector<int32_t>& partitions) {
         "giving up partitions {} after a flush that did not commit ({}); their {} uncommitted "
         "messages are left to the next owner",
         fmt::join(partitions, ","), flushed.status.message(), dropped);
-  } else if (!flushed.status.ok()) {
-    spdlog::warn("{}", flushed.status.message());
+  } else if (!flushed.published.ok()) {
+    spdlog::warn("{}", flushed.published.message());
   }
 }
 

@@ -35,7 +35,7 @@
 #include "consumer/dedup_store.h"
 #include "consumer/event_log.h"
 #include "consumer/update_publisher.h"
-#include "core/flush_plan.h"
+#include "core/counting/flush_plan.h"
 #include "core/status.h"
 
 namespace la {
@@ -93,12 +93,16 @@ struct FlushResult {
     kFailed,      // an error before the commit: nothing committed, retry after a backoff
   };
   Outcome outcome = Outcome::kCommitted;
-  // kFailed: why. kCommitted: Ok, or the error of publishing the totals, which
-  // happens after the commit. kIncomplete: how far it got.
+  // kFailed: why. kIncomplete: how far it got. kCommitted: Ok.
   Status status = Status::Ok();
+  // kCommitted: how many messages the commit covered.
+  size_t messages = 0;
+  // kCommitted: Ok, or why publishing the new totals failed. That happens after
+  // the commit and is not retried; the streams' next totals are published.
+  Status published = Status::Ok();
 
   // Committed and published.
-  bool ok() const { return outcome == Outcome::kCommitted && status.ok(); }
+  bool ok() const { return committed() && published.ok(); }
   bool committed() const { return outcome == Outcome::kCommitted; }
 };
 

@@ -127,15 +127,19 @@ int Run(const Config& config) {
   }
   WarnIfUnreachable(**mongo, redis);
 
-  KafkaEventLog log(
+  Result<std::unique_ptr<KafkaEventLog>> log = KafkaEventLog::Create(
       config.kafka_topic,
       {.brokers = config.kafka_brokers, .group = config.kafka_group, .client_id = "la-consumer"});
+  if (!log.ok()) {
+    spdlog::error("{}", log.status().message());
+    return 2;
+  }
   RedisDedupStore dedup(redis, std::chrono::seconds(config.dedup_ttl_s));
   MongoCounterStore store(**mongo);
   CachedCounterStore counters(store, kRememberedStreams);
   KafkaDeadLetterSink dead_letters(**producer, config.kafka_dlq_topic);
   RedisUpdatePublisher publisher(redis);
-  LikeBatcher batcher(log, dedup, counters, dead_letters, publisher,
+  LikeBatcher batcher(**log, dedup, counters, dead_letters, publisher,
                       {.flush_interval = std::chrono::milliseconds(config.flush_interval_ms),
                        .max_batch_messages = static_cast<size_t>(config.batch_max_events),
                        .before_commit_for_testing = std::move(*crash_hook)});
@@ -154,22 +158,17 @@ int Run(const Config& config) {
   }
 
   HandleStopSignals();
-  if (Status started = log.Start(batcher); !started.ok()) {
-    spdlog::error("{}", started.message());
-    return 2;
-  }
   // The MongoDB and Redis URLs may hold passwords: only the database is named.
   spdlog::info(
       "consuming {} at {} as group {}; counting into database {}, collection {}; dead letters to "
       "{}; flush every {} ms or {} events{}",
       config.kafka_topic, config.kafka_brokers, config.kafka_group, config.mongo_database,
-      MongoCounterStore::kCollection, config.kafka_dlq_topic, config.flush_interval_ms,
-      config.batch_max_events,
+      kStreamsCollection, config.kafka_dlq_topic, config.flush_interval_ms, config.batch_max_events,
       config.metrics_port != 0 ? "; metrics on " + config.metrics_host + ":" +
                                      std::to_string(config.metrics_port) + "/metrics"
                                : "");
 
-  PollLoop loop(log, batcher, metrics,
+  PollLoop loop(**log, batcher, metrics,
                 {.max_buffered_messages = static_cast<size_t>(config.batch_max_events)});
   loop.Run(stop_requested);
 
@@ -177,7 +176,7 @@ int Run(const Config& config) {
   const Status flushed =
       loop.FlushRemaining(std::chrono::steady_clock::now() + kShutdownFlushTimeout);
   if (!flushed.ok()) spdlog::error("{}", flushed.message());
-  if (Status closed = log.Close(); !closed.ok()) spdlog::warn("{}", closed.message());
+  if (Status closed = (*log)->Close(batcher); !closed.ok()) spdlog::warn("{}", closed.message());
   spdlog::info("consumer stopped (exit status {})", flushed.ok() ? 0 : 1);
   return flushed.ok() ? 0 : 1;
 }

@@ -2,15 +2,13 @@
 
 #include <string>
 
+#include "http/metrics_handler.h"
+
 namespace la {
 
 MetricsEndpoint::MetricsEndpoint(prometheus::Registry& registry)
     : router_(registry), server_(io_, router_, http::ServerLimits{}) {
-  router_.Add(http::beast_http::verb::get, "/metrics",
-              [&registry](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
-                co_return http::TextResponse(http::Status::ok, registry.Render(),
-                                             "text/plain; version=0.0.4; charset=utf-8");
-              });
+  router_.Add(http::beast_http::verb::get, "/metrics", http::MetricsHandler(registry));
 }
 
 Result<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(prometheus::Registry& registry,

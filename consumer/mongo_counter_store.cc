@@ -130,7 +130,7 @@ MongoCounterStore::MongoCounterStore(MongoClient& mongo) : mongo_(mongo) {}
 
 Result<StreamStates> MongoCounterStore::Read(std::span<const std::string> stream_ids) {
   if (!likes_index_created_) {
-    Status created = mongo_.CreateIndex(kCollection, {{"likes", -1}}, false);
+    Status created = mongo_.CreateIndex(kStreamsCollection, {{"likes", -1}}, false);
     if (!created.ok()) return Status::Error("creating the likes index: " + created.message());
     likes_index_created_ = true;
   }
@@ -141,7 +141,8 @@ Result<StreamStates> MongoCounterStore::Read(std::span<const std::string> stream
     const auto slice = stream_ids.subspan(first, std::min(kIdsPerRead, stream_ids.size() - first));
     const nlohmann::json filter = {
         {"_id", {{"$in", std::vector<std::string>(slice.begin(), slice.end())}}}};
-    Result<std::vector<nlohmann::json>> documents = mongo_.Find(kCollection, filter, options);
+    Result<std::vector<nlohmann::json>> documents =
+        mongo_.Find(kStreamsCollection, filter, options);
     if (!documents.ok()) return documents.status();
     for (const nlohmann::json& document : *documents) {
       const auto id = document.find("_id");
@@ -166,13 +167,14 @@ Result<std::vector<UpdateOutcome>> MongoCounterStore::Apply(std::span<const Stre
       inserts.push_back(NewDocument(update, now));
     }
   }
-  Result<MongoBulkResult> inserted = mongo_.BulkInsert(kCollection, inserts);
+  Result<MongoBulkResult> inserted = mongo_.BulkInsert(kStreamsCollection, inserts);
   if (!inserted.ok()) return inserted.status();
   int64_t matched = 0;
   for (size_t first = 0; first < conditional_updates.size(); first += kUpdatesPerCommand) {
     const size_t end = std::min(conditional_updates.size(), first + kUpdatesPerCommand);
-    Result<MongoBulkResult> updated = mongo_.BulkUpdate(
-        kCollection, {conditional_updates.begin() + first, conditional_updates.begin() + end});
+    Result<MongoBulkResult> updated =
+        mongo_.BulkUpdate(kStreamsCollection,
+                          {conditional_updates.begin() + first, conditional_updates.begin() + end});
     if (!updated.ok()) return updated.status();
     if (updated->write_errors.empty()) matched += updated->matched;
   }

@@ -11,12 +11,12 @@
 
 #include "adapters/mongo_client.h"
 #include "consumer/counter_store.h"
+#include "core/counting/stream_document.h"
 
 namespace la {
 
 class MongoCounterStore final : public CounterStore {
  public:
-  static constexpr const char* kCollection = "streams";
   // Statements per update command. The local FerretDB (patched, see
   // scripts/ferretdb/) writes one command's documents in one transaction, so
   // large commands are cheap there; MongoDB takes up to 100,000.

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -20,31 +19,34 @@ int64_t Milliseconds(std::chrono::steady_clock::duration d) {
 
 }  // namespace
 
-PollLoop::PollLoop(KafkaEventLog& log, LikeBatcher& batcher, ConsumerMetrics& metrics,
+PollLoop::PollLoop(EventLog& log, LikeBatcher& batcher, ConsumerMetrics& metrics,
                    PollLoopOptions options)
     : log_(log), batcher_(batcher), metrics_(metrics), options_(std::move(options)) {}
 
 void PollLoop::Run(const std::atomic<bool>& stop) {
-  while (!stop.load()) {
-    PauseWhileFull();
-    PollOnce();
-    const Clock::time_point now = Clock::now();
-    FlushIfDue(now);
-    metrics_.Update(batcher_.metrics());
-    ReportProgress(now);
-  }
+  while (!stop.load()) RunRound();
+}
+
+void PollLoop::RunRound() {
+  PauseWhileFull();
+  PollOnce();
+  const Clock::time_point now = options_.now();
+  FlushIfDue(now);
+  metrics_.Update(batcher_.metrics());
+  ReportProgress(now);
 }
 
 Status PollLoop::FlushRemaining(Clock::time_point deadline) {
   while (batcher_.buffered_messages() > 0) {
     if (TryFlush()) break;
-    if (next_flush_attempt_ >= deadline || Clock::now() >= deadline) {
+    const Clock::time_point now = options_.now();
+    if (next_flush_attempt_ >= deadline || now >= deadline) {
       return Status::Error("gave up flushing " + std::to_string(batcher_.buffered_messages()) +
                            " buffered messages at shutdown; they stay uncommitted and will be "
                            "consumed again. Last error: " +
                            last_flush_error_.message());
     }
-    std::this_thread::sleep_until(next_flush_attempt_);
+    if (next_flush_attempt_ > now) options_.sleep(next_flush_attempt_ - now);  // else incomplete
   }
   metrics_.Update(batcher_.metrics());
   return Status::Ok();
@@ -56,15 +58,15 @@ void PollLoop::PollOnce() {
   const size_t room =
       buffered < options_.max_buffered_messages ? options_.max_buffered_messages - buffered : 1;
   Result<std::vector<LogMessage>> messages =
-      log_.Poll(std::min(room, options_.max_messages_per_poll), options_.poll_timeout);
+      log_.Poll(std::min(room, options_.max_messages_per_poll), options_.poll_timeout, batcher_);
   if (!messages.ok()) {
-    const Clock::time_point now = Clock::now();
+    const Clock::time_point now = options_.now();
     if (now >= next_poll_error_log_) {
       spdlog::warn("polling Kafka failed: {}; polling on (this message repeats at most every {} s)",
                    messages.status().message(), kPollErrorLogInterval.count());
       next_poll_error_log_ = now + kPollErrorLogInterval;
     }
-    std::this_thread::sleep_for(options_.poll_timeout);  // errors can come back at once
+    options_.sleep(options_.poll_timeout);  // errors can come back at once
     return;
   }
   if (messages->empty()) return;
@@ -72,7 +74,7 @@ void PollLoop::PollOnce() {
     received_any_ = true;
     spdlog::info("first messages received ({} in the first poll)", messages->size());
   }
-  const Clock::time_point received = Clock::now();
+  const Clock::time_point received = options_.now();
   for (const LogMessage& message : *messages) batcher_.Add(message, received);
 }
 
@@ -82,26 +84,28 @@ void PollLoop::FlushIfDue(Clock::time_point now) {
 
 bool PollLoop::TryFlush() {
   const size_t buffered = batcher_.buffered_messages();
-  const Clock::time_point started = Clock::now();
+  const Clock::time_point started = options_.now();
   const FlushResult result = batcher_.Flush();
-  const Clock::time_point finished = Clock::now();
+  const Clock::time_point finished = options_.now();
 
   switch (result.outcome) {
     case FlushResult::Outcome::kCommitted:
-      metrics_.RecordFlush(finished - started, batcher_.metrics().last_flush_messages);
+      metrics_.RecordFlush(finished - started, result.messages);
       if (flush_backoff_.consecutive_failures() > 0) {
         spdlog::info("flush succeeded again after {} failed attempts",
                      flush_backoff_.consecutive_failures());
       }
       flush_backoff_.Succeeded();
       next_flush_attempt_ = {};
-      if (!result.status.ok()) spdlog::warn("{}", result.status.message());  // only publishing
-      spdlog::debug("flushed {} messages in {} ms", buffered, Milliseconds(finished - started));
+      if (!result.published.ok()) spdlog::warn("{}", result.published.message());
+      spdlog::debug("flushed {} messages in {} ms", result.messages,
+                    Milliseconds(finished - started));
       return true;
     case FlushResult::Outcome::kIncomplete:
       // A slow store: poll once (group membership) and go on at once.
       spdlog::info("{} ({} messages buffered)", result.status.message(), buffered);
       next_flush_attempt_ = {};
+      last_flush_error_ = result.status;
       return false;
     case FlushResult::Outcome::kFailed:
       break;

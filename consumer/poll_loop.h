@@ -3,22 +3,28 @@
 //
 //  - A poll waits at most `poll_timeout`, so the loop notices a stop request
 //    and due flushes quickly, and never spins when there is nothing to read.
+//  - Rebalances reach the batcher during a poll; it flushes what it holds of
+//    revoked partitions before they go.
 //  - A failed flush is logged with its reason and retried after a backoff
 //    (100 ms doubling to 5 s); nothing is committed meanwhile, and polling
-//    continues so the group membership stays alive.
-//  - While the buffer is full and flushes keep failing, fetching is paused.
+//    continues so the group membership stays alive. A flush stopped by its
+//    time budget (incomplete) goes on right after the next poll.
+//  - While the buffer is full (flushes keep failing), fetching is paused.
 //  - Metrics are brought up to date every round; lag once a second.
+// Not thread-safe: Run() and FlushRemaining() on one thread, the polling one.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <thread>
 
 #include "consumer/consumer_metrics.h"
-#include "consumer/kafka_event_log.h"
+#include "consumer/event_log.h"
 #include "consumer/like_batcher.h"
-#include "consumer/retry_backoff.h"
+#include "core/retry_backoff.h"
 #include "core/status.h"
 
 namespace la {
@@ -27,19 +33,24 @@ struct PollLoopOptions {
   size_t max_buffered_messages = 100000;  // BATCH_MAX_EVENTS: pause fetching at this
   std::chrono::milliseconds poll_timeout{100};
   size_t max_messages_per_poll = 10000;
+  // The time and the waits of the loop (tests pass a fake pair).
+  std::function<std::chrono::steady_clock::time_point()> now = std::chrono::steady_clock::now;
+  std::function<void(std::chrono::steady_clock::duration)> sleep =
+      [](std::chrono::steady_clock::duration wait) { std::this_thread::sleep_for(wait); };
 };
 
 class PollLoop {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // Everything must outlive the loop; `log` must be started with `batcher` as
-  // its listener.
-  PollLoop(KafkaEventLog& log, LikeBatcher& batcher, ConsumerMetrics& metrics,
-           PollLoopOptions options);
+  // Everything must outlive the loop. `batcher` hears of the partitions `log`
+  // assigns and revokes.
+  PollLoop(EventLog& log, LikeBatcher& batcher, ConsumerMetrics& metrics, PollLoopOptions options);
 
   // Polls, buffers and flushes until `stop` is set.
   void Run(const std::atomic<bool>& stop);
+  // One round of Run(): pause or resume, poll, flush if due, report.
+  void RunRound();
   // Flushes what is still buffered, retrying with backoff until `deadline`.
   // Used at shutdown, after Run() returned.
   Status FlushRemaining(Clock::time_point deadline);
@@ -52,7 +63,7 @@ class PollLoop {
   void PauseWhileFull();
   void ReportProgress(Clock::time_point now);
 
-  KafkaEventLog& log_;
+  EventLog& log_;
   LikeBatcher& batcher_;
   ConsumerMetrics& metrics_;
   PollLoopOptions options_;

@@ -9,7 +9,7 @@
 
 #include "adapters/redis_client.h"
 #include "consumer/update_publisher.h"
-#include "core/stream_updates.h"
+#include "core/counting/stream_updates.h"
 
 namespace la {
 

@@ -4,7 +4,7 @@
 
 #include <span>
 
-#include "core/flush_plan.h"
+#include "core/counting/stream_total.h"
 #include "core/status.h"
 
 namespace la {

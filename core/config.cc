@@ -5,7 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/client_address.h"
+#include "core/requests/client_address.h"
+#include "core/command_line.h"
 
 namespace la {
 namespace {
@@ -384,38 +385,26 @@ Result<ConfigOrHelp> LoadConfig(Program program, const std::vector<std::string>&
       if (Status s = o.apply(config, *value); !s.ok()) return s;
     }
   }
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      out.help = HelpText(program);
-      return out;
-    }
-    if (arg.rfind("--", 0) != 0) {
-      return Status::Error("unexpected argument \"" + arg + "\"; see --help");
-    }
-    std::string name = arg.substr(2), value;
-    bool has_value = false;
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-      has_value = true;
-    }
-    const Option* option = nullptr;
+  // Flags, after the environment so that they win. Only --dev goes without a value.
+  auto option_named = [mask](std::string_view name) -> const Option* {
     for (const Option& o : Options()) {
-      if ((o.programs & mask) && name == o.flag) option = &o;
+      if ((o.programs & mask) && name == o.flag) return &o;
     }
-    if (option == nullptr) return Status::Error("unknown flag --" + name + "; see --help");
-    if (!has_value) {
-      if (name == "dev") {
-        value = "true";
-      } else if (i + 1 < args.size()) {
-        value = args[++i];
-      } else {
-        return Status::Error("flag --" + name + " needs a value");
-      }
-    }
-    if (Status s = option->apply(config, value); !s.ok()) return s;
-    if (auto warning = SecretOnCommandLine(name, value)) out.warnings.push_back(*warning);
+    return nullptr;
+  };
+  Result<CommandLine> line = ParseCommandLine(args, [&](std::string_view name) {
+    if (option_named(name) == nullptr) return FlagKind::kUnknown;
+    return name == "dev" ? FlagKind::kSwitch : FlagKind::kValue;
+  });
+  if (!line.ok()) return line.status();
+  if (line->help) {
+    out.help = HelpText(program);
+    return out;
+  }
+  for (const CommandLineFlag& flag : line->flags) {
+    const std::string value = flag.value.value_or("true");
+    if (Status s = option_named(flag.name)->apply(config, value); !s.ok()) return s;
+    if (auto warning = SecretOnCommandLine(flag.name, value)) out.warnings.push_back(*warning);
   }
   if (Status s = ValidateSecrets(program, config); !s.ok()) return s;
   out.config = std::move(config);

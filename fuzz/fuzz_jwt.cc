@@ -12,8 +12,8 @@
 #include <string_view>
 
 #include "core/base64.h"
-#include "core/jwt.h"
-#include "core/jwt_verifier.h"
+#include "core/auth/jwt.h"
+#include "core/auth/jwt_verifier.h"
 
 namespace {
 

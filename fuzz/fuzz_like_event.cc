@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/like_event.h"
-#include "core/request_body.h"
+#include "core/counting/like_event.h"
+#include "core/requests/request_body.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);

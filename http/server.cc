@@ -13,6 +13,8 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
+#include "http/drain_wait.h"
+
 namespace la::http {
 
 namespace asio = boost::asio;
@@ -270,18 +272,7 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace, std::function<void()>
       });
     }
   }
-  asio::co_spawn(
-      io_,
-      [this, grace, done = std::move(done)]() -> asio::awaitable<void> {
-        asio::steady_timer timer(io_);
-        const auto deadline = std::chrono::steady_clock::now() + grace;
-        while (open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
-          timer.expires_after(std::chrono::milliseconds(20));
-          co_await timer.async_wait(use_awaitable);
-        }
-        done();
-      },
-      asio::detached);
+  CallWhenDrained(io_, [this] { return open_connections() == 0; }, grace, std::move(done));
 }
 
 }  // namespace la::http

@@ -18,8 +18,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "core/client_address.h"
-#include "core/connection_caps.h"
+#include "core/requests/client_address.h"
+#include "core/requests/connection_caps.h"
 #include "core/status.h"
 #include "http/router.h"
 

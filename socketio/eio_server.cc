@@ -4,10 +4,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <vector>
 
+#include "http/drain_wait.h"
 #include "socketio/websocket_transport.h"
 
 namespace la {
@@ -191,6 +190,7 @@ asio::awaitable<void> EioServer::ServeWebSocket(std::shared_ptr<WebSocketTranspo
   const bool superfluous = session && !session->CanUpgrade();
   if (session && !superfluous) session->BeginUpgrade(websocket);
   Status accepted = co_await websocket->Accept(request);
+  request = http::Request();  // this coroutine lives as long as the connection: keep no headers
   if (accepted.ok() && superfluous) {
     co_await websocket->Close();
     co_return;
@@ -258,18 +258,7 @@ void EioServer::Shutdown(std::chrono::milliseconds grace, std::function<void()> 
     for (const auto& [sid, registered] : sessions_) sessions.push_back(registered.session);
   }
   for (const auto& session : sessions) session->Close("the server is shutting down");
-  asio::co_spawn(
-      io_,
-      [this, grace, done = std::move(done)]() -> asio::awaitable<void> {
-        asio::steady_timer timer(io_);
-        const auto deadline = std::chrono::steady_clock::now() + grace;
-        while (session_count() > 0 && std::chrono::steady_clock::now() < deadline) {
-          timer.expires_after(std::chrono::milliseconds(20));
-          co_await timer.async_wait(asio::use_awaitable);
-        }
-        done();
-      },
-      asio::detached);
+  http::CallWhenDrained(io_, [this] { return session_count() == 0; }, grace, std::move(done));
 }
 
 }  // namespace la

@@ -17,7 +17,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "core/connection_caps.h"
+#include "core/requests/connection_caps.h"
 #include "core/prometheus.h"
 #include "http/router.h"
 #include "socketio/eio_session.h"

@@ -69,9 +69,9 @@ void EioSession::Start(std::shared_ptr<EioSessionListener> listener) {
   asio::co_spawn(strand_, RunHeartbeat(shared_from_this()), asio::detached);
 }
 
-void EioSession::Send(EioPacketText packet) {
-  asio::dispatch(strand_, [self = shared_from_this(), packet = std::move(packet)]() mutable {
-    self->Enqueue(std::move(packet));
+void EioSession::Send(EioPacketText packet, const EioMerge* merge) {
+  asio::dispatch(strand_, [self = shared_from_this(), packet = std::move(packet), merge]() mutable {
+    self->Enqueue(std::move(packet), merge);
   });
 }
 
@@ -186,8 +186,22 @@ void EioSession::OnPacket(const EioPacket& packet) {
   }
 }
 
-void EioSession::Enqueue(EioPacketText packet) {
+bool EioSession::MergeIntoWaiting(const EioPacketText& packet, const EioMerge& merge) {
+  for (auto it = queue_.rbegin(); it != queue_.rend() && it->merge == &merge; ++it) {
+    EioPacketText merged = merge(*it->text, *packet);
+    if (!merged) continue;
+    queued_bytes_ = queued_bytes_ - it->text->size() + merged->size();
+    it->text = std::move(merged);
+    return true;
+  }
+  return false;
+}
+
+void EioSession::Enqueue(EioPacketText packet, const EioMerge* merge) {
   if (phase_ != Phase::kOpen || overflowed_) return;
+  // The queue only holds packets behind a write in progress over WebSocket: this client is
+  // behind, so it gets the newest totals merged in, not one more stale frame.
+  if (merge && carrier_ == Carrier::kWebSocket && MergeIntoWaiting(packet, *merge)) return;
   if (queued_bytes_ + packet->size() > options_.max_buffered_bytes) {
     // Closing here could re-enter whoever is sending; close from a fresh handler.
     overflowed_ = true;
@@ -200,7 +214,7 @@ void EioSession::Enqueue(EioPacketText packet) {
     return;
   }
   queued_bytes_ += packet->size();
-  queue_.push_back(std::move(packet));
+  queue_.push_back({std::move(packet), merge});
   if (carrier_ == Carrier::kWebSocket) {
     websocket_->Wake();
   } else if (pending_poll_ && !flush_posted_) {
@@ -215,7 +229,7 @@ void EioSession::Enqueue(EioPacketText packet) {
 
 EioPacketText EioSession::TakeQueuedPacket() {
   if (queue_.empty()) return nullptr;
-  EioPacketText packet = std::move(queue_.front());
+  EioPacketText packet = std::move(queue_.front().text);
   queue_.pop_front();
   queued_bytes_ -= packet->size();
   return packet;
@@ -230,9 +244,9 @@ void EioSession::FlushPoll() {
   }
   std::string body;
   body.reserve(queued_bytes_ + queue_.size());
-  for (const EioPacketText& packet : queue_) {
+  for (const Queued& queued : queue_) {
     if (!body.empty()) body += kPayloadSeparator;
-    body += *packet;
+    body += *queued.text;
   }
   queue_.clear();
   queued_bytes_ = 0;
@@ -333,7 +347,7 @@ void EioSession::BeginClose(std::string reason) {
     websocket_->Wake();  // the writer sends what is queued, then closes the WebSocket
   } else {
     // The next GET takes what is queued and the close packet; the heartbeat bounds the wait.
-    queue_.push_back(ClosePacket());
+    queue_.push_back({ClosePacket()});
     queued_bytes_ += ClosePacket()->size();
     FlushPoll();
   }

@@ -73,6 +73,12 @@ std::string NewSessionId();
 // encoded once and queued for many sessions without copies.
 using EioPacketText = std::shared_ptr<const std::string>;
 
+// Conflation for a client that cannot keep up (issue 11): given a packet still waiting in
+// its queue and a newer one, the single packet that replaces both, or nullptr if they do
+// not merge. Pure; runs on the session's strand.
+using EioMerge =
+    std::function<EioPacketText(const std::string& waiting, const std::string& update)>;
+
 class EioSession : public std::enable_shared_from_this<EioSession> {
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
@@ -94,7 +100,12 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   void Start(std::shared_ptr<EioSessionListener> listener);
 
   // Queues an encoded packet for the client. Thread-safe. Ignored once the session closes.
-  void Send(EioPacketText packet);
+  // With `merge` (which must outlive the session), a WebSocket client that is behind (packets
+  // still wait behind the write in progress) gets the packet merged into a waiting one of
+  // the same `merge`, searched from the newest back to the first packet that has no merge
+  // or another one; so its queue holds at most one packet per thing the merges keep apart
+  // (e.g. per stream) instead of growing with every update.
+  void Send(EioPacketText packet, const EioMerge* merge = nullptr);
   // Ends the session after what is already queued has been sent (server shutdown, last
   // namespace left). Thread-safe.
   void Close(std::string reason);
@@ -136,7 +147,9 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   // Ends the pending GET shortly while a probed WebSocket waits for "5".
   void AnswerPollDuringUpgrade();
   PollResult HandlePush(const std::string& body);
-  void Enqueue(EioPacketText packet);
+  void Enqueue(EioPacketText packet, const EioMerge* merge = nullptr);
+  // Merges `packet` into a waiting packet of the same `merge`; false if none takes it.
+  bool MergeIntoWaiting(const EioPacketText& packet, const EioMerge& merge);
   // Answers the pending GET with everything queued, if both exist.
   void FlushPoll();
   void ReplyToPoll(PollResult result);
@@ -161,7 +174,11 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   Carrier carrier_;
   std::string close_reason_;
 
-  std::deque<EioPacketText> queue_;
+  struct Queued {
+    EioPacketText text;
+    const EioMerge* merge = nullptr;  // how a newer update may be merged into it, if at all
+  };
+  std::deque<Queued> queue_;
   size_t queued_bytes_ = 0;
   bool overflowed_ = false;  // the queue hit its limit; the session is about to close
 

@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/rate_limiter.h"
+#include "core/requests/rate_limiter.h"
 #include "socketio/eio_session.h"
 #include "socketio/sio_namespace.h"
 

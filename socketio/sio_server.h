@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include "core/rate_limiter.h"
+#include "core/requests/rate_limiter.h"
 #include "socketio/eio_server.h"
 #include "socketio/sio_namespace.h"
 

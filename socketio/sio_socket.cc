@@ -2,9 +2,9 @@
 
 #include <boost/asio/post.hpp>
 
-#include "socketio/sio_client.h"
 #include "socketio/protocol/socketio.h"
 #include "socketio/protocol/socketio_binary.h"
+#include "socketio/sio_client.h"
 
 namespace la {
 
@@ -19,6 +19,27 @@ SioEncodedPacket EncodeEventPacket(std::string_view nsp, std::string_view event,
                                    const std::vector<nlohmann::json>& args) {
   return EncodeSioMessage(EncodeEvent(nsp, event, args));
 }
+
+SioConflation::SioConflation(SioMergeArgs merge_args)
+    : merge_([merge_args = std::move(merge_args)](const std::string& waiting,
+                                                  const std::string& update) -> EioPacketText {
+        // Both are Engine.IO messages ("4" + a Socket.IO EVENT) encoded by EncodeEventPacket.
+        if (waiting.empty() || update.empty() || waiting[0] != '4' || update[0] != '4')
+          return nullptr;
+        Result<SioPacket> old_event = DecodeSioPacket(std::string_view(waiting).substr(1));
+        Result<SioPacket> new_event = DecodeSioPacket(std::string_view(update).substr(1));
+        if (!old_event.ok() || !new_event.ok() || old_event->type != SioPacketType::kEvent ||
+            new_event->type != SioPacketType::kEvent || old_event->nsp != new_event->nsp ||
+            old_event->data[0] != new_event->data[0]) {
+          return nullptr;
+        }
+        const nlohmann::json old_args(old_event->data.begin() + 1, old_event->data.end());
+        const nlohmann::json new_args(new_event->data.begin() + 1, new_event->data.end());
+        std::optional<nlohmann::json> merged = merge_args(old_args, new_args);
+        if (!merged || !merged->is_array()) return nullptr;
+        return EncodeEventPacket(old_event->nsp, old_event->data[0].get<std::string>(),
+                                 std::vector<nlohmann::json>(merged->begin(), merged->end()));
+      }) {}
 
 SioSocket::SioSocket(std::string nsp, nlohmann::json auth,
                      const std::shared_ptr<EioSession>& session, std::weak_ptr<SioClient> client)
@@ -50,7 +71,19 @@ void SioSocket::SendPacket(std::string sio_text, const std::vector<std::string>&
   SendAll(std::move(packets));
 }
 
-void SioSocket::SendEncoded(SioEncodedPacket packet) { SendAll({std::move(packet)}); }
+void SioSocket::SendEncoded(SioEncodedPacket packet) { Post(std::move(packet), nullptr); }
+
+void SioSocket::SendEncoded(SioEncodedPacket packet, const SioConflation& conflation) {
+  Post(std::move(packet), &conflation.merge());
+}
+
+void SioSocket::Post(SioEncodedPacket packet, const EioMerge* merge) {
+  // The broadcast path: one handler per socket and update, no container.
+  asio::post(strand_, [self = shared_from_this(), packet = std::move(packet), merge]() mutable {
+    if (!self->connected_) return;
+    if (auto session = self->session_.lock()) session->Send(std::move(packet), merge);
+  });
+}
 
 void SioSocket::SendAll(std::vector<EioPacketText> packets) {
   asio::post(strand_, [self = shared_from_this(), packets = std::move(packets)]() mutable {

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -31,6 +32,24 @@ SioEncodedPacket EncodeSioMessage(std::string_view sio_text);
 // broadcast: EncodeEventPacket("/", "hello", {1}) holds `42["hello",1]`.
 SioEncodedPacket EncodeEventPacket(std::string_view nsp, std::string_view event,
                                    const std::vector<nlohmann::json>& args = {});
+
+// How a broadcast event may be conflated for a client that cannot keep up: given the
+// arguments (after the event name) of an event still waiting in the client's queue and of
+// a newer event of the same name and namespace, the arguments of the one event that
+// replaces both, or nullopt if they do not merge. Pure (e.g. the latest total per stream).
+using SioMergeArgs = std::function<std::optional<nlohmann::json>(const nlohmann::json& waiting,
+                                                                 const nlohmann::json& update)>;
+
+// A conflation rule for SendEncoded. Create it once (e.g. static) and keep it for as long
+// as the server runs: queued packets refer to it.
+class SioConflation {
+ public:
+  explicit SioConflation(SioMergeArgs merge_args);
+  const EioMerge& merge() const { return merge_; }
+
+ private:
+  EioMerge merge_;
+};
 
 class SioSocket : public std::enable_shared_from_this<SioSocket> {
  public:
@@ -59,6 +78,9 @@ class SioSocket : public std::enable_shared_from_this<SioSocket> {
   // Thread-safe. Sends a packet of this socket's namespace that was encoded once for many
   // sockets (EncodeEventPacket).
   void SendEncoded(SioEncodedPacket packet);
+  // Thread-safe. The same, for an event that `conflation` may merge into an older one still
+  // waiting for a client that is behind (the merged packet is encoded for this socket).
+  void SendEncoded(SioEncodedPacket packet, const SioConflation& conflation);
   // Thread-safe. Ends the socket from the server side: the client gets DISCONNECT (its
   // reason is "io server disconnect" and it does not reconnect by itself). If this was
   // the client's last namespace, its Engine.IO session closes too.
@@ -74,6 +96,8 @@ class SioSocket : public std::enable_shared_from_this<SioSocket> {
   // Sends the Engine.IO packets of one Socket.IO packet (its text, then its attachments).
   void SendPacket(std::string sio_text, const std::vector<std::string>& attachments);
   void SendAll(std::vector<EioPacketText> packets);
+  // Posts one packet (with its merge, if any) to the session on the strand.
+  void Post(SioEncodedPacket packet, const EioMerge* merge);
 
   const std::string id_;
   const std::string nsp_;

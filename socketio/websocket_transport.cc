@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/write.hpp>
@@ -31,7 +29,6 @@ std::string PacketTypeName(EioPacketType type) { return std::to_string(static_ca
 
 WebSocketTransport::WebSocketTransport(asio::ip::tcp::socket socket, const EioOptions& options)
     : ws_(std::move(socket)),
-      wake_(ws_.get_executor()),
       upgrade_deadline_(ws_.get_executor()),
       write_deadline_(ws_.get_executor()),
       options_(options) {
@@ -67,25 +64,39 @@ asio::awaitable<void> WebSocketTransport::Refuse(http::Response response) {
 
 void WebSocketTransport::ArmWriteDeadline(bool closing) {
   if (options_.write_timeout.count() <= 0) return;
-  write_deadline_.expires_after(options_.write_timeout);
-  write_deadline_.async_wait(
-      [weak = weak_from_this(), closing](const boost::system::error_code& ec) {
-        auto transport = weak.lock();
-        if (!transport || ec || transport->aborted_) return;
-        if (closing) {
-          spdlog::debug("engine.io: the WebSocket closing handshake did not finish within {} ms",
-                        transport->options_.write_timeout.count());
-        } else {
-          spdlog::warn(
-              "engine.io: a WebSocket write stalled for {} ms (the client does not read); "
-              "closing the connection",
-              transport->options_.write_timeout.count());
-        }
-        transport->Abort();
-      });
+  write_started_ = std::chrono::steady_clock::now();
+  write_closing_ = closing;
+  if (!watchdog_armed_) ArmWatchdog(*write_started_ + options_.write_timeout);
 }
 
-void WebSocketTransport::DisarmWriteDeadline() { write_deadline_.cancel(); }
+void WebSocketTransport::DisarmWriteDeadline() { write_started_.reset(); }
+
+void WebSocketTransport::ArmWatchdog(std::chrono::steady_clock::time_point at) {
+  watchdog_armed_ = true;
+  write_deadline_.expires_at(at);
+  write_deadline_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    auto transport = weak.lock();
+    if (!transport) return;
+    transport->watchdog_armed_ = false;
+    if (!ec && !transport->aborted_) transport->OnWatchdog();
+  });
+}
+
+void WebSocketTransport::OnWatchdog() {
+  if (!write_started_) return;  // no write in progress: the next one arms the watchdog again
+  const auto deadline = *write_started_ + options_.write_timeout;
+  if (std::chrono::steady_clock::now() < deadline) return ArmWatchdog(deadline);
+  if (write_closing_) {
+    spdlog::debug("engine.io: the WebSocket closing handshake did not finish within {} ms",
+                  options_.write_timeout.count());
+  } else {
+    spdlog::warn(
+        "engine.io: a WebSocket write stalled for {} ms (the client does not read); "
+        "closing the connection",
+        options_.write_timeout.count());
+  }
+  Abort();
+}
 
 asio::awaitable<Status> WebSocketTransport::Accept(const http::Request& request) {
   beast::error_code ec;
@@ -144,7 +155,8 @@ asio::awaitable<Status> WebSocketTransport::Probe(EioSession& session) {
 }
 
 asio::awaitable<void> WebSocketTransport::Serve(const std::shared_ptr<EioSession>& session) {
-  asio::co_spawn(ws_.get_executor(), WriteQueue(shared_from_this(), session), asio::detached);
+  session_ = session;
+  WriteNext();
   while (true) {
     Result<EioPacket> packet = co_await ReadPacket();
     if (!packet.ok()) {
@@ -184,45 +196,53 @@ asio::awaitable<Result<EioPacket>> WebSocketTransport::ReadPacket() {
   co_return packet;
 }
 
-asio::awaitable<void> WebSocketTransport::WriteQueue(
-    [[maybe_unused]] std::shared_ptr<WebSocketTransport> keep_alive,
-    std::shared_ptr<EioSession> session) {
-  beast::error_code ec;
-  while (!aborted_) {
-    EioPacketText packet = session->TakeQueuedPacket();
-    if (!packet) {
-      if (session->draining()) break;
-      wake_.expires_at(asio::steady_timer::time_point::max());
-      co_await wake_.async_wait(redirect_error(use_awaitable, ec));
-      continue;
-    }
-    // A binary message is queued in its polling form, "b" + base64 (no text packet starts
-    // with 'b'); over WebSocket it travels as a binary frame of the raw bytes.
-    std::optional<WebSocketFrame> binary;
-    if (packet->front() == 'b') {
-      Result<EioPacket> decoded = DecodePacketText(*packet);
-      if (decoded.ok()) binary = EncodeWebSocketFrame(*decoded);
-    }
-    const std::string& bytes = binary ? binary->bytes : *packet;
-    ws_.binary(binary.has_value());
-    ArmWriteDeadline();
-    co_await ws_.async_write(asio::buffer(bytes), redirect_error(use_awaitable, ec));
-    DisarmWriteDeadline();
-    if (ec) {
-      Abort();  // the reader then fails and reports to the session
-      co_return;
-    }
-  }
-  if (!aborted_) {
+void WebSocketTransport::WriteNext() {
+  if (aborted_ || writing_ || closed_) return;
+  auto session = session_.lock();
+  if (!session) return;
+  message_ = session->TakeQueuedPacket();
+  if (!message_) {
+    if (!session->draining()) return;  // idle until Wake
     // A graceful end: the queue is empty; the client answers the close frame and the
     // reader ends the session.
+    closed_ = writing_ = true;
     ArmWriteDeadline(/*closing=*/true);
-    co_await ws_.async_close(websocket::close_code::normal, redirect_error(use_awaitable, ec));
-    DisarmWriteDeadline();
+    ws_.async_close(websocket::close_code::normal,
+                    [self = shared_from_this()](const boost::system::error_code&) {
+                      self->writing_ = false;
+                      self->DisarmWriteDeadline();
+                    });
+    return;
   }
+  // A binary message is queued in its polling form, "b" + base64 (no text packet starts
+  // with 'b'); over WebSocket it travels as a binary frame of the raw bytes.
+  bool binary = false;
+  if (message_->front() == 'b') {
+    Result<EioPacket> decoded = DecodePacketText(*message_);
+    if (decoded.ok()) {
+      binary_message_ = EncodeWebSocketFrame(*decoded).bytes;
+      binary = true;
+    }
+  }
+  ws_.binary(binary);
+  writing_ = true;
+  ArmWriteDeadline();
+  ws_.async_write(asio::buffer(binary ? binary_message_ : *message_),
+                  [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                    self->OnWritten(ec);
+                  });
 }
 
-void WebSocketTransport::Wake() { wake_.cancel(); }
+void WebSocketTransport::OnWritten(const boost::system::error_code& ec) {
+  writing_ = false;
+  DisarmWriteDeadline();
+  message_.reset();
+  if (!binary_message_.empty()) std::string().swap(binary_message_);
+  if (ec) return Abort();  // the reader then fails and reports to the session
+  WriteNext();
+}
+
+void WebSocketTransport::Wake() { WriteNext(); }
 
 void WebSocketTransport::Abort() {
   if (aborted_) return;
@@ -231,7 +251,6 @@ void WebSocketTransport::Abort() {
   auto& socket = beast::get_lowest_layer(ws_);
   socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket.close(ec);
-  wake_.cancel();
   upgrade_deadline_.cancel();
   write_deadline_.cancel();
 }

@@ -9,14 +9,16 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
-#include "socketio/eio_session.h"
-#include "socketio/protocol/engineio.h"
 #include "core/status.h"
 #include "http/message.h"
+#include "socketio/eio_session.h"
+#include "socketio/protocol/engineio.h"
 
 namespace la {
 
@@ -40,7 +42,8 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
   // Serves `session` (whose transport this is) until the connection ends.
   boost::asio::awaitable<void> Serve(const std::shared_ptr<EioSession>& session);
 
-  // The session queued packets: the writer resumes.
+  // The session queued packets (or began a graceful close): an idle writer starts at once,
+  // a busy one takes them when its write ends.
   void Wake();
   // Cuts the connection now; pending reads and writes end with an error.
   void Abort();
@@ -53,21 +56,34 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
   // still sends, so that it sees the close code rather than a reset.
   boost::asio::awaitable<Result<EioPacket>> ReadPacket();
   // Cuts the connection if the write (or, `closing`, the closing handshake) started now
-  // does not end within the write timeout; Disarm when it has.
+  // does not end within the write timeout; Disarm when it has. These only note the time:
+  // one watchdog timer per connection, armed at most once per write timeout (not per
+  // write), checks the write in progress when it fires.
   void ArmWriteDeadline(bool closing = false);
   void DisarmWriteDeadline();
-  // Writes the session's queue until it ends; closes the WebSocket cleanly when the
-  // session is closing gracefully. `keep_alive` holds this transport while it runs.
-  boost::asio::awaitable<void> WriteQueue(std::shared_ptr<WebSocketTransport> keep_alive,
-                                          std::shared_ptr<EioSession> session);
+  void ArmWatchdog(std::chrono::steady_clock::time_point at);
+  void OnWatchdog();
+  // The writer, a chain of callbacks on the strand (no coroutine, no wake-up timer): one
+  // packet per WebSocket message, the next one started as soon as the last one is written;
+  // once the queue is empty and the session is closing gracefully, the closing handshake.
+  void WriteNext();
+  void OnWritten(const boost::system::error_code& ec);
 
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
   boost::beast::flat_buffer read_buffer_;
-  boost::asio::steady_timer wake_;              // the writer waits on it while the queue is empty
   boost::asio::steady_timer upgrade_deadline_;  // aborts a probe that does not finish in time
-  boost::asio::steady_timer write_deadline_;    // aborts a write that stalls
+  boost::asio::steady_timer write_deadline_;    // the watchdog: aborts a write that stalls
   const EioOptions& options_;
   bool aborted_ = false;
+  std::weak_ptr<EioSession> session_;  // set by Serve: whose queue the writer sends
+  bool writing_ = false;               // a message or the closing handshake is being written
+  bool closed_ = false;                // the closing handshake was started
+  EioPacketText message_;              // the packet being written (kept alive meanwhile)
+  std::string binary_message_;         // or its raw bytes, for a binary message
+  // The write in progress: when it started, and whether it is the closing handshake.
+  std::optional<std::chrono::steady_clock::time_point> write_started_;
+  bool write_closing_ = false;
+  bool watchdog_armed_ = false;
 };
 
 }  // namespace la

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "core/role.h"
+#include "core/auth/role.h"
 #include "core/status.h"
 
 namespace la {

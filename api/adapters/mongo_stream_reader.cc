@@ -1,6 +1,7 @@
 #include "api/adapters/mongo_stream_reader.h"
 
 #include "api/realtime/like_totals.h"
+#include "core/counting/stream_document.h"
 
 namespace la {
 
@@ -15,7 +16,7 @@ Result<int64_t> MongoStreamReader::StreamLikes(const std::string& stream_id) {
 Result<std::optional<nlohmann::json>> MongoStreamReader::StreamDocument(
     const std::string& stream_id) {
   Result<std::vector<nlohmann::json>> documents =
-      mongo_.Find("streams", {{"_id", stream_id}}, {{"limit", 1}});
+      mongo_.Find(kStreamsCollection, {{"_id", stream_id}}, {{"limit", 1}});
   if (!documents.ok()) return documents.status();
   if (documents->empty()) return std::optional<nlohmann::json>();
   return std::optional<nlohmann::json>(std::move(documents->front()));

@@ -4,8 +4,8 @@
 #include "api/event_id.h"
 #include "api/handlers/handlers.h"
 #include "api/like_answer.h"
-#include "core/like_event.h"
-#include "core/request_body.h"
+#include "core/counting/like_event.h"
+#include "core/requests/request_body.h"
 
 namespace la::handlers {
 namespace {

@@ -5,8 +5,8 @@
 
 #include "api/accounts/password_hasher.h"
 #include "api/handlers/handlers.h"
-#include "core/jwt.h"
-#include "core/request_body.h"
+#include "core/auth/jwt.h"
+#include "core/requests/request_body.h"
 #include "http/blocking.h"
 
 namespace la::handlers {

@@ -1,7 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/handlers/handlers.h"
-#include "core/request_body.h"
+#include "core/requests/request_body.h"
 #include "http/blocking.h"
 
 namespace la::handlers {

@@ -1,4 +1,4 @@
-#include "core/stream_history.h"
+#include "core/counting/stream_history.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,7 +6,7 @@
 
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 #include "http/blocking.h"
 
 namespace la::handlers {

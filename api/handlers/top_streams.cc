@@ -2,7 +2,7 @@
 
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
-#include "core/stream_history.h"
+#include "core/counting/stream_history.h"
 #include "http/blocking.h"
 
 namespace la::handlers {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string_view>
 
 namespace la {
@@ -17,6 +18,51 @@ SioEncodedPacket EncodeStatsUpdate(std::span<const StreamTotal> totals) {
 
 SioEncodedPacket EncodeLikeCount(const std::string& nsp, const StreamTotal& total) {
   return EncodeEventPacket(nsp, "likeCount", {StreamTotalJson(total)});
+}
+
+// The totals in the arguments of a statsUpdate ([[{streamId, likes}, ...]]), or nullopt.
+std::optional<std::vector<StreamTotal>> TotalsOf(const nlohmann::json& args) {
+  if (args.size() != 1 || !args[0].is_array()) return std::nullopt;
+  std::vector<StreamTotal> totals;
+  totals.reserve(args[0].size());
+  for (const nlohmann::json& element : args[0]) {
+    Result<StreamTotal> total = ParseStreamTotal(element);
+    if (!total.ok()) return std::nullopt;
+    totals.push_back(std::move(*total));
+  }
+  return totals;
+}
+
+// Conflation for dashboards and subscribers that cannot keep up (issue 11): a statsUpdate
+// still waiting for a slow client takes in the newer one (MergePendingTotals); a waiting
+// likeCount takes in a newer one of the same stream. Totals only grow, so the latest
+// totals are all such a client needs, and what it sees never goes down.
+const SioConflation& StatsUpdateConflation() {
+  static const SioConflation conflation(
+      [](const nlohmann::json& waiting,
+         const nlohmann::json& update) -> std::optional<nlohmann::json> {
+        std::optional<std::vector<StreamTotal>> old_totals = TotalsOf(waiting);
+        std::optional<std::vector<StreamTotal>> new_totals = TotalsOf(update);
+        if (!old_totals || !new_totals) return std::nullopt;
+        return nlohmann::json::array(
+            {StreamTotalsJson(MergePendingTotals(std::move(*old_totals), *new_totals))});
+      });
+  return conflation;
+}
+
+const SioConflation& LikeCountConflation() {
+  static const SioConflation conflation(
+      [](const nlohmann::json& waiting,
+         const nlohmann::json& update) -> std::optional<nlohmann::json> {
+        if (waiting.size() != 1 || update.size() != 1) return std::nullopt;
+        Result<StreamTotal> old_total = ParseStreamTotal(waiting[0]);
+        Result<StreamTotal> new_total = ParseStreamTotal(update[0]);
+        if (!old_total.ok() || !new_total.ok() || old_total->stream_id != new_total->stream_id)
+          return std::nullopt;
+        return nlohmann::json::array({StreamTotalJson(
+            {new_total->stream_id, std::max(old_total->likes, new_total->likes)})});
+      });
+  return conflation;
 }
 
 }  // namespace
@@ -166,7 +212,7 @@ void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
     const SioEncodedPacket stats = EncodeStatsUpdate(totals);
     for (auto& [id, dashboard] : dashboards_) {
       if (!dashboard.awaiting_snapshot) {
-        dashboard.socket->SendEncoded(stats);
+        dashboard.socket->SendEncoded(stats, StatsUpdateConflation());
       } else {
         for (const StreamTotal& total : totals) HoldTotal(dashboard.held, total);
       }
@@ -187,7 +233,7 @@ void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
       }
       SioEncodedPacket& packet = like_count[subscriber.socket->nsp()];
       if (!packet) packet = EncodeLikeCount(subscriber.socket->nsp(), total);
-      subscriber.socket->SendEncoded(packet);
+      subscriber.socket->SendEncoded(packet, LikeCountConflation());
     }
   }
 }

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "core/stream_updates.h"
+#include "core/counting/stream_updates.h"
 #include "socketio/protocol/rooms.h"
 #include "socketio/sio_socket.h"
 

@@ -2,14 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/stream_updates.h"
+#include "core/counting/stream_document.h"
+#include "core/counting/stream_updates.h"
 
 namespace la {
-namespace {
-
-constexpr const char* kStreams = "streams";
-
-}  // namespace
 
 Result<std::vector<StreamTotal>> ReadTopStreams(MongoClient& mongo, size_t limit) {
   // One sort key only: nlohmann::json orders object keys alphabetically, so a second key
@@ -18,7 +14,7 @@ Result<std::vector<StreamTotal>> ReadTopStreams(MongoClient& mongo, size_t limit
                                   {"limit", limit},
                                   {"projection", {{"_id", 0}, {"streamId", 1}, {"likes", 1}}}};
   Result<std::vector<nlohmann::json>> documents =
-      mongo.Find(kStreams, nlohmann::json::object(), options);
+      mongo.Find(kStreamsCollection, nlohmann::json::object(), options);
   if (!documents.ok()) return documents.status();
   std::vector<StreamTotal> totals;
   totals.reserve(documents->size());
@@ -37,7 +33,7 @@ Result<int64_t> ReadStreamLikes(MongoClient& mongo, const std::string& stream_id
   const nlohmann::json options = {{"limit", 1},
                                   {"projection", {{"_id", 0}, {"streamId", 1}, {"likes", 1}}}};
   Result<std::vector<nlohmann::json>> documents =
-      mongo.Find(kStreams, {{"_id", stream_id}}, options);
+      mongo.Find(kStreamsCollection, {{"_id", stream_id}}, options);
   if (!documents.ok()) return documents.status();
   if (documents->empty()) return int64_t{0};
   Result<StreamTotal> total = ParseStreamTotal(documents->front());

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "adapters/mongo_client.h"
-#include "core/flush_plan.h"
+#include "core/counting/stream_total.h"
 #include "core/status.h"
 
 namespace la {

@@ -14,7 +14,7 @@
 #include <mutex>
 #include <vector>
 
-#include "core/flush_plan.h"
+#include "core/counting/stream_total.h"
 #include "core/status.h"
 #include "http/work_pool.h"
 

@@ -8,7 +8,7 @@
 
 #include "adapters/kafka_admin.h"
 #include "adapters/mongo_client.h"
-#include "core/jwt.h"
+#include "core/auth/jwt.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/kafka_reader.h"
 #include "tests/integration/test_env.h"

@@ -22,8 +22,9 @@
 #include "adapters/kafka_producer.h"
 #include "adapters/mongo_client.h"
 #include "adapters/redis_client.h"
-#include "core/like_event.h"
-#include "core/stream_updates.h"
+#include "core/counting/like_event.h"
+#include "core/counting/stream_document.h"
+#include "core/counting/stream_updates.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/test_env.h"
 
@@ -143,7 +144,7 @@ class ConsumerPipelineTest : public ::testing::Test {
 
   Totals ReadTotals() {
     Totals totals;
-    auto documents = mongo_->Find("streams", nlohmann::json::object());
+    auto documents = mongo_->Find(kStreamsCollection, nlohmann::json::object());
     if (!documents.ok()) return totals;
     for (const nlohmann::json& d : *documents) {
       totals[d["_id"].get<std::string>()] = d["likes"].get<int64_t>();
@@ -342,7 +343,7 @@ TEST_F(ConsumerPipelineTest, AReplayAfterACrashCountsEachMinuteOnce) {
   ASSERT_EQ(WaitForExpectedTotals(30s), expected_);
   EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
 
-  auto documents = mongo_->Find("streams", nlohmann::json::object());
+  auto documents = mongo_->Find(kStreamsCollection, nlohmann::json::object());
   ASSERT_TRUE(documents.ok()) << documents.status().message();
   ASSERT_EQ(documents->size(), 2u);
   for (const nlohmann::json& document : *documents) {

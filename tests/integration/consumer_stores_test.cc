@@ -126,7 +126,7 @@ TEST_F(MongoCounterStoreTest, HistoryBucketsAreCreatedIncrementedAndExpiredByThe
   EXPECT_EQ(*applied, std::vector<UpdateOutcome>{UpdateOutcome::kApplied});
   EXPECT_EQ(StateOf("s1").history, (HistoryBuckets{{1001}, {16}}));
 
-  auto documents = mongo_->Find(MongoCounterStore::kCollection, {{"_id", "s1"}});
+  auto documents = mongo_->Find(kStreamsCollection, {{"_id", "s1"}});
   ASSERT_TRUE(documents.ok() && documents->size() == 1u);
   EXPECT_EQ((*documents)[0]["minutes"], (nlohmann::json{{"1001", 2}}));
   EXPECT_EQ((*documents)[0]["hours"], (nlohmann::json{{"16", 4}}));

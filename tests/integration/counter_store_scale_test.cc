@@ -16,7 +16,7 @@
 #include "adapters/mongo_client.h"
 #include "api/realtime/like_totals.h"
 #include "consumer/mongo_counter_store.h"
-#include "core/flush_plan.h"
+#include "core/counting/flush_plan.h"
 #include "tests/integration/test_env.h"
 
 namespace la {

@@ -14,7 +14,7 @@
 #include "adapters/kafka_topic_reader.h"
 #include "adapters/mongo_client.h"
 #include "consumer/kafka_dead_letter_sink.h"
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/test_env.h"
 #include "tools/admin/dlq_commands.h"

@@ -9,8 +9,8 @@
 #include <future>
 
 #include "adapters/kafka_admin.h"
-#include "core/jwt.h"
-#include "core/like_event.h"
+#include "core/auth/jwt.h"
+#include "core/counting/like_event.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/test_env.h"
 

@@ -1,6 +1,6 @@
 // Roles and the one authorization path (core/role.h, core/access.h) that HTTP routes
 // and Socket.IO namespaces share.
-#include "core/access.h"
+#include "core/auth/access.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -9,7 +9,7 @@
 
 #include "api/api_context.h"
 #include "api/handlers/handlers.h"
-#include "core/jwt.h"
+#include "core/auth/jwt.h"
 #include "tests/unit/fakes/api_fakes.h"
 
 namespace la {

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "consumer/like_batcher.h"
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 #include "tests/unit/fakes/consumer_fakes.h"
 
 namespace la {
@@ -108,7 +108,8 @@ TEST(CachedCounterStore, AConsumerWithStaleStatesStillCountsExactlyOnce) {
   LikeBatcher batcher(log, dedup, cached, dead_letters, publisher, {});
   const auto now = LikeBatcher::Clock::now();
   auto poll = [&] {
-    Result<std::vector<LogMessage>> messages = log.Poll(1000, std::chrono::milliseconds(0));
+    Result<std::vector<LogMessage>> messages =
+        log.Poll(1000, std::chrono::milliseconds(0), batcher);
     ASSERT_TRUE(messages.ok());
     for (const LogMessage& m : *messages) batcher.Add(m, now);
   };

@@ -1,4 +1,4 @@
-#include "core/client_address.h"
+#include "core/requests/client_address.h"
 
 #include <gtest/gtest.h>
 

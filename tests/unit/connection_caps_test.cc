@@ -1,4 +1,4 @@
-#include "core/connection_caps.h"
+#include "core/requests/connection_caps.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The DLQ tooling's pure rules: naming dead letters, lists of them, previews.
-#include "core/dead_letter.h"
+#include "core/counting/dead_letter.h"
 
 #include <gtest/gtest.h>
 

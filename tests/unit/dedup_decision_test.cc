@@ -1,4 +1,4 @@
-#include "core/dedup_decision.h"
+#include "core/counting/dedup_decision.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "core/flush_plan.h"
+#include "core/counting/flush_plan.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

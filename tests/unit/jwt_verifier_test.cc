@@ -1,5 +1,5 @@
 // The caching verifier answers exactly as VerifyJwt does, also for tokens it has seen.
-#include "core/jwt_verifier.h"
+#include "core/auth/jwt_verifier.h"
 
 #include <gtest/gtest.h>
 

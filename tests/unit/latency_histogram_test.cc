@@ -1,4 +1,4 @@
-#include "core/latency_histogram.h"
+#include "tools/latency_histogram.h"
 
 #include <gtest/gtest.h>
 

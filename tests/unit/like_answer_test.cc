@@ -6,7 +6,7 @@
 
 #include "api/adapters/kafka_event_publisher.h"
 #include "api/event_id.h"
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 #include "tests/unit/fakes/consumer_fakes.h"
 
 namespace la {
@@ -48,7 +48,8 @@ class LikeBatcherTest : public ::testing::Test {
 
   // Hands every message the consumer's partitions hold to `batcher`.
   void PollAll(LikeBatcher& batcher, LikeBatcher::Clock::time_point now = kStart) {
-    Result<std::vector<LogMessage>> messages = log_.Poll(1000, std::chrono::milliseconds(0));
+    Result<std::vector<LogMessage>> messages =
+        log_.Poll(1000, std::chrono::milliseconds(0), batcher);
     ASSERT_TRUE(messages.ok());
     for (const LogMessage& message : *messages) batcher.Add(message, now);
   }
@@ -405,8 +406,10 @@ TEST_F(LikeBatcherTest, PublishFailureIsReportedAfterTheCommit) {
 
   const FlushResult result = batcher->Flush();
   EXPECT_TRUE(result.committed());
-  const Status& status = result.status;
-  EXPECT_THAT(status.message(), HasSubstr("flush committed"));
+  EXPECT_FALSE(result.ok());
+  EXPECT_TRUE(result.status.ok()) << "the flush itself did not fail";
+  EXPECT_EQ(result.messages, 1u);
+  EXPECT_THAT(result.published.message(), HasSubstr("flush committed"));
   EXPECT_THAT(log_.commits, ElementsAre(Offsets{{0, 1}}));
   EXPECT_EQ(batcher->buffered_messages(), 0u);
   EXPECT_EQ(counters_.Likes("a"), 1);

@@ -1,4 +1,4 @@
-#include "core/like_event_source.h"
+#include "tools/loadgen/like_event_source.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 namespace {

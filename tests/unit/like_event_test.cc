@@ -1,4 +1,4 @@
-#include "core/like_event.h"
+#include "core/counting/like_event.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

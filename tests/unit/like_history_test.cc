@@ -1,5 +1,5 @@
 // Likes over time: which bucket a like goes to, roll-over and the retention bound.
-#include "core/like_history.h"
+#include "core/counting/like_history.h"
 
 #include <gtest/gtest.h>
 

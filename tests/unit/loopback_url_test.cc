@@ -1,4 +1,4 @@
-#include "core/loopback_url.h"
+#include "tools/loadgen/loopback_url.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

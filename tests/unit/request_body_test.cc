@@ -1,4 +1,4 @@
-#include "core/request_body.h"
+#include "core/requests/request_body.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

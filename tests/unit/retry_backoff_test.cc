@@ -1,4 +1,4 @@
-#include "consumer/retry_backoff.h"
+#include "core/retry_backoff.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "core/socket_admission.h"
+#include "core/auth/socket_admission.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,10 +1,10 @@
 // GET /streams/{streamId} and GET /streams?top=N: the response body from a stored
 // document, and the `top` parameter.
-#include "core/stream_history.h"
+#include "core/counting/stream_history.h"
 
 #include <gtest/gtest.h>
 
-#include "core/like_history.h"
+#include "core/counting/like_history.h"
 
 namespace la {
 namespace {

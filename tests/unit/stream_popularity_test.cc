@@ -1,4 +1,4 @@
-#include "core/stream_popularity.h"
+#include "tools/loadgen/stream_popularity.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

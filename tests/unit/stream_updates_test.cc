@@ -1,4 +1,4 @@
-#include "core/stream_updates.h"
+#include "core/counting/stream_updates.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -95,6 +95,42 @@ TEST(FoldHeldTotalsTest, AnEmptySnapshotLeavesEverythingToTheChanges) {
   FoldedSnapshot folded = FoldHeldTotals({}, {{"b", 2}, {"a", 1}});
   EXPECT_THAT(folded.snapshot, IsEmpty());
   EXPECT_THAT(folded.changes, ElementsAre(StreamTotal{"a", 1}, StreamTotal{"b", 2}));
+}
+
+TEST(MergePendingTotalsTest, KeepsEachStreamOnceAtItsHigherTotal) {
+  // Totals only grow, but an older message may still arrive with a lower one: never lower.
+  EXPECT_THAT(
+      MergePendingTotals({{"a", 5}, {"b", 9}}, std::vector<StreamTotal>{{"b", 7}, {"a", 6}}),
+      ElementsAre(StreamTotal{"a", 6}, StreamTotal{"b", 9}));
+}
+
+TEST(MergePendingTotalsTest, AppendsNewStreamsInTheUpdatesOrder) {
+  EXPECT_THAT(
+      MergePendingTotals({{"b", 1}}, std::vector<StreamTotal>{{"c", 3}, {"a", 2}, {"b", 4}}),
+      ElementsAre(StreamTotal{"b", 4}, StreamTotal{"c", 3}, StreamTotal{"a", 2}));
+  EXPECT_THAT(MergePendingTotals({}, std::vector<StreamTotal>{{"a", 1}}),
+              ElementsAre(StreamTotal{"a", 1}));
+  EXPECT_THAT(MergePendingTotals({{"a", 1}}, {}), ElementsAre(StreamTotal{"a", 1}));
+}
+
+TEST(MergePendingTotalsTest, StaysBoundedByTheNumberOfStreamsOverManyUpdates) {
+  // A client that reads nothing while 1,000 updates of 3 streams (and long ids, which do
+  // not fit in a short string) arrive has one pending update of 3 totals, the latest.
+  const std::string long_id(40, 'x');
+  std::vector<StreamTotal> pending;
+  for (int64_t n = 1; n <= 1000; ++n) {
+    pending = MergePendingTotals(
+        std::move(pending),
+        std::vector<StreamTotal>{{long_id, n}, {"s" + std::to_string(n % 3), n}});
+  }
+  EXPECT_THAT(pending, ElementsAre(StreamTotal{long_id, 1000}, StreamTotal{"s1", 1000},
+                                   StreamTotal{"s2", 998}, StreamTotal{"s0", 999}));
+}
+
+TEST(MergePendingTotalsTest, MergesDuplicatesWithinOneUpdate) {
+  EXPECT_THAT(
+      MergePendingTotals({{"a", 3}, {"a", 1}}, std::vector<StreamTotal>{{"b", 2}, {"b", 5}}),
+      ElementsAre(StreamTotal{"a", 3}, StreamTotal{"b", 5}));
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 
 #include "adapters/kafka_topic_reader.h"
 #include "core/config.h"
-#include "core/dead_letter.h"
+#include "core/counting/dead_letter.h"
 
 namespace la::admin {
 

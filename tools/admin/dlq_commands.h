@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "core/config.h"
-#include "core/dead_letter.h"
+#include "core/counting/dead_letter.h"
 #include "core/status.h"
 
 namespace la::admin {

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "core/like_event_source.h"
-#include "core/stream_popularity.h"
+#include "tools/loadgen/like_event_source.h"
+#include "tools/loadgen/stream_popularity.h"
 #include "tools/loadgen/accepted_log.h"
 #include "tools/loadgen/load_tally.h"
 

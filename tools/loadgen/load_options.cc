@@ -7,7 +7,8 @@
 #include <string_view>
 #include <type_traits>
 
-#include "core/like_event.h"
+#include "core/command_line.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 
@@ -219,29 +220,18 @@ Result<std::optional<LoadOptions>> ParseLoadOptions(const std::vector<std::strin
        }},
   };
 
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (arg == "--help" || arg == "-h") return std::optional<LoadOptions>();
-    if (arg == "--json") {
+  Result<CommandLine> line = ParseCommandLine(args, [&](std::string_view name) {
+    if (name == "json") return FlagKind::kSwitch;
+    return flags.contains(name) ? FlagKind::kValue : FlagKind::kUnknown;
+  });
+  if (!line.ok()) return line.status();
+  if (line->help) return std::optional<LoadOptions>();
+  for (const CommandLineFlag& flag : line->flags) {
+    if (flag.name == "json") {
       options.json = true;
-      continue;
+    } else if (Status s = flags.find(flag.name)->second(*flag.value); !s.ok()) {
+      return s;
     }
-    if (arg.substr(0, 2) != "--") return Status::Error("unexpected argument \"" + args[i] + "\"");
-    arg.remove_prefix(2);
-    std::string_view name = arg.substr(0, arg.find('='));
-    const auto flag = flags.find(name);
-    if (flag == flags.end()) {
-      return Status::Error("unknown flag --" + std::string(name) + " (see --help)");
-    }
-    std::string_view value;
-    if (name.size() < arg.size()) {
-      value = arg.substr(name.size() + 1);
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      return Status::Error("--" + std::string(name) + " needs a value");
-    }
-    if (Status s = flag->second(value); !s.ok()) return s;
   }
   if (Status s = CheckCombination(options); !s.ok()) return s;
   return std::optional<LoadOptions>(std::move(options));

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/loopback_url.h"
+#include "tools/loadgen/loopback_url.h"
 #include "core/status.h"
 
 namespace la {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/latency_histogram.h"
+#include "tools/latency_histogram.h"
 
 namespace la {
 

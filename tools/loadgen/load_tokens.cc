@@ -8,8 +8,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "core/jwt.h"
-#include "core/role.h"
+#include "core/auth/jwt.h"
+#include "core/auth/role.h"
 
 namespace la {
 namespace {

@@ -17,8 +17,8 @@
 #include <random>
 #include <thread>
 
-#include "core/like_event_source.h"
-#include "core/stream_popularity.h"
+#include "tools/loadgen/like_event_source.h"
+#include "tools/loadgen/stream_popularity.h"
 #include "tools/loadgen/accepted_log.h"
 #include "tools/loadgen/like_connection.h"
 #include "tools/loadgen/load_options.h"

@@ -9,6 +9,7 @@
 #include <ostream>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "consumer/counter_store.h"
@@ -54,7 +55,8 @@ class InjectedFailures {
 };
 
 // A Kafka topic and one group member: messages appended per partition, a read
-// position and a committed offset per partition, and an owner check on commits.
+// position and a committed offset per partition, an owner check on commits,
+// ownership changes delivered during Poll(), and pausing.
 class FakeEventLog final : public EventLog {
  public:
   static constexpr const char* kTopic = "engagement-events";
@@ -66,7 +68,7 @@ class FakeEventLog final : public EventLog {
     return log.back().offset;
   }
 
-  // Gives `partitions` to `listener`, reading from their committed offsets.
+  // Gives `partitions` to `listener` now, reading from their committed offsets.
   void Assign(PartitionOwnershipListener& listener, const std::vector<int32_t>& partitions) {
     for (int32_t p : partitions) {
       owned_.insert(p);
@@ -74,15 +76,33 @@ class FakeEventLog final : public EventLog {
     }
     listener.OnPartitionsAssigned(partitions);
   }
-  // Takes `partitions` away, telling `listener` first.
+  // Takes `partitions` away now, telling `listener` first.
   void Revoke(PartitionOwnershipListener& listener, const std::vector<int32_t>& partitions) {
     listener.OnPartitionsRevoked(partitions);
-    for (int32_t p : partitions) owned_.erase(p);
+    for (int32_t p : partitions) {
+      owned_.erase(p);
+      paused_.erase(p);
+    }
+  }
+  // The same, during the next Poll() (as Kafka does), before it reads messages.
+  void AssignDuringNextPoll(const std::vector<int32_t>& partitions) {
+    ownership_changes_.push_back(
+        [this, partitions](PartitionOwnershipListener& l) { Assign(l, partitions); });
+  }
+  void RevokeDuringNextPoll(const std::vector<int32_t>& partitions) {
+    ownership_changes_.push_back(
+        [this, partitions](PartitionOwnershipListener& l) { Revoke(l, partitions); });
   }
 
-  Result<std::vector<LogMessage>> Poll(size_t max_messages, std::chrono::milliseconds) override {
+  Result<std::vector<LogMessage>> Poll(size_t max_messages, std::chrono::milliseconds,
+                                       PartitionOwnershipListener& listener) override {
+    ++polls;
+    if (before_poll) before_poll();
+    for (auto& change : std::exchange(ownership_changes_, {})) change(listener);
+    if (Status failure = poll_failures.Next("poll"); !failure.ok()) return failure;
     std::vector<LogMessage> messages;
     for (int32_t p : owned_) {
+      if (paused_.contains(p)) continue;
       const std::vector<LogMessage>& log = partitions_[p];
       for (int64_t& position = positions_[p];
            position < static_cast<int64_t>(log.size()) && messages.size() < max_messages;
@@ -105,6 +125,26 @@ class FakeEventLog final : public EventLog {
     return Status::Ok();
   }
 
+  Status Pause() override {
+    ++pause_calls;
+    paused_ = owned_;
+    return Status::Ok();
+  }
+  Status Resume() override {
+    ++resume_calls;
+    paused_.clear();
+    return Status::Ok();
+  }
+  bool paused() const { return !paused_.empty(); }
+
+  std::map<int32_t, int64_t> Lag() override {
+    std::map<int32_t, int64_t> lag;
+    for (int32_t p : owned_) {
+      lag[p] = static_cast<int64_t>(partitions_[p].size()) - positions_[p];
+    }
+    return lag;
+  }
+
   int64_t CommittedOffset(int32_t partition) const {
     const auto found = committed_.find(partition);
     return found == committed_.end() ? 0 : found->second;
@@ -112,10 +152,18 @@ class FakeEventLog final : public EventLog {
 
   std::vector<std::map<int32_t, int64_t>> commits;
   InjectedFailures commit_failures;
+  InjectedFailures poll_failures;
+  int polls = 0;
+  int pause_calls = 0;
+  int resume_calls = 0;
+  // Runs at the start of every Poll(), e.g. to stop a loop or move a clock.
+  std::function<void()> before_poll;
 
  private:
   std::map<int32_t, std::vector<LogMessage>> partitions_;
+  std::vector<std::function<void(PartitionOwnershipListener&)>> ownership_changes_;
   std::set<int32_t> owned_;
+  std::set<int32_t> paused_;
   std::map<int32_t, int64_t> positions_;
   std::map<int32_t, int64_t> committed_;
 };

@@ -1,0 +1,11 @@
+// Where the stream documents live: MongoDB collection `streams` (DESIGN.md §1),
+// one document per stream. The consumer writes them (core/flush_plan.h), the api
+// node reads them (core/stream_history.h, the dashboards' snapshots). Constants
+// only; safe from any thread.
+#pragma once
+
+namespace la {
+
+inline constexpr const char* kStreamsCollection = "streams";
+
+}  // namespace la
