@@ -18,10 +18,10 @@ namespace la {
 
 struct ApiContext {
   const Config& config;
-  JwtVerifier& tokens;      // bearer tokens of HTTP requests and Socket.IO handshakes
-  EventPublisher& events;   // likes -> Kafka
+  JwtVerifier& tokens;     // bearer tokens of HTTP requests and Socket.IO handshakes
+  EventPublisher& events;  // likes -> Kafka
   UserStore& users;
-  StreamReader& streams;    // totals and histories
+  StreamReader& streams;  // totals and histories
   Readiness& readiness;
   http::WorkPool& passwords;  // argon2id hashing (login, register): few threads, short queue
   http::WorkPool& reads;      // MongoDB reads (readiness, totals, snapshots)

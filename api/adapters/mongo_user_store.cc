@@ -19,7 +19,8 @@ std::string NewUserId() {
 }
 
 int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -27,8 +28,8 @@ int64_t NowMs() {
 
 Status MongoUserStore::EnsureIndexes() { return mongo_.CreateIndex(kUsers, {{"email", 1}}, true); }
 
-Result<CreateOutcome> MongoUserStore::Create(const std::string& email,
-                                             const std::string& password, Role role) {
+Result<CreateOutcome> MongoUserStore::Create(const std::string& email, const std::string& password,
+                                             Role role) {
   Result<std::string> hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
   Result<InsertOutcome> inserted = mongo_.InsertOne(
@@ -38,11 +39,13 @@ Result<CreateOutcome> MongoUserStore::Create(const std::string& email,
                {"role", RoleName(role)},
                {"createdAt", {{"$date", {{"$numberLong", std::to_string(NowMs())}}}}}});
   if (!inserted.ok()) return inserted.status();
-  return *inserted == InsertOutcome::kInserted ? CreateOutcome::kCreated : CreateOutcome::kEmailTaken;
+  return *inserted == InsertOutcome::kInserted ? CreateOutcome::kCreated
+                                               : CreateOutcome::kEmailTaken;
 }
 
 Result<std::optional<User>> MongoUserStore::FindByEmail(const std::string& email) {
-  Result<std::vector<nlohmann::json>> found = mongo_.Find(kUsers, {{"email", email}}, {{"limit", 1}});
+  Result<std::vector<nlohmann::json>> found =
+      mongo_.Find(kUsers, {{"email", email}}, {{"limit", 1}});
   if (!found.ok()) return found.status();
   if (found->empty()) return std::optional<User>();
   const nlohmann::json& doc = found->front();
@@ -57,8 +60,8 @@ Result<std::optional<User>> MongoUserStore::FindByEmail(const std::string& email
   const Result<Role> role = doc.contains("role") ? ParseRole(field("role")) : Role::kViewer;
   if (id.empty() || password.empty() || !role.ok()) {
     return Status::Error("user document for " + email +
-                         " is malformed (_id and password must be strings, role " +
-                         RoleNames() + "); fix it in MongoDB");
+                         " is malformed (_id and password must be strings, role " + RoleNames() +
+                         "); fix it in MongoDB");
   }
   return std::optional<User>(User{id, email, password, *role});
 }
@@ -69,10 +72,13 @@ Status MongoUserStore::EnsureAdmin(const std::string& email, const std::string& 
   if (*created == CreateOutcome::kCreated) return Status::Ok();
   Result<std::string> hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
-  Result<MongoBulkResult> updated =
-      mongo_.BulkUpdate(kUsers, {{{{"email", email}}, {{"$set", {{"role", RoleName(Role::kAdmin)}, {"password", *hash}}}}, false}});
+  Result<MongoBulkResult> updated = mongo_.BulkUpdate(
+      kUsers, {{{{"email", email}},
+                {{"$set", {{"role", RoleName(Role::kAdmin)}, {"password", *hash}}}},
+                false}});
   if (!updated.ok()) return updated.status();
-  if (!updated->write_errors.empty()) return Status::Error("promoting " + email + ": " + updated->write_errors[0].message);
+  if (!updated->write_errors.empty())
+    return Status::Error("promoting " + email + ": " + updated->write_errors[0].message);
   return Status::Ok();
 }
 

@@ -28,7 +28,8 @@ http::Handler Like(ApiContext& api) {
     }
 
     Result<LikeRequest> like = ParseLikeBody(context.request.body());
-    if (!like.ok()) co_return http::ErrorResponse(http::Status::bad_request, like.status().message());
+    if (!like.ok())
+      co_return http::ErrorResponse(http::Status::bad_request, like.status().message());
 
     LikeEvent event{like->event_id ? *like->event_id : NewEventId(), like->stream_id, user.user_id,
                     std::chrono::duration_cast<std::chrono::milliseconds>(

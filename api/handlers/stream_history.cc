@@ -28,7 +28,8 @@ http::Handler StreamHistory(ApiContext& api) {
     http::Pooled<Result<std::optional<nlohmann::json>>> pooled =
         co_await http::RunBlocking<Result<std::optional<nlohmann::json>>>(api.reads, read,
                                                                           context.client_gone);
-    if (auto* refused = std::get_if<http::WorkRefused>(&pooled)) co_return http::RefusedResponse(*refused);
+    if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
+      co_return http::RefusedResponse(*refused);
     Result<std::optional<nlohmann::json>>& document = std::get<0>(pooled);
     if (!document.ok()) {
       spdlog::error("GET /streams/{}: {}", stream_id, document.status().message());

@@ -19,7 +19,8 @@ http::Handler TopStreams(ApiContext& api) {
     http::Pooled<Result<std::vector<StreamTotal>>> pooled =
         co_await http::RunBlocking<Result<std::vector<StreamTotal>>>(api.reads, read,
                                                                      context.client_gone);
-    if (auto* refused = std::get_if<http::WorkRefused>(&pooled)) co_return http::RefusedResponse(*refused);
+    if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
+      co_return http::RefusedResponse(*refused);
     Result<std::vector<StreamTotal>>& totals = std::get<0>(pooled);
     if (!totals.ok()) {
       spdlog::error("GET /streams?top={}: {}", *top, totals.status().message());

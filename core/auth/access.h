@@ -27,7 +27,7 @@ enum class Action {
 
 // A verified token's holder.
 struct Identity {
-  std::string user_id;    // the token's `id`; a like event's userId
+  std::string user_id;  // the token's `id`; a like event's userId
   Role role = Role::kViewer;
   int64_t expires_at_s = 0;  // the token's `exp`, seconds since the epoch
 };

@@ -75,7 +75,8 @@ Result<std::vector<std::string>> ConnectionTokens(
   tokens.reserve(connections);
   for (int i = 0; i < connections; ++i) {
     const std::string id = "loadgen-" + run_id + "-" + std::to_string(i);
-    tokens.push_back(SignJwt({id, std::string(RoleName(Role::kViewer)), id, now, now + lifetime_s}, source.jwt_secret));
+    tokens.push_back(SignJwt({id, std::string(RoleName(Role::kViewer)), id, now, now + lifetime_s},
+                             source.jwt_secret));
   }
   return tokens;
 }
