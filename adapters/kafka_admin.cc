@@ -1,9 +1,9 @@
 #include "adapters/kafka_admin.h"
 
-#include <memory>
-
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
+
+#include <memory>
 
 namespace la {
 namespace {
@@ -21,9 +21,10 @@ Result<Handle> Connect(const std::string& brokers) {
     rd_kafka_conf_destroy(conf);
     return Status::Error("KAFKA_BROKERS \"" + brokers + "\" rejected: " + error);
   }
-  rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t*, int, const char* facility, const char* line) {
-    spdlog::debug("kafka admin {}: {}", facility, line);
-  });
+  rd_kafka_conf_set_log_cb(conf,
+                           [](const rd_kafka_t*, int, const char* facility, const char* line) {
+                             spdlog::debug("kafka admin {}: {}", facility, line);
+                           });
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
   if (rk == nullptr) return Status::Error(std::string("Kafka admin client: ") + error);
   return Handle(rk);
@@ -57,7 +58,8 @@ Status EnsureTopics(const std::string& brokers, const std::vector<TopicSpec>& to
     }
   }
   rd_kafka_queue_t* queue = rd_kafka_queue_new(rk->get());
-  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk->get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_t* options =
+      rd_kafka_AdminOptions_new(rk->get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_operation_timeout(options, static_cast<int>(timeout.count()), error,
                                               sizeof error);
   rd_kafka_AdminOptions_set_request_timeout(options, static_cast<int>(timeout.count()), error,
@@ -80,8 +82,9 @@ Status EnsureTopics(const std::string& brokers, const std::vector<TopicSpec>& to
       rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
       if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
         const char* why = rd_kafka_topic_result_error_string(results[i]);
-        status = Status::Error(std::string("creating topic ") + rd_kafka_topic_result_name(results[i]) +
-                               " failed: " + (why ? why : rd_kafka_err2str(err)));
+        status =
+            Status::Error(std::string("creating topic ") + rd_kafka_topic_result_name(results[i]) +
+                          " failed: " + (why ? why : rd_kafka_err2str(err)));
       }
     }
   }

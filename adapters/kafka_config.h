@@ -1,12 +1,12 @@
 // Builds librdkafka configuration objects, turning a rejected setting into a Status.
 #pragma once
 
+#include <librdkafka/rdkafkacpp.h>
+
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <librdkafka/rdkafkacpp.h>
 
 #include "core/status.h"
 

@@ -46,8 +46,8 @@ class KafkaConsumer::Rebalancer : public RdKafka::RebalanceCb {
     // Revoked (or lost): let the owner flush or drop before giving them up.
     const bool lost = consumer->assignment_lost();
     if (!partitions.empty()) {
-      listener_(ToEvent(lost ? RebalanceEvent::Kind::kLost : RebalanceEvent::Kind::kRevoked,
-                        partitions));
+      listener_(
+          ToEvent(lost ? RebalanceEvent::Kind::kLost : RebalanceEvent::Kind::kRevoked, partitions));
     }
     if (cooperative) {
       delete consumer->incremental_unassign(partitions);
@@ -83,13 +83,15 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaConsumer
   if ((*conf)->set("rebalance_cb", rebalancer.get(), error) != RdKafka::Conf::CONF_OK) {
     return Status::Error("Kafka consumer: cannot set rebalance callback: " + error);
   }
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf->get(), error));
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf->get(), error));
   if (!consumer) return Status::Error("Kafka consumer for " + options.brokers + ": " + error);
   RdKafka::ErrorCode err = consumer->subscribe(options.topics);
   if (err != RdKafka::ERR_NO_ERROR) {
     return Status::Error("Kafka subscribe failed: " + RdKafka::err2str(err));
   }
-  return std::unique_ptr<KafkaConsumer>(new KafkaConsumer(std::move(rebalancer), std::move(consumer)));
+  return std::unique_ptr<KafkaConsumer>(
+      new KafkaConsumer(std::move(rebalancer), std::move(consumer)));
 }
 
 KafkaConsumer::KafkaConsumer(std::unique_ptr<Rebalancer> rebalancer,
@@ -131,17 +133,20 @@ Result<std::vector<KafkaMessage>> KafkaConsumer::Poll(size_t max_messages,
   return batch;
 }
 
-Status KafkaConsumer::Commit(const std::string& topic, const std::map<int32_t, int64_t>& next_offsets) {
+Status KafkaConsumer::Commit(const std::string& topic,
+                             const std::map<int32_t, int64_t>& next_offsets) {
   if (next_offsets.empty()) return Status::Ok();
   PartitionListOwner owner;
   for (const auto& [partition, offset] : next_offsets) {
     owner.list.push_back(RdKafka::TopicPartition::create(topic, partition, offset));
   }
   RdKafka::ErrorCode err = consumer_->commitSync(owner.list);
-  if (err != RdKafka::ERR_NO_ERROR) return Status::Error("Kafka offset commit failed: " + RdKafka::err2str(err));
+  if (err != RdKafka::ERR_NO_ERROR)
+    return Status::Error("Kafka offset commit failed: " + RdKafka::err2str(err));
   for (const RdKafka::TopicPartition* tp : owner.list) {
     if (tp->err() != RdKafka::ERR_NO_ERROR) {
-      return Status::Error("Kafka offset commit for " + topic + "[" + std::to_string(tp->partition()) +
+      return Status::Error("Kafka offset commit for " + topic + "[" +
+                           std::to_string(tp->partition()) +
                            "] failed: " + RdKafka::err2str(tp->err()));
     }
   }
@@ -154,7 +159,8 @@ Result<std::map<int32_t, int64_t>> KafkaConsumer::Committed(const std::string& t
   PartitionListOwner owner;
   for (int32_t p : partitions) owner.list.push_back(RdKafka::TopicPartition::create(topic, p));
   RdKafka::ErrorCode err = consumer_->committed(owner.list, static_cast<int>(timeout.count()));
-  if (err != RdKafka::ERR_NO_ERROR) return Status::Error("Kafka committed offsets: " + RdKafka::err2str(err));
+  if (err != RdKafka::ERR_NO_ERROR)
+    return Status::Error("Kafka committed offsets: " + RdKafka::err2str(err));
   std::map<int32_t, int64_t> result;
   for (const RdKafka::TopicPartition* tp : owner.list) result[tp->partition()] = tp->offset();
   return result;
@@ -190,7 +196,8 @@ std::map<int32_t, int64_t> KafkaConsumer::Lag(const std::string& topic) {
   for (const RdKafka::TopicPartition* tp : owner.list) {
     if (tp->topic() != topic) continue;
     int64_t low = 0, high = 0;
-    if (consumer_->get_watermark_offsets(topic, tp->partition(), &low, &high) != RdKafka::ERR_NO_ERROR) {
+    if (consumer_->get_watermark_offsets(topic, tp->partition(), &low, &high) !=
+        RdKafka::ERR_NO_ERROR) {
       continue;
     }
     const int64_t position = tp->offset() >= 0 ? tp->offset() : low;
@@ -203,7 +210,8 @@ Status KafkaConsumer::Close() {
   if (closed_) return Status::Ok();
   closed_ = true;
   RdKafka::ErrorCode err = consumer_->close();
-  if (err != RdKafka::ERR_NO_ERROR) return Status::Error("Kafka consumer close: " + RdKafka::err2str(err));
+  if (err != RdKafka::ERR_NO_ERROR)
+    return Status::Error("Kafka consumer close: " + RdKafka::err2str(err));
   return Status::Ok();
 }
 

@@ -77,7 +77,8 @@ class KafkaConsumer {
 
  private:
   class Rebalancer;
-  KafkaConsumer(std::unique_ptr<Rebalancer> rebalancer, std::unique_ptr<RdKafka::KafkaConsumer> consumer);
+  KafkaConsumer(std::unique_ptr<Rebalancer> rebalancer,
+                std::unique_ptr<RdKafka::KafkaConsumer> consumer);
 
   std::unique_ptr<Rebalancer> rebalancer_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;

@@ -1,11 +1,11 @@
 #include "adapters/kafka_producer.h"
 
-#include <future>
-#include <thread>
-
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
+
+#include <future>
+#include <thread>
 
 #include "adapters/kafka_config.h"
 
@@ -135,10 +135,10 @@ Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
     for (const KafkaHeader& h : headers) rd_headers->add(h.name, h.value.data(), h.value.size());
   }
   std::shared_lock lock(producer_mutex_);
-  RdKafka::ErrorCode err = producer_->produce(
-      topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-      const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, rd_headers,
-      callback);
+  RdKafka::ErrorCode err =
+      producer_->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                         const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0,
+                         rd_headers, callback);
   if (err != RdKafka::ERR_NO_ERROR) {
     delete callback;
     delete rd_headers;  // ownership passes to librdkafka only on success

@@ -31,9 +31,9 @@ namespace la {
 
 struct KafkaProducerOptions {
   std::string brokers;
-  int linger_ms = 2;                 // small batching window
-  int delivery_timeout_ms = 5000;    // message.timeout.ms: bound on ack wait, incl. retries
-  int queue_max_messages = 200000;   // bounded local queue
+  int linger_ms = 2;                // small batching window
+  int delivery_timeout_ms = 5000;   // message.timeout.ms: bound on ack wait, incl. retries
+  int queue_max_messages = 200000;  // bounded local queue
   std::string client_id = "live-analytics";
   std::string compression = kDefaultKafkaCompression;  // compression.type (KAFKA_COMPRESSION)
 };
@@ -68,7 +68,8 @@ class KafkaProducer {
                  const std::vector<KafkaHeader>& headers, DeliveryCallback on_delivery);
   // Produces and waits for the delivery report.
   DeliveryReport ProduceAndWait(const std::string& topic, std::string_view key,
-                                std::string_view value, const std::vector<KafkaHeader>& headers = {});
+                                std::string_view value,
+                                const std::vector<KafkaHeader>& headers = {});
   // Waits until every queued message has been delivered or failed.
   Status Flush(std::chrono::milliseconds timeout);
   // Messages queued and not yet reported.

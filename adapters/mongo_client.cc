@@ -52,7 +52,8 @@ Result<BsonPtr> ToBson(const nlohmann::json& json) {
   bson_error_t error;
   bson_t* b = bson_new_from_json(reinterpret_cast<const uint8_t*>(text.data()),
                                  static_cast<ssize_t>(text.size()), &error);
-  if (b == nullptr) return Status::Error(std::string("cannot convert to BSON: ") + error.message + ": " + text);
+  if (b == nullptr)
+    return Status::Error(std::string("cannot convert to BSON: ") + error.message + ": " + text);
   return BsonPtr(b);
 }
 
@@ -81,7 +82,7 @@ std::string ApplyDurableWriteConcern(mongoc_uri_t* uri) {
   }
   const int32_t w = mongoc_write_concern_get_w(chosen);
   std::string text = "from the URI: w=";
-  text += w == MONGOC_WRITE_CONCERN_W_MAJORITY ? "majority"
+  text += w == MONGOC_WRITE_CONCERN_W_MAJORITY  ? "majority"
           : w == MONGOC_WRITE_CONCERN_W_DEFAULT ? "default"
                                                 : std::to_string(w);
   if (mongoc_write_concern_journal_is_set(chosen)) {
@@ -93,7 +94,8 @@ std::string ApplyDurableWriteConcern(mongoc_uri_t* uri) {
 // Borrows a client from the pool for one operation.
 class PooledClient {
  public:
-  explicit PooledClient(mongoc_client_pool_t* pool) : pool_(pool), client_(mongoc_client_pool_pop(pool)) {}
+  explicit PooledClient(mongoc_client_pool_t* pool)
+      : pool_(pool), client_(mongoc_client_pool_pop(pool)) {}
   ~PooledClient() { mongoc_client_pool_push(pool_, client_); }
   mongoc_client_t* get() const { return client_; }
 
@@ -104,7 +106,8 @@ class PooledClient {
 
 struct CollectionHandle {
   CollectionHandle(mongoc_client_pool_t* pool, const std::string& db, const std::string& name)
-      : client(pool), collection(mongoc_client_get_collection(client.get(), db.c_str(), name.c_str())) {}
+      : client(pool),
+        collection(mongoc_client_get_collection(client.get(), db.c_str(), name.c_str())) {}
   ~CollectionHandle() { mongoc_collection_destroy(collection); }
   PooledClient client;
   mongoc_collection_t* collection;
@@ -126,11 +129,13 @@ Result<MongoBulkResult> ExecuteBulk(mongoc_bulk_operation_t* bulk, const std::st
   result.modified = json_reply.value("nModified", int64_t{0});
   result.upserted = json_reply.value("nUpserted", int64_t{0});
   if (json_reply.contains("upserted")) {
-    for (const auto& u : json_reply["upserted"]) result.upserted_indexes.push_back(u.value("index", size_t{0}));
+    for (const auto& u : json_reply["upserted"])
+      result.upserted_indexes.push_back(u.value("index", size_t{0}));
   }
   if (json_reply.contains("writeErrors")) {
     for (const auto& e : json_reply["writeErrors"]) {
-      result.write_errors.push_back({e.value("index", size_t{0}), e.value("code", 0), e.value("errmsg", "")});
+      result.write_errors.push_back(
+          {e.value("index", size_t{0}), e.value("code", 0), e.value("errmsg", "")});
     }
   }
   // A failure of the whole call (no server, timeout) rather than of single operations.
@@ -142,7 +147,8 @@ Result<MongoBulkResult> ExecuteBulk(mongoc_bulk_operation_t* bulk, const std::st
 
 }  // namespace
 
-Result<std::unique_ptr<MongoClient>> MongoClient::Create(const std::string& uri_text, std::string database) {
+Result<std::unique_ptr<MongoClient>> MongoClient::Create(const std::string& uri_text,
+                                                         std::string database) {
   InitDriverOnce();
   bson_error_t error;
   mongoc_uri_t* uri = mongoc_uri_new_with_error(uri_text.c_str(), &error);
@@ -164,7 +170,8 @@ Result<std::unique_ptr<MongoClient>> MongoClient::Create(const std::string& uri_
   }
   mongoc_client_pool_t* pool = mongoc_client_pool_new_with_error(uri, &error);
   mongoc_uri_destroy(uri);
-  if (pool == nullptr) return Status::Error("MongoDB client pool for " + endpoint + ": " + error.message);
+  if (pool == nullptr)
+    return Status::Error("MongoDB client pool for " + endpoint + ": " + error.message);
   mongoc_client_pool_set_error_api(pool, MONGOC_ERROR_API_VERSION_2);
   mongoc_client_pool_set_appname(pool, "live-analytics");
   return std::unique_ptr<MongoClient>(
@@ -190,26 +197,30 @@ Status MongoClient::Ping() {
   return Status::Ok();
 }
 
-Result<std::vector<nlohmann::json>> MongoClient::Find(const std::string& collection, const nlohmann::json& filter,
+Result<std::vector<nlohmann::json>> MongoClient::Find(const std::string& collection,
+                                                      const nlohmann::json& filter,
                                                       const nlohmann::json& options) {
   Result<BsonPtr> filter_bson = ToBson(filter);
   if (!filter_bson.ok()) return filter_bson.status();
   Result<BsonPtr> options_bson = ToBson(options);
   if (!options_bson.ok()) return options_bson.status();
   CollectionHandle handle(pool_, database_, collection);
-  mongoc_cursor_t* cursor =
-      mongoc_collection_find_with_opts(handle.collection, filter_bson->get(), options_bson->get(), nullptr);
+  mongoc_cursor_t* cursor = mongoc_collection_find_with_opts(handle.collection, filter_bson->get(),
+                                                             options_bson->get(), nullptr);
   std::vector<nlohmann::json> documents;
   const bson_t* doc = nullptr;
   while (mongoc_cursor_next(cursor, &doc)) documents.push_back(ToJson(doc));
   bson_error_t error;
   const bool failed = mongoc_cursor_error(cursor, &error);
   mongoc_cursor_destroy(cursor);
-  if (failed) return Status::Error("MongoDB find in " + collection + " at " + endpoint_ + ": " + error.message);
+  if (failed)
+    return Status::Error("MongoDB find in " + collection + " at " + endpoint_ + ": " +
+                         error.message);
   return documents;
 }
 
-Result<InsertOutcome> MongoClient::InsertOne(const std::string& collection, const nlohmann::json& document) {
+Result<InsertOutcome> MongoClient::InsertOne(const std::string& collection,
+                                             const nlohmann::json& document) {
   Result<BsonPtr> doc = ToBson(document);
   if (!doc.ok()) return doc.status();
   CollectionHandle handle(pool_, database_, collection);
@@ -218,15 +229,18 @@ Result<InsertOutcome> MongoClient::InsertOne(const std::string& collection, cons
     return InsertOutcome::kInserted;
   }
   if (error.code == 11000) return InsertOutcome::kDuplicateKey;
-  return Status::Error("MongoDB insert into " + collection + " at " + endpoint_ + ": " + error.message);
+  return Status::Error("MongoDB insert into " + collection + " at " + endpoint_ + ": " +
+                       error.message);
 }
 
 Result<MongoBulkResult> MongoClient::BulkUpdate(const std::string& collection,
-                                                const std::vector<MongoUpdate>& updates, bool ordered) {
+                                                const std::vector<MongoUpdate>& updates,
+                                                bool ordered) {
   if (updates.empty()) return MongoBulkResult{};
   CollectionHandle handle(pool_, database_, collection);
   bson_t* options = BCON_NEW("ordered", BCON_BOOL(ordered));
-  mongoc_bulk_operation_t* bulk = mongoc_collection_create_bulk_operation_with_opts(handle.collection, options);
+  mongoc_bulk_operation_t* bulk =
+      mongoc_collection_create_bulk_operation_with_opts(handle.collection, options);
   bson_destroy(options);
   bson_error_t error;
   for (const MongoUpdate& u : updates) {
@@ -237,8 +251,8 @@ Result<MongoBulkResult> MongoClient::BulkUpdate(const std::string& collection,
       return update.status();
     }
     bson_t* update_options = BCON_NEW("upsert", BCON_BOOL(u.upsert));
-    const bool added =
-        mongoc_bulk_operation_update_one_with_opts(bulk, filter->get(), update->get(), update_options, &error);
+    const bool added = mongoc_bulk_operation_update_one_with_opts(
+        bulk, filter->get(), update->get(), update_options, &error);
     bson_destroy(update_options);
     if (!added) {
       mongoc_bulk_operation_destroy(bulk);
@@ -253,7 +267,8 @@ Result<MongoBulkResult> MongoClient::BulkInsert(const std::string& collection,
   if (documents.empty()) return MongoBulkResult{};
   CollectionHandle handle(pool_, database_, collection);
   bson_t* options = BCON_NEW("ordered", BCON_BOOL(false));
-  mongoc_bulk_operation_t* bulk = mongoc_collection_create_bulk_operation_with_opts(handle.collection, options);
+  mongoc_bulk_operation_t* bulk =
+      mongoc_collection_create_bulk_operation_with_opts(handle.collection, options);
   bson_destroy(options);
   bson_error_t error;
   for (const nlohmann::json& document : documents) {
@@ -270,18 +285,22 @@ Result<MongoBulkResult> MongoClient::BulkInsert(const std::string& collection,
   return ExecuteBulk(bulk, "insert into " + collection + " at " + endpoint_);
 }
 
-Status MongoClient::CreateIndex(const std::string& collection, const nlohmann::json& keys, bool unique) {
+Status MongoClient::CreateIndex(const std::string& collection, const nlohmann::json& keys,
+                                bool unique) {
   std::string name;
   for (const auto& [field, direction] : keys.items()) name += field + "_" + direction.dump() + "_";
   nlohmann::json command = {
       {"createIndexes", collection},
-      {"indexes", {{{"key", keys}, {"name", name + (unique ? "unique" : "idx")}, {"unique", unique}}}}};
+      {"indexes",
+       {{{"key", keys}, {"name", name + (unique ? "unique" : "idx")}, {"unique", unique}}}}};
   Result<BsonPtr> bson = ToBson(command);
   if (!bson.ok()) return bson.status();
   PooledClient client(pool_);
   bson_error_t error;
-  if (!mongoc_client_command_simple(client.get(), database_.c_str(), bson->get(), nullptr, nullptr, &error)) {
-    return Status::Error("MongoDB createIndexes on " + collection + " at " + endpoint_ + ": " + error.message);
+  if (!mongoc_client_command_simple(client.get(), database_.c_str(), bson->get(), nullptr, nullptr,
+                                    &error)) {
+    return Status::Error("MongoDB createIndexes on " + collection + " at " + endpoint_ + ": " +
+                         error.message);
   }
   return Status::Ok();
 }
@@ -290,9 +309,12 @@ Status MongoClient::DeleteAll(const std::string& collection) {
   CollectionHandle handle(pool_, database_, collection);
   bson_t empty = BSON_INITIALIZER;
   bson_error_t error;
-  const bool ok = mongoc_collection_delete_many(handle.collection, &empty, nullptr, nullptr, &error);
+  const bool ok =
+      mongoc_collection_delete_many(handle.collection, &empty, nullptr, nullptr, &error);
   bson_destroy(&empty);
-  if (!ok) return Status::Error("MongoDB delete in " + collection + " at " + endpoint_ + ": " + error.message);
+  if (!ok)
+    return Status::Error("MongoDB delete in " + collection + " at " + endpoint_ + ": " +
+                         error.message);
   return Status::Ok();
 }
 

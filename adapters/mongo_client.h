@@ -6,10 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 
@@ -52,15 +51,17 @@ class MongoClient {
 
   // Runs {ping: 1} against the server.
   Status Ping();
-  // Documents of `collection` matching `filter`, with optional find options (projection, sort, limit).
-  Result<std::vector<nlohmann::json>> Find(const std::string& collection, const nlohmann::json& filter,
-                                           const nlohmann::json& options = nlohmann::json::object());
+  // Documents of `collection` matching `filter`, with optional find options (projection, sort,
+  // limit).
+  Result<std::vector<nlohmann::json>> Find(
+      const std::string& collection, const nlohmann::json& filter,
+      const nlohmann::json& options = nlohmann::json::object());
   // Inserts one document; a unique-index violation is reported as kDuplicateKey.
   Result<InsertOutcome> InsertOne(const std::string& collection, const nlohmann::json& document);
   // Sends all updates as one bulk write (unordered unless `ordered`), majority write concern.
   // Per-update failures are in the result; only a failure of the whole call is an error.
-  Result<MongoBulkResult> BulkUpdate(const std::string& collection, const std::vector<MongoUpdate>& updates,
-                                     bool ordered = false);
+  Result<MongoBulkResult> BulkUpdate(const std::string& collection,
+                                     const std::vector<MongoUpdate>& updates, bool ordered = false);
   // Inserts all documents as one unordered bulk write, majority write concern.
   // Per-document failures (e.g. code 11000, duplicate key) are in the result;
   // only a failure of the whole call is an error. (FerretDB stops at the first

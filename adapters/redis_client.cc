@@ -1,9 +1,8 @@
 #include "adapters/redis_client.h"
 
-#include <sys/socket.h>
-
 #include <hiredis/hiredis.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include "core/retry_backoff.h"
 
@@ -40,7 +39,8 @@ RedisReply Convert(const redisReply* r) {
 }
 
 timeval ToTimeval(std::chrono::milliseconds ms) {
-  return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
+  return timeval{static_cast<time_t>(ms.count() / 1000),
+                 static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
 }
 
 void AppendCommand(redisContext* c, const RedisCommand& command) {
@@ -68,9 +68,12 @@ Result<redisContext*> Open(const RedisAddress& address, std::chrono::millisecond
   auto run = [&](const RedisCommand& command) -> Status {
     AppendCommand(c, command);
     void* raw = nullptr;
-    if (redisGetReply(c, &raw) != REDIS_OK) return Status::Error(std::string("Redis: ") + c->errstr);
-    std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(static_cast<redisReply*>(raw), freeReplyObject);
-    if (reply->type == REDIS_REPLY_ERROR) return Status::Error("Redis " + command[0] + ": " + reply->str);
+    if (redisGetReply(c, &raw) != REDIS_OK)
+      return Status::Error(std::string("Redis: ") + c->errstr);
+    std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(static_cast<redisReply*>(raw),
+                                                                  freeReplyObject);
+    if (reply->type == REDIS_REPLY_ERROR)
+      return Status::Error("Redis " + command[0] + ": " + reply->str);
     return Status::Ok();
   };
   Status s = Status::Ok();
@@ -92,7 +95,9 @@ RedisClient::~RedisClient() {
   if (context_) redisFree(context_);
 }
 
-std::string RedisClient::Endpoint() const { return address_.host + ":" + std::to_string(address_.port); }
+std::string RedisClient::Endpoint() const {
+  return address_.host + ":" + std::to_string(address_.port);
+}
 
 Status RedisClient::Connect() { return EnsureConnected(); }
 
@@ -134,8 +139,8 @@ Result<std::vector<RedisReply>> RedisClient::Pipeline(const std::vector<RedisCom
   return replies;
 }
 
-RedisSubscriber::RedisSubscriber(RedisAddress address, std::string channel, MessageHandler on_message,
-                                 std::function<void()> on_subscribed)
+RedisSubscriber::RedisSubscriber(RedisAddress address, std::string channel,
+                                 MessageHandler on_message, std::function<void()> on_subscribed)
     : address_(std::move(address)),
       channel_(std::move(channel)),
       on_message_(std::move(on_message)),
@@ -170,7 +175,8 @@ void RedisSubscriber::Run() {
         if (reply.elements.size() == 3 && reply.elements[0].text == "subscribe") {
           subscribed_ = true;
           backoff.Succeeded();
-          spdlog::info("subscribed to Redis channel {} at {}:{}", channel_, address_.host, address_.port);
+          spdlog::info("subscribed to Redis channel {} at {}:{}", channel_, address_.host,
+                       address_.port);
           if (on_subscribed_) on_subscribed_();
         } else if (reply.elements.size() == 3 && reply.elements[0].text == "message") {
           // A handler that throws loses this message, not the subscription (nor the process).
@@ -182,13 +188,15 @@ void RedisSubscriber::Run() {
         }
       }
       subscribed_ = false;
-      if (!stopping_) spdlog::warn("Redis subscription to {} lost: {}; reconnecting", channel_, c->errstr);
+      if (!stopping_)
+        spdlog::warn("Redis subscription to {} lost: {}; reconnecting", channel_, c->errstr);
       std::lock_guard lock(context_mutex_);
       redisFree(context_);
       context_ = nullptr;
     }
     const std::chrono::milliseconds wait = backoff.Failed();
-    if (!opened.ok()) spdlog::warn("{}; retrying in {} ms", opened.status().message(), wait.count());
+    if (!opened.ok())
+      spdlog::warn("{}; retrying in {} ms", opened.status().message(), wait.count());
     for (auto waited = std::chrono::milliseconds(0); waited < wait && !stopping_;
          waited += std::chrono::milliseconds(50)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

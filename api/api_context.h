@@ -9,8 +9,8 @@
 #include "api/rate_limits.h"
 #include "api/readiness.h"
 #include "api/stream_reader.h"
-#include "core/config.h"
 #include "core/auth/jwt_verifier.h"
+#include "core/config.h"
 #include "core/prometheus.h"
 #include "http/work_pool.h"
 

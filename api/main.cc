@@ -37,14 +37,17 @@ void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic
   RetryBackoff backoff(std::chrono::milliseconds(200), std::chrono::seconds(5));
   while (!stopping) {
     Status s = users.EnsureIndexes();
-    if (s.ok() && !config.admin_email.empty()) s = users.EnsureAdmin(config.admin_email, config.admin_password);
+    if (s.ok() && !config.admin_email.empty())
+      s = users.EnsureAdmin(config.admin_email, config.admin_password);
     if (s.ok()) {
-      if (!config.admin_email.empty()) spdlog::info("admin account {} is ready", config.admin_email);
+      if (!config.admin_email.empty())
+        spdlog::info("admin account {} is ready", config.admin_email);
       return;
     }
     const std::chrono::milliseconds wait = backoff.Failed();
     spdlog::warn("account set-up failed: {}; retrying in {} ms", s.message(), wait.count());
-    for (auto waited = std::chrono::milliseconds(0); waited < wait && !stopping; waited += std::chrono::milliseconds(50)) {
+    for (auto waited = std::chrono::milliseconds(0); waited < wait && !stopping;
+         waited += std::chrono::milliseconds(50)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
@@ -68,7 +71,8 @@ int Run(const Config& config) {
   http::WorkPool reads("read", config.read_threads, config.read_queue, &metrics);
   ApiRateLimits rate_limits(config);
   JwtVerifier tokens(config.jwt_secret);
-  const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  const int threads =
+      config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(threads);
   // Delivery reports resume the like requests in batches on `io` (one wake-up per batch).
   KafkaEventPublisher events(
@@ -122,7 +126,8 @@ int Run(const Config& config) {
                                              static_cast<double>(config.socket_event_burst)}});
   LikeFeed feed;
   std::function<void()> resnapshot_dashboards = AddLiveNamespaces(sockets, feed, api);
-  router.AddPrefix("/socket.io/", "/socket.io/", engine.PollingHandler(), engine.options().max_payload);
+  router.AddPrefix("/socket.io/", "/socket.io/", engine.PollingHandler(),
+                   engine.options().max_payload);
   router.SetUpgradeHandler("/socket.io/", engine.UpgradeHandler());
 
   http::HttpServer server(
@@ -137,14 +142,16 @@ int Run(const Config& config) {
     bootstrap.join();
     return 1;
   }
-  spdlog::info("api node listening on http://{}:{} with {} threads", config.host, server.port(), threads);
+  spdlog::info("api node listening on http://{}:{} with {} threads", config.host, server.port(),
+               threads);
   StreamUpdatesBridge bridge(config.redis, feed, resnapshot_dashboards);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: closing Socket.IO sessions, then draining connections", signal);
-    engine.Shutdown(std::chrono::seconds(5), [&] { server.Shutdown(std::chrono::seconds(10), [&] { io.stop(); }); });
+    engine.Shutdown(std::chrono::seconds(5),
+                    [&] { server.Shutdown(std::chrono::seconds(10), [&] { io.stop(); }); });
   });
 
   std::vector<std::thread> workers;
@@ -154,7 +161,8 @@ int Run(const Config& config) {
 
   stopping = true;
   bootstrap.join();
-  if (Status s = (*producer)->Flush(std::chrono::seconds(10)); !s.ok()) spdlog::error("{}", s.message());
+  if (Status s = (*producer)->Flush(std::chrono::seconds(10)); !s.ok())
+    spdlog::error("{}", s.message());
   passwords.Join();
   reads.Join();
   // Shutdown order (issue 10): the producer goes while `io` still exists. Its
@@ -183,6 +191,8 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(spdlog::level::from_str(loaded->config->log_level));
   for (const std::string& warning : loaded->warnings) spdlog::warn("{}", warning);
-  if (loaded->config->dev_mode) spdlog::warn("dev mode: a built-in JWT secret may be in use; never run like this in production");
+  if (loaded->config->dev_mode)
+    spdlog::warn(
+        "dev mode: a built-in JWT secret may be in use; never run like this in production");
   return la::Run(*loaded->config);
 }

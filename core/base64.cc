@@ -40,12 +40,14 @@ Result<std::string> DecodeBase64(std::string_view text, Base64Alphabet alphabet,
   std::string_view digits = text;
   if (padded) {
     if (text.size() % 4 != 0) {
-      return Status::Error("base64 text must be a multiple of 4 characters long, got " + std::to_string(text.size()));
+      return Status::Error("base64 text must be a multiple of 4 characters long, got " +
+                           std::to_string(text.size()));
     }
     for (int i = 0; i < 2 && !digits.empty() && digits.back() == '='; ++i) digits.remove_suffix(1);
   }
   if (digits.size() % 4 == 1) {
-    return Status::Error("base64 text of " + std::to_string(digits.size()) + " characters cannot be complete");
+    return Status::Error("base64 text of " + std::to_string(digits.size()) +
+                         " characters cannot be complete");
   }
   const std::string_view characters = Base64Characters(alphabet);
   std::string bytes;
@@ -55,8 +57,8 @@ Result<std::string> DecodeBase64(std::string_view text, Base64Alphabet alphabet,
   for (size_t i = 0; i < digits.size(); ++i) {
     const size_t value = characters.find(digits[i]);
     if (value == std::string_view::npos) {
-      return Status::Error("invalid base64 character " + DescribeCharacter(digits[i]) + " at offset " +
-                           std::to_string(i));
+      return Status::Error("invalid base64 character " + DescribeCharacter(digits[i]) +
+                           " at offset " + std::to_string(i));
     }
     bits = (bits << 6) | static_cast<uint32_t>(value);
     bit_count += 6;
@@ -65,7 +67,8 @@ Result<std::string> DecodeBase64(std::string_view text, Base64Alphabet alphabet,
       bytes += static_cast<char>((bits >> bit_count) & 0xFF);
     }
   }
-  if ((bits & ((1u << bit_count) - 1)) != 0) return Status::Error("base64 text has non-zero leftover bits");
+  if ((bits & ((1u << bit_count) - 1)) != 0)
+    return Status::Error("base64 text has non-zero leftover bits");
   return bytes;
 }
 

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/requests/client_address.h"
 #include "core/command_line.h"
+#include "core/requests/client_address.h"
 
 namespace la {
 namespace {
@@ -357,13 +357,15 @@ Result<RedisAddress> ParseRedisUrl(const std::string& url) {
   }
   if (auto slash = rest.find('/'); slash != std::string::npos) {
     int64_t db = 0;
-    if (!ParseInt("db", rest.substr(slash + 1), 0, 15, db).ok()) return error("has a bad db number");
+    if (!ParseInt("db", rest.substr(slash + 1), 0, 15, db).ok())
+      return error("has a bad db number");
     address.db = static_cast<int>(db);
     rest = rest.substr(0, slash);
   }
   if (auto colon = rest.rfind(':'); colon != std::string::npos) {
     int64_t port = 0;
-    if (!ParseInt("port", rest.substr(colon + 1), 1, 65535, port).ok()) return error("has a bad port");
+    if (!ParseInt("port", rest.substr(colon + 1), 1, 65535, port).ok())
+      return error("has a bad port");
     address.port = static_cast<int>(port);
     rest = rest.substr(0, colon);
   }

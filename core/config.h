@@ -70,12 +70,12 @@ struct Config {
   int like_burst = 20;
   int socket_event_rate_per_s = 20;  // Socket.IO packets per connection
   int socket_event_burst = 100;
-  int rate_limit_max_keys = 100000;  // buckets each per-key limiter keeps
-  int password_threads = 2;          // argon2id hashing (64 MiB each)
-  int password_queue = 16;           // hashing jobs waiting; more: 503
+  int rate_limit_max_keys = 100000;   // buckets each per-key limiter keeps
+  int password_threads = 2;           // argon2id hashing (64 MiB each)
+  int password_queue = 16;            // hashing jobs waiting; more: 503
   int password_jobs_per_address = 1;  // hashes one client address may have in flight
-  int read_threads = 4;              // MongoDB reads (accounts, totals, snapshots)
-  int read_queue = 256;              // reads waiting; more: 503 / ack {error}
+  int read_threads = 4;               // MongoDB reads (accounts, totals, snapshots)
+  int read_queue = 256;               // reads waiting; more: 503 / ack {error}
   int subscribe_reads_per_socket = 8;
   int max_connections = 10000;  // open HTTP connections (not upgraded)
   int max_connections_per_address = 256;

@@ -41,7 +41,8 @@ std::string FormatNumber(double v) {
   return out.str();
 }
 
-void Header(std::ostringstream& out, const std::string& name, const std::string& help, const char* type) {
+void Header(std::ostringstream& out, const std::string& name, const std::string& help,
+            const char* type) {
   out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
 }
 
@@ -56,7 +57,8 @@ Histogram::Histogram(std::vector<double> upper_bounds)
 void Histogram::Observe(double value) {
   const size_t index = std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin();
   buckets_[index].fetch_add(1, std::memory_order_relaxed);
-  sum_micros_.fetch_add(static_cast<uint64_t>(std::max(0.0, value) * 1e6), std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<uint64_t>(std::max(0.0, value) * 1e6),
+                        std::memory_order_relaxed);
 }
 
 std::vector<uint64_t> Histogram::CumulativeCounts() const {
@@ -69,7 +71,9 @@ std::vector<uint64_t> Histogram::CumulativeCounts() const {
   return counts;
 }
 
-double Histogram::Sum() const { return static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6; }
+double Histogram::Sum() const {
+  return static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6;
+}
 
 std::vector<double> LatencyBuckets() {
   return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
@@ -103,8 +107,9 @@ Family<Gauge>& Registry::AddGauge(const std::string& name, const std::string& he
 Family<Histogram>& Registry::AddHistogram(const std::string& name, const std::string& help,
                                           std::vector<double> upper_bounds) {
   std::lock_guard lock(mutex_);
-  return histograms_.emplace_back(name, help,
-                                  [bounds = std::move(upper_bounds)] { return std::make_unique<Histogram>(bounds); });
+  return histograms_.emplace_back(name, help, [bounds = std::move(upper_bounds)] {
+    return std::make_unique<Histogram>(bounds);
+  });
 }
 
 std::string Registry::Render() const {
@@ -128,10 +133,11 @@ std::string Registry::Render() const {
       const std::vector<uint64_t> counts = h.CumulativeCounts();
       for (size_t i = 0; i < counts.size(); ++i) {
         const double bound = i < h.upper_bounds().size() ? h.upper_bounds()[i] : INFINITY;
-        out << family.name() << "_bucket" << FormatLabels(labels, "le", FormatNumber(bound)) << " " << counts[i]
-            << "\n";
+        out << family.name() << "_bucket" << FormatLabels(labels, "le", FormatNumber(bound)) << " "
+            << counts[i] << "\n";
       }
-      out << family.name() << "_sum" << FormatLabels(labels) << " " << FormatNumber(h.Sum()) << "\n";
+      out << family.name() << "_sum" << FormatLabels(labels) << " " << FormatNumber(h.Sum())
+          << "\n";
       out << family.name() << "_count" << FormatLabels(labels) << " " << counts.back() << "\n";
     });
   }

@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/base64.h"
 #include "core/auth/jwt.h"
 #include "core/auth/jwt_verifier.h"
+#include "core/base64.h"
 
 namespace {
 

@@ -27,12 +27,13 @@ boost::asio::awaitable<T> AwaitCallback(Start start) {
     auto shared = std::make_shared<decltype(handler)>(std::move(handler));
     std::function<void(T)> done = [shared](T value) {
       auto executor = boost::asio::get_associated_executor(*shared);
-      boost::asio::post(executor, [shared, value = std::move(value)]() mutable { (*shared)(std::move(value)); });
+      boost::asio::post(
+          executor, [shared, value = std::move(value)]() mutable { (*shared)(std::move(value)); });
     };
     start(std::move(done));
   };
-  return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(T)>(initiate,
-                                                                                   boost::asio::use_awaitable);
+  return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(T)>(
+      initiate, boost::asio::use_awaitable);
 }
 
 // Why pooled work did not run, or did not finish.

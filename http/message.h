@@ -20,8 +20,8 @@ using Status = beast_http::status;
 // What a handler knows about the request beyond its bytes.
 struct RequestContext {
   const Request& request;
-  std::string path;      // the target without the query string
-  std::string query;     // after '?', undecoded
+  std::string path;   // the target without the query string
+  std::string query;  // after '?', undecoded
   // The client's address: X-Real-IP / X-Forwarded-For when the peer is a trusted proxy
   // (nginx), else the peer's own address. What per-client limits are keyed by.
   std::string client_ip;

@@ -7,9 +7,11 @@ namespace la::http {
 
 Router::Router(prometheus::Registry& metrics)
     : requests_(metrics.AddCounter("http_requests_total", "HTTP requests by route and status.")),
-      latency_(metrics.AddHistogram("http_request_duration_seconds", "HTTP request latency by route.",
+      latency_(metrics.AddHistogram("http_request_duration_seconds",
+                                    "HTTP request latency by route.",
                                     prometheus::LatencyBuckets())),
-      in_flight_(metrics.AddGauge("http_requests_in_flight", "HTTP requests being handled.").With()),
+      in_flight_(
+          metrics.AddGauge("http_requests_in_flight", "HTTP requests being handled.").With()),
       unmatched_(MetricsFor("unmatched")) {}
 
 std::shared_ptr<Router::RouteMetrics> Router::MetricsFor(const std::string& label) {
@@ -19,7 +21,8 @@ std::shared_ptr<Router::RouteMetrics> Router::MetricsFor(const std::string& labe
   return metrics;
 }
 
-void Router::Record(RouteMetrics& route, unsigned status, std::chrono::steady_clock::duration elapsed) {
+void Router::Record(RouteMetrics& route, unsigned status,
+                    std::chrono::steady_clock::duration elapsed) {
   if (status < route.requests_by_status.size()) {
     std::atomic<prometheus::Counter*>& slot = route.requests_by_status[status];
     prometheus::Counter* counter = slot.load(std::memory_order_acquire);
@@ -38,7 +41,8 @@ void Router::Add(beast_http::verb method, const std::string& path, Handler handl
 
 void Router::AddPrefix(const std::string& prefix, const std::string& label, Handler handler,
                        std::optional<size_t> max_body_bytes) {
-  routes_.push_back({beast_http::verb::unknown, prefix, true, std::move(handler), max_body_bytes, MetricsFor(label)});
+  routes_.push_back({beast_http::verb::unknown, prefix, true, std::move(handler), max_body_bytes,
+                     MetricsFor(label)});
 }
 
 void Router::SetUpgradeHandler(const std::string& prefix, UpgradeHandler handler) {
@@ -51,7 +55,8 @@ const UpgradeHandler* Router::FindUpgradeHandler(const std::string& path) const 
   return nullptr;
 }
 
-size_t Router::BodyLimit(const std::string& path, beast_http::verb method, size_t default_limit) const {
+size_t Router::BodyLimit(const std::string& path, beast_http::verb method,
+                         size_t default_limit) const {
   bool path_known = false;
   const Route* route = Match(path, method, path_known);
   return route != nullptr && route->max_body_bytes ? *route->max_body_bytes : default_limit;
@@ -63,7 +68,8 @@ size_t Router::LargestBodyLimit(size_t default_limit) const {
   return largest;
 }
 
-const Router::Route* Router::Match(const std::string& path, beast_http::verb method, bool& path_known) const {
+const Router::Route* Router::Match(const std::string& path, beast_http::verb method,
+                                   bool& path_known) const {
   for (const Route& route : routes_) {
     const bool path_matches = route.prefix ? path.rfind(route.path, 0) == 0 : path == route.path;
     if (!path_matches) continue;
@@ -80,19 +86,21 @@ boost::asio::awaitable<Response> Router::Dispatch(RequestContext& context) {
   Response response;
   if (match == nullptr) {
     response = path_known ? ErrorResponse(Status::method_not_allowed,
-                                          std::string(context.request.method_string()) + " is not allowed on " +
-                                              context.path)
+                                          std::string(context.request.method_string()) +
+                                              " is not allowed on " + context.path)
                           : ErrorResponse(Status::not_found, "no route for " + context.path);
   } else {
     in_flight_.Add(1);
     try {
       response = co_await match->handler(context);
     } catch (const std::exception& e) {
-      response = ErrorResponse(Status::internal_server_error, std::string("internal error: ") + e.what());
+      response =
+          ErrorResponse(Status::internal_server_error, std::string("internal error: ") + e.what());
     }
     in_flight_.Add(-1);
   }
-  Record(match ? *match->metrics : *unmatched_, response.result_int(), std::chrono::steady_clock::now() - start);
+  Record(match ? *match->metrics : *unmatched_, response.result_int(),
+         std::chrono::steady_clock::now() - start);
   co_return response;
 }
 

@@ -1,7 +1,8 @@
 #include "http/server.h"
 
-#include <array>
+#include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -11,7 +12,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http/drain_wait.h"
 
@@ -68,7 +68,8 @@ asio::awaitable<void> RefuseAndClose(beast::tcp_stream& stream, Response& respon
   stream.expires_after(std::chrono::seconds(1));
   std::array<char, 16384> sink;
   for (size_t drained = 0; !ec && drained < (1u << 20);) {
-    drained += co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+    drained += co_await stream.async_read_some(asio::buffer(sink),
+                                               asio::redirect_error(use_awaitable, ec));
   }
 }
 
@@ -91,8 +92,8 @@ la::Status HttpServer::Listen(const std::string& host, int port) {
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return la::Status::Error("cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message() +
-                         " (is another process using the port?)");
+    return la::Status::Error("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                             ec.message() + " (is another process using the port?)");
   }
   port_ = acceptor_.local_endpoint().port();
   asio::co_spawn(acceptor_.get_executor(), Accept(), asio::detached);
@@ -153,7 +154,8 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> strea
     idle->store(true);
     if (buffer.size() == 0) {
       stream->expires_after(limits_.idle_timeout);
-      const size_t n = co_await stream->async_read_some(buffer.prepare(4096), asio::redirect_error(use_awaitable, ec));
+      const size_t n = co_await stream->async_read_some(buffer.prepare(4096),
+                                                        asio::redirect_error(use_awaitable, ec));
       if (ec) break;
       buffer.commit(n);
     }
@@ -164,11 +166,12 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> strea
     // route's own limit then applies to the body read (a chunked body included).
     parser.body_limit(router_.LargestBodyLimit(limits_.max_body_bytes));
     stream->expires_after(limits_.header_timeout);
-    co_await beast_http::async_read_header(*stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    co_await beast_http::async_read_header(*stream, buffer, parser,
+                                           asio::redirect_error(use_awaitable, ec));
     if (ec == beast_http::error::header_limit) {
-      Response refusal = ErrorResponse(Status::request_header_fields_too_large,
-                                       "request header is larger than " +
-                                           std::to_string(limits_.max_header_bytes) + " bytes");
+      Response refusal = ErrorResponse(
+          Status::request_header_fields_too_large,
+          "request header is larger than " + std::to_string(limits_.max_header_bytes) + " bytes");
       co_await RefuseAndClose(*stream, refusal);
       break;
     }
@@ -177,7 +180,8 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> strea
     if (ec && !too_large) break;
 
     auto [path, query] = SplitTarget(parser.get().target());
-    const size_t body_limit = router_.BodyLimit(path, parser.get().method(), limits_.max_body_bytes);
+    const size_t body_limit =
+        router_.BodyLimit(path, parser.get().method(), limits_.max_body_bytes);
     too_large = too_large || parser.content_length().value_or(0) > body_limit;
     if (!too_large) parser.body_limit(body_limit);
     if (beast::websocket::is_upgrade(parser.get())) {
@@ -197,18 +201,22 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<beast::tcp_stream> strea
 
     if (!too_large && parser.get()[beast_http::field::expect] == "100-continue") {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      co_await asio::async_write(*stream, asio::buffer(kContinue), asio::redirect_error(use_awaitable, ec));
+      co_await asio::async_write(*stream, asio::buffer(kContinue),
+                                 asio::redirect_error(use_awaitable, ec));
       if (ec) break;
     }
     if (!too_large) {
       stream->expires_after(limits_.io_timeout);
-      co_await beast_http::async_read(*stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      co_await beast_http::async_read(*stream, buffer, parser,
+                                      asio::redirect_error(use_awaitable, ec));
       // A chunked body has no Content-Length: its size is known only now.
-      too_large = ec == beast_http::error::body_limit || (!ec && parser.get().body().size() > body_limit);
+      too_large =
+          ec == beast_http::error::body_limit || (!ec && parser.get().body().size() > body_limit);
     }
     if (too_large) {
-      Response refusal = ErrorResponse(Status::payload_too_large,
-                                       "request body is larger than " + std::to_string(body_limit) + " bytes");
+      Response refusal =
+          ErrorResponse(Status::payload_too_large,
+                        "request body is larger than " + std::to_string(body_limit) + " bytes");
       co_await RefuseAndClose(*stream, refusal);
       break;
     }
@@ -272,7 +280,8 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace, std::function<void()>
       });
     }
   }
-  CallWhenDrained(io_, [this] { return open_connections() == 0; }, grace, std::move(done));
+  CallWhenDrained(
+      io_, [this] { return open_connections() == 0; }, grace, std::move(done));
 }
 
 }  // namespace la::http

@@ -64,9 +64,10 @@ PY
 
 suites=("$@")
 # `outage` stops and restarts the shared Kafka broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(unit web deploy integration e2e browser chaos abuse outage)
+[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy integration e2e browser chaos abuse outage)
 for s in "${suites[@]}"; do
   case "$s" in
+    format) pyscript format "$ROOT/tests/format_check.py" ;;  # clang-format --dry-run -Werror
     unit) gtest unit "${SANITIZED_BIN:-$BIN}/tests/unit_tests" ;;
     integration) gtest integration "$BIN/tests/integration_tests" --gtest_filter='-KafkaOutage.*' ;;
     web) nodetest web "$ROOT"/web/test/*.test.mjs ;;

@@ -258,7 +258,8 @@ void EioServer::Shutdown(std::chrono::milliseconds grace, std::function<void()> 
     for (const auto& [sid, registered] : sessions_) sessions.push_back(registered.session);
   }
   for (const auto& session : sessions) session->Close("the server is shutting down");
-  http::CallWhenDrained(io_, [this] { return session_count() == 0; }, grace, std::move(done));
+  http::CallWhenDrained(
+      io_, [this] { return session_count() == 0; }, grace, std::move(done));
 }
 
 }  // namespace la

@@ -17,8 +17,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "core/requests/connection_caps.h"
 #include "core/prometheus.h"
+#include "core/requests/connection_caps.h"
 #include "http/router.h"
 #include "socketio/eio_session.h"
 

@@ -17,9 +17,9 @@
 
 #include "adapters/kafka_admin.h"
 #include "api/adapters/mongo_user_store.h"
-#include "core/config.h"
 #include "core/auth/jwt.h"
 #include "core/auth/role.h"
+#include "core/config.h"
 #include "tools/admin/admin_flags.h"
 #include "tools/admin/dlq_commands.h"
 #include "tools/admin/topic_flags.h"

@@ -1,8 +1,8 @@
 #include "api/accounts/password_hasher.h"
 
-#include <mutex>
-
 #include <sodium.h>
+
+#include <mutex>
 
 namespace la {
 namespace {

@@ -6,14 +6,15 @@
 
 namespace la::handlers {
 
-http::Handler Health();                          // GET /health
-http::Handler Ready(ApiContext& api);            // GET /ready
-http::Handler Register(ApiContext& api);         // POST /auth/register
-http::Handler Login(ApiContext& api);            // POST /auth/login
-http::Handler Like(ApiContext& api);             // POST /engagement/like
-http::Handler Metrics(ApiContext& api);          // GET /metrics
-http::Handler StreamHistory(ApiContext& api);    // GET /streams/{streamId}
-http::Handler TopStreams(ApiContext& api);       // GET /streams?top=N
-http::Handler StaticFiles(const std::string& web_root);  // GET /admin, /admin/*, /socket.io/socket.io.js
+http::Handler Health();                        // GET /health
+http::Handler Ready(ApiContext& api);          // GET /ready
+http::Handler Register(ApiContext& api);       // POST /auth/register
+http::Handler Login(ApiContext& api);          // POST /auth/login
+http::Handler Like(ApiContext& api);           // POST /engagement/like
+http::Handler Metrics(ApiContext& api);        // GET /metrics
+http::Handler StreamHistory(ApiContext& api);  // GET /streams/{streamId}
+http::Handler TopStreams(ApiContext& api);     // GET /streams?top=N
+http::Handler StaticFiles(
+    const std::string& web_root);  // GET /admin, /admin/*, /socket.io/socket.io.js
 
 }  // namespace la::handlers

@@ -1,7 +1,7 @@
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <random>
-
-#include <spdlog/spdlog.h>
 
 #include "api/accounts/password_hasher.h"
 #include "api/handlers/handlers.h"
@@ -58,11 +58,13 @@ http::Handler Login(ApiContext& api) {
                                     "account storage is unavailable; try again shortly");
     }
     if (!*user) co_return http::ErrorResponse(http::Status::unauthorized, "invalid credentials");
-    const int64_t now =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
     JwtClaims claims{(*user)->id, std::string(RoleName((*user)->role)), NewTokenId(), now,
                      now + kTokenLifetimeS};
-    co_return http::JsonResponse(http::Status::ok, {{"token", SignJwt(claims, api.config.jwt_secret)}});
+    co_return http::JsonResponse(http::Status::ok,
+                                 {{"token", SignJwt(claims, api.config.jwt_secret)}});
   };
 }
 

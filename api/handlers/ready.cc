@@ -22,8 +22,9 @@ http::Handler Ready(ApiContext& api) {
     if (down.empty())
       co_return http::JsonResponse(http::Status::ok,
                                    {{"status", "ready"}, {"dependencies", dependencies}});
-    co_return http::JsonResponse(http::Status::service_unavailable,
-                                 {{"message", "not ready: " + down + " unreachable"}, {"dependencies", dependencies}});
+    co_return http::JsonResponse(
+        http::Status::service_unavailable,
+        {{"message", "not ready: " + down + " unreachable"}, {"dependencies", dependencies}});
   };
 }
 

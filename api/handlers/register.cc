@@ -18,7 +18,9 @@ http::Handler Register(ApiContext& api) {
       co_return http::ErrorResponse(http::Status::bad_request, credentials.status().message());
     const PasswordJobSlot slot(api.rate_limits.password_jobs, context.client_ip);
     if (!slot.admitted()) co_return slot.Refusal();
-    auto create = [&api, c = *credentials] { return api.users.Create(c.email, c.password, Role::kViewer); };
+    auto create = [&api, c = *credentials] {
+      return api.users.Create(c.email, c.password, Role::kViewer);
+    };
     http::Pooled<Result<CreateOutcome>> pooled = co_await http::RunBlocking<Result<CreateOutcome>>(
         api.passwords, create, context.client_gone);
     if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
@@ -30,7 +32,8 @@ http::Handler Register(ApiContext& api) {
                                     "account storage is unavailable; try again shortly");
     }
     if (*created == CreateOutcome::kEmailTaken) {
-      co_return http::ErrorResponse(http::Status::conflict, "email " + credentials->email + " is already registered");
+      co_return http::ErrorResponse(http::Status::conflict,
+                                    "email " + credentials->email + " is already registered");
     }
     co_return http::JsonResponse(http::Status::created, {{"message", "User created"}});
   };

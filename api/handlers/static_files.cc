@@ -33,12 +33,14 @@ std::string RelativeFile(const std::string& path) {
 http::Handler StaticFiles(const std::string& web_root) {
   return [web_root](http::RequestContext& context) -> boost::asio::awaitable<http::Response> {
     const std::string relative = RelativeFile(context.path);
-    if (relative.empty()) co_return http::ErrorResponse(http::Status::not_found, "no file at " + context.path);
+    if (relative.empty())
+      co_return http::ErrorResponse(http::Status::not_found, "no file at " + context.path);
     const std::filesystem::path file = std::filesystem::path(web_root) / relative;
     std::ifstream in(file, std::ios::binary);
     if (!in) {
-      co_return http::ErrorResponse(http::Status::not_found,
-                                    "no file at " + context.path + " (is the dashboard built? run ./dev build)");
+      co_return http::ErrorResponse(
+          http::Status::not_found,
+          "no file at " + context.path + " (is the dashboard built? run ./dev build)");
     }
     std::ostringstream body;
     body << in.rdbuf();

@@ -25,8 +25,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/status.h"
 #include "core/counting/stream_updates.h"
+#include "core/status.h"
 #include "socketio/protocol/rooms.h"
 #include "socketio/sio_socket.h"
 

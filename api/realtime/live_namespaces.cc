@@ -5,8 +5,8 @@
 #include <chrono>
 
 #include "api/realtime/shared_snapshot.h"
-#include "core/counting/like_event.h"
 #include "core/auth/socket_admission.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 namespace {

@@ -1,7 +1,5 @@
 #include "core/auth/jwt.h"
 
-#include "core/base64.h"
-
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -12,6 +10,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
+
+#include "core/base64.h"
 
 namespace la {
 namespace {
@@ -24,7 +24,9 @@ constexpr std::string_view kHeaderJson = R"({"alg":"HS256","typ":"JWT"})";
 using Sha256Mac = std::array<unsigned char, 32>;
 
 // Base64url without padding (RFC 7515 §2).
-std::string Base64UrlEncode(std::string_view bytes) { return EncodeBase64(bytes, Base64Alphabet::kUrl, false); }
+std::string Base64UrlEncode(std::string_view bytes) {
+  return EncodeBase64(bytes, Base64Alphabet::kUrl, false);
+}
 
 // Strict inverse of Base64UrlEncode: one accepted encoding per byte string.
 std::optional<std::string> Base64UrlDecode(std::string_view text) {

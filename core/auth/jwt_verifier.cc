@@ -2,7 +2,8 @@
 
 namespace la {
 
-JwtVerifier::JwtVerifier(std::string secret, size_t capacity) : secret_(std::move(secret)), capacity_(capacity) {}
+JwtVerifier::JwtVerifier(std::string secret, size_t capacity)
+    : secret_(std::move(secret)), capacity_(capacity) {}
 
 Result<JwtClaims> JwtVerifier::Verify(std::string_view token, int64_t now_s) {
   {

@@ -12,9 +12,9 @@
 namespace la {
 
 struct LikeEvent {
-  std::string event_id;   // client idempotency key or a generated UUID
-  std::string stream_id;  // Kafka key; the stream that was liked
-  std::string user_id;    // the JWT's `id` claim
+  std::string event_id;      // client idempotency key or a generated UUID
+  std::string stream_id;     // Kafka key; the stream that was liked
+  std::string user_id;       // the JWT's `id` claim
   int64_t timestamp_ms = 0;  // ms since the Unix epoch, set by the api node
 };
 

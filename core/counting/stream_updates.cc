@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "core/requests/json_depth.h"
 #include "core/counting/like_event.h"
+#include "core/requests/json_depth.h"
 
 namespace la {
 

@@ -23,14 +23,20 @@ constexpr int kPartitions = 12;
 const std::string kSecret = "integration-test-secret-0123456789abcdef";
 
 int64_t NowS() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
-std::string Token(const std::string& role, int64_t exp_in_s = 3600, const std::string& secret = kSecret) {
-  return SignJwt({"user-" + role, role, test::UniqueName("jti"), NowS(), NowS() + exp_in_s}, secret);
+std::string Token(const std::string& role, int64_t exp_in_s = 3600,
+                  const std::string& secret = kSecret) {
+  return SignJwt({"user-" + role, role, test::UniqueName("jti"), NowS(), NowS() + exp_in_s},
+                 secret);
 }
 
-int64_t TotalMessages(const std::vector<int64_t>& highs) { return std::accumulate(highs.begin(), highs.end(), 0LL); }
+int64_t TotalMessages(const std::vector<int64_t>& highs) {
+  return std::accumulate(highs.begin(), highs.end(), 0LL);
+}
 
 // One api node owned by this test suite, on its own topic and database.
 class ApiNodeTest : public testing::Test {
@@ -61,7 +67,8 @@ class ApiNodeTest : public testing::Test {
   // Registers a fresh viewer and returns its token.
   std::string RegisterAndLogin(int port, const std::string& extra_body = "") {
     const std::string email = test::UniqueName("viewer") + "@example.com";
-    const std::string body = R"({"email":")" + email + R"(","password":"correct horse")" + extra_body + "}";
+    const std::string body =
+        R"({"email":")" + email + R"(","password":"correct horse")" + extra_body + "}";
     EXPECT_EQ(test::Post(port, "/auth/register", body).status, 201);
     test::HttpResult login = test::Post(port, "/auth/login", body);
     EXPECT_EQ(login.status, 200) << login.body;
@@ -85,15 +92,18 @@ TEST_F(ApiNodeTest, LikeIsProducedWithTheSeedShapeKeyAndPartition) {
   const int32_t partition = test::KafkaPartitionForKey(stream, kPartitions);
   const int64_t start = test::HighWatermarks(test::KafkaBrokers(), topic_, kPartitions)[partition];
   const int64_t before_ms = NowS() * 1000;
-  test::HttpResult like = test::Post(kPort, "/engagement/like", R"({"streamId":")" + stream + R"(","eventId":"ev-1"})", token);
+  test::HttpResult like = test::Post(kPort, "/engagement/like",
+                                     R"({"streamId":")" + stream + R"(","eventId":"ev-1"})", token);
   ASSERT_EQ(like.status, 202) << like.body;
   EXPECT_EQ(like.Json(), json({{"status", "event queued"}, {"eventId", "ev-1"}}));
-  test::HttpResult generated = test::Post(kPort, "/engagement/like", R"({"streamId":")" + stream + R"("})", token);
+  test::HttpResult generated =
+      test::Post(kPort, "/engagement/like", R"({"streamId":")" + stream + R"("})", token);
   ASSERT_EQ(generated.status, 202) << generated.body;
   const std::string generated_id = generated.Json().value("eventId", "");
   EXPECT_EQ(generated_id.size(), 36u) << "a UUID";
 
-  std::vector<KafkaMessage> messages = test::ReadPartition(test::KafkaBrokers(), topic_, partition, start, 2, 10s);
+  std::vector<KafkaMessage> messages =
+      test::ReadPartition(test::KafkaBrokers(), topic_, partition, start, 2, 10s);
   ASSERT_EQ(messages.size(), 2u) << "both likes on the partition of their key";
   EXPECT_EQ(messages[0].key, stream);
   json event = json::parse(messages[0].value);
@@ -109,22 +119,25 @@ TEST_F(ApiNodeTest, LikeIsProducedWithTheSeedShapeKeyAndPartition) {
 
 TEST_F(ApiNodeTest, RegistrationRules) {
   const std::string email = test::UniqueName("dup") + "@example.com";
-  const std::string body = R"({"email":")" + email + R"(","password":"password123","role":"admin"})";
+  const std::string body =
+      R"({"email":")" + email + R"(","password":"password123","role":"admin"})";
   test::HttpResult first = test::Post(kPort, "/auth/register", body);
   EXPECT_EQ(first.status, 201);
   EXPECT_EQ(first.Json(), json({{"message", "User created"}}));
   test::HttpResult again = test::Post(kPort, "/auth/register", body);
   EXPECT_EQ(again.status, 409);
-  EXPECT_NE(again.Json().value("message", "").find("already registered"), std::string::npos) << again.body;
+  EXPECT_NE(again.Json().value("message", "").find("already registered"), std::string::npos)
+      << again.body;
 
   // Asking for admin at registration gives a viewer.
   test::HttpResult login = test::Post(kPort, "/auth/login", body);
   ASSERT_EQ(login.status, 200);
   EXPECT_EQ(VerifyJwt(login.Json()["token"].get<std::string>(), kSecret, NowS())->role, "viewer");
 
-  for (const std::string& bad : {std::string("{}"), std::string(R"({"email":"a@b.co","password":"short"})"),
-                                 std::string(R"({"email":"not-an-email","password":"password123"})"),
-                                 std::string("not json")}) {
+  for (const std::string& bad :
+       {std::string("{}"), std::string(R"({"email":"a@b.co","password":"short"})"),
+        std::string(R"({"email":"not-an-email","password":"password123"})"),
+        std::string("not json")}) {
     test::HttpResult r = test::Post(kPort, "/auth/register", bad);
     EXPECT_EQ(r.status, 400) << bad;
     EXPECT_FALSE(r.Json().value("message", "").empty()) << r.body;
@@ -144,10 +157,14 @@ TEST_F(ApiNodeTest, AdminFromTheEnvironmentIsCreatedAtStart) {
 
 TEST_F(ApiNodeTest, LoginFailuresLookTheSame) {
   const std::string email = test::UniqueName("login") + "@example.com";
-  ASSERT_EQ(test::Post(kPort, "/auth/register", R"({"email":")" + email + R"(","password":"password123"})").status, 201);
-  test::HttpResult wrong = test::Post(kPort, "/auth/login", R"({"email":")" + email + R"(","password":"password124"})");
-  test::HttpResult unknown =
-      test::Post(kPort, "/auth/login", R"({"email":"nobody-)" + email + R"(","password":"password123"})");
+  ASSERT_EQ(test::Post(kPort, "/auth/register",
+                       R"({"email":")" + email + R"(","password":"password123"})")
+                .status,
+            201);
+  test::HttpResult wrong =
+      test::Post(kPort, "/auth/login", R"({"email":")" + email + R"(","password":"password124"})");
+  test::HttpResult unknown = test::Post(
+      kPort, "/auth/login", R"({"email":"nobody-)" + email + R"(","password":"password123"})");
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(wrong.body, unknown.body);
@@ -156,9 +173,11 @@ TEST_F(ApiNodeTest, LoginFailuresLookTheSame) {
 }
 
 TEST_F(ApiNodeTest, RejectedLikesProduceNothing) {
-  const std::vector<int64_t> before = test::HighWatermarks(test::KafkaBrokers(), topic_, kPartitions);
+  const std::vector<int64_t> before =
+      test::HighWatermarks(test::KafkaBrokers(), topic_, kPartitions);
   const std::string like = R"({"streamId":"s1"})";
-  const std::string none_alg = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJpZCI6IngiLCJyb2xlIjoiYWRtaW4ifQ.";
+  const std::string none_alg =
+      "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJpZCI6IngiLCJyb2xlIjoiYWRtaW4ifQ.";
   struct Case {
     std::string name, body, token;
     int status;
@@ -173,24 +192,28 @@ TEST_F(ApiNodeTest, RejectedLikesProduceNothing) {
       {"bad streamId", R"({"streamId":"has space"})", Token("viewer"), 400},
       {"empty eventId", R"({"streamId":"s1","eventId":""})", Token("viewer"), 400},
       {"not json", "{", Token("viewer"), 400},
-      {"too large, even without a token", R"({"streamId":")" + std::string(5000, 'a') + "\"}", "", 413},
+      {"too large, even without a token", R"({"streamId":")" + std::string(5000, 'a') + "\"}", "",
+       413},
   };
   for (const Case& c : cases) {
     test::HttpResult r = test::Post(kPort, "/engagement/like", c.body, c.token);
     EXPECT_EQ(r.status, c.status) << c.name << ": " << r.body;
     EXPECT_FALSE(r.Json().value("message", "").empty()) << c.name << ": " << r.body;
   }
-  test::HttpResult wrong_scheme = test::HttpCall(kPort, boost::beast::http::verb::post, "/engagement/like", like,
-                                                 {{"Authorization", "Basic dXNlcjpwYXNz"}});
+  test::HttpResult wrong_scheme =
+      test::HttpCall(kPort, boost::beast::http::verb::post, "/engagement/like", like,
+                     {{"Authorization", "Basic dXNlcjpwYXNz"}});
   EXPECT_EQ(wrong_scheme.status, 401);
-  EXPECT_EQ(TotalMessages(test::HighWatermarks(test::KafkaBrokers(), topic_, kPartitions)), TotalMessages(before));
+  EXPECT_EQ(TotalMessages(test::HighWatermarks(test::KafkaBrokers(), topic_, kPartitions)),
+            TotalMessages(before));
 }
 
 TEST_F(ApiNodeTest, MetricsAndReadiness) {
   ASSERT_EQ(test::Post(kPort, "/engagement/like", R"({"streamId":"m"})").status, 401);
   test::HttpResult metrics = test::Get(kPort, "/metrics");
   ASSERT_EQ(metrics.status, 200);
-  EXPECT_NE(metrics.body.find(R"(http_requests_total{route="/engagement/like",status="401"})"), std::string::npos);
+  EXPECT_NE(metrics.body.find(R"(http_requests_total{route="/engagement/like",status="401"})"),
+            std::string::npos);
   EXPECT_NE(metrics.body.find("http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(metrics.body.find("kafka_produce_errors_total"), std::string::npos);
   EXPECT_NE(metrics.body.find("http_requests_in_flight"), std::string::npos);
@@ -229,8 +252,10 @@ class ClusterApiTest : public testing::TestWithParam<int> {};
 
 TEST_P(ClusterApiTest, RegisterLoginLikeReachesKafka) {
   const int port = GetParam();
-  if (test::Get(port, "/health").status != 200) GTEST_FAIL() << "nothing on port " << port << "; run ./dev up";
-  const std::string body = R"({"email":")" + test::UniqueName("c") + R"(@example.com","password":"password123"})";
+  if (test::Get(port, "/health").status != 200)
+    GTEST_FAIL() << "nothing on port " << port << "; run ./dev up";
+  const std::string body =
+      R"({"email":")" + test::UniqueName("c") + R"(@example.com","password":"password123"})";
   ASSERT_EQ(test::Post(port, "/auth/register", body).status, 201);
   test::HttpResult login = test::Post(port, "/auth/login", body);
   ASSERT_EQ(login.status, 200) << login.body;
@@ -239,19 +264,23 @@ TEST_P(ClusterApiTest, RegisterLoginLikeReachesKafka) {
   const std::string topic = "engagement-events", stream = test::UniqueName("cluster-stream");
   const int32_t partition = test::KafkaPartitionForKey(stream, kPartitions);
   const int64_t start = test::HighWatermarks(test::KafkaBrokers(), topic, kPartitions)[partition];
-  test::HttpResult like = test::Post(port, "/engagement/like", R"({"streamId":")" + stream + R"("})", token);
+  test::HttpResult like =
+      test::Post(port, "/engagement/like", R"({"streamId":")" + stream + R"("})", token);
   ASSERT_EQ(like.status, 202) << like.body;
   const std::string event_id = like.Json()["eventId"];
   bool found = false;
-  test::ReadPartition(test::KafkaBrokers(), topic, partition, start, 10000, 10s, [&](const KafkaMessage& m) {
-    found = m.key == stream && json::parse(m.value)["eventId"] == event_id;
-    return found;
-  });
+  test::ReadPartition(test::KafkaBrokers(), topic, partition, start, 10000, 10s,
+                      [&](const KafkaMessage& m) {
+                        found = m.key == stream && json::parse(m.value)["eventId"] == event_id;
+                        return found;
+                      });
   EXPECT_TRUE(found) << "event " << event_id << " not on " << topic << "[" << partition << "]";
 }
 
 INSTANTIATE_TEST_SUITE_P(DirectAndThroughNginx, ClusterApiTest, testing::Values(3001, 3002, 8080),
-                         [](const testing::TestParamInfo<int>& info) { return "port" + std::to_string(info.param); });
+                         [](const testing::TestParamInfo<int>& info) {
+                           return "port" + std::to_string(info.param);
+                         });
 
 }  // namespace
 }  // namespace la

@@ -31,13 +31,15 @@ TEST(RedisDedupStoreTest, FirstPositionWinsAndIsFoundAgainOnReplay) {
   RedisDedupStore store(redis, 60s);
   const std::string event = test::UniqueName("it-dedup");
   const std::vector<DedupClaim> batch = {
-      {"u1", event, "3:10"}, {"u1", event, "3:11"}, {"u1", event + "-other", "3:12"},
+      {"u1", event, "3:10"},
+      {"u1", event, "3:11"},
+      {"u1", event + "-other", "3:12"},
       {"u2", event, "3:13"}};  // another user's event with the same id is its own
 
   auto first = store.Claim(batch);
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_EQ(*first, (std::vector<std::optional<std::string>>{std::nullopt, "3:10", std::nullopt,
-                                                              std::nullopt}));
+                                                             std::nullopt}));
 
   // A replay of the same batch finds every event's first position.
   auto replay = store.Claim(batch);

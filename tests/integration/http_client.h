@@ -6,18 +6,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <filesystem>
-#include <map>
-#include <string>
-#include <thread>
-#include <vector>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace la::test {
 
@@ -29,7 +28,8 @@ struct HttpResult {
 };
 
 inline HttpResult HttpCall(int port, boost::beast::http::verb method, const std::string& target,
-                           const std::string& body = "", const std::map<std::string, std::string>& headers = {}) {
+                           const std::string& body = "",
+                           const std::map<std::string, std::string>& headers = {}) {
   namespace beast = boost::beast;
   namespace http = beast::http;
   boost::asio::io_context io;
@@ -53,7 +53,8 @@ inline HttpResult HttpCall(int port, boost::beast::http::verb method, const std:
   http::read(stream, buffer, response, ec);
   if (ec) return {};
   HttpResult result{static_cast<int>(response.result_int()), response.body(), {}};
-  for (const auto& field : response) result.headers[std::string(field.name_string())] = std::string(field.value());
+  for (const auto& field : response)
+    result.headers[std::string(field.name_string())] = std::string(field.value());
   return result;
 }
 

@@ -3,13 +3,12 @@
 // requests finish. No external servers are involved.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <thread>
-
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
+#include <thread>
 
 #include "http/server.h"
 
@@ -64,7 +63,8 @@ class HttpServerTest : public testing::Test {
 
   tcp::socket Connect() {
     tcp::socket socket(client_io_);
-    socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server_->port())});
+    socket.connect(
+        {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server_->port())});
     return socket;
   }
   // Reads until the connection closes or `timeout`; returns what arrived.
@@ -87,7 +87,8 @@ class HttpServerTest : public testing::Test {
   }
   static size_t Count(const std::string& text, const std::string& what) {
     size_t count = 0;
-    for (size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++count;
+    for (size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1))
+      ++count;
     return count;
   }
 
@@ -103,12 +104,14 @@ class HttpServerTest : public testing::Test {
 TEST_F(HttpServerTest, PipelinedRequestsOnOneConnectionAreAnsweredInOrder) {
   tcp::socket socket = Connect();
   std::string requests;
-  for (int i = 1; i <= 3; ++i) requests += "GET /echo?n=" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (int i = 1; i <= 3; ++i)
+    requests += "GET /echo?n=" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
   requests += "GET /echo?n=4 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   asio::write(socket, asio::buffer(requests));
   const std::string responses = ReadAll(socket, 3s);
   EXPECT_EQ(Count(responses, "HTTP/1.1 200 OK"), 4u) << responses;
-  const size_t one = responses.find("\r\n\r\n1"), two = responses.find("\r\n\r\n2"), four = responses.find("\r\n\r\n4");
+  const size_t one = responses.find("\r\n\r\n1"), two = responses.find("\r\n\r\n2"),
+               four = responses.find("\r\n\r\n4");
   ASSERT_NE(one, std::string::npos);
   EXPECT_LT(one, two);
   EXPECT_LT(two, four);
@@ -134,10 +137,13 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosed) {
 
 TEST_F(HttpServerTest, OversizedHeaderAndBodyAreRefused) {
   tcp::socket big_header = Connect();
-  asio::write(big_header, asio::buffer("GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(10000, 'a') + "\r\n\r\n"));
+  asio::write(big_header, asio::buffer("GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                       std::string(10000, 'a') + "\r\n\r\n"));
   EXPECT_NE(ReadAll(big_header, 3s).find("431"), std::string::npos);
   tcp::socket big_body = Connect();
-  asio::write(big_body, asio::buffer("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'b')));
+  asio::write(big_body,
+              asio::buffer("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" +
+                           std::string(100, 'b')));
   const std::string answer = ReadAll(big_body, 3s);
   EXPECT_NE(answer.find("413"), std::string::npos) << answer;
   EXPECT_NE(answer.find("larger than 64 bytes"), std::string::npos) << answer;
@@ -237,7 +243,8 @@ TEST_F(HttpServerTest, ShutdownLetsInFlightRequestsFinishAndClosesIdleOnes) {
   EXPECT_EQ(server_->open_connections(), 0u);
   boost::system::error_code ec;
   tcp::socket late(client_io_);
-  late.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server_->port())}, ec);
+  late.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server_->port())},
+               ec);
   EXPECT_TRUE(ec) << "no longer accepting";
 }
 

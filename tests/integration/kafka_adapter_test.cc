@@ -80,7 +80,8 @@ TEST(KafkaAdapter, UnreachableBrokerFailsWithinTheDeliveryTimeout) {
   DeliveryReport report = (*producer)->ProduceAndWait("engagement-events", "k", "v");
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(report.status.ok());
-  EXPECT_NE(report.status.message().find("timed out"), std::string::npos) << report.status.message();
+  EXPECT_NE(report.status.message().find("timed out"), std::string::npos)
+      << report.status.message();
   EXPECT_LT(elapsed, 10s);
   EXPECT_FALSE((*producer)->Ping(500ms).ok());
   Status created = EnsureTopics("127.0.0.1:1", {{"x", 1}}, 1500ms);
@@ -90,7 +91,8 @@ TEST(KafkaAdapter, UnreachableBrokerFailsWithinTheDeliveryTimeout) {
 TEST(KafkaAdapter, MalformedBrokerListIsAClearError) {
   auto producer = KafkaProducer::Create({.brokers = "127.0.0.1:9092", .linger_ms = -5});
   ASSERT_FALSE(producer.ok());
-  EXPECT_NE(producer.status().message().find("linger.ms"), std::string::npos) << producer.status().message();
+  EXPECT_NE(producer.status().message().find("linger.ms"), std::string::npos)
+      << producer.status().message();
 }
 
 }  // namespace

@@ -24,13 +24,15 @@ const std::string kSecret = "outage-test-secret-0123456789abcdef0123";
 // Runs a function of scripts/services.sh (e.g. "svc_stop kafka") in the project root.
 int Services(const std::string& command) {
   const std::string root = (test::BinaryDir() / ".." / "..").lexically_normal().string();
-  const std::string script = "cd '" + root + "' && ROOT='" + root + "' bash -c 'source scripts/services.sh && " +
-                             command + "'";
+  const std::string script = "cd '" + root + "' && ROOT='" + root +
+                             "' bash -c 'source scripts/services.sh && " + command + "'";
   return std::system(script.c_str());
 }
 
 int64_t NowS() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 TEST(KafkaOutage, LikesAre503WhileTheBrokerIsDownAndAcceptedAfter) {
@@ -59,8 +61,9 @@ TEST(KafkaOutage, LikesAre503WhileTheBrokerIsDownAndAcceptedAfter) {
   // can carry it and be counted once even if Kafka did store the first copy.
   const std::string made_id = refused.Json().value("eventId", "");
   EXPECT_TRUE(IsValidEventId(made_id)) << refused.body;
-  EXPECT_NE(refused.Json().value("message", "").find("retry with the same eventId (" + made_id + ")"),
-            std::string::npos)
+  EXPECT_NE(
+      refused.Json().value("message", "").find("retry with the same eventId (" + made_id + ")"),
+      std::string::npos)
       << refused.body;
   EXPECT_LT(waited, 5s) << "bounded by the 2 s delivery timeout";
   test::HttpResult ready = test::Get(kPort, "/ready");
@@ -68,7 +71,8 @@ TEST(KafkaOutage, LikesAre503WhileTheBrokerIsDownAndAcceptedAfter) {
   EXPECT_NE(ready.Json().value("message", "").find("kafka"), std::string::npos) << ready.body;
 
   // A request in flight when SIGTERM arrives is still answered, then the node exits 0.
-  auto in_flight = std::async(std::launch::async, [&] { return test::Post(kPort, "/engagement/like", like, token); });
+  auto in_flight = std::async(std::launch::async,
+                              [&] { return test::Post(kPort, "/engagement/like", like, token); });
   std::this_thread::sleep_for(300ms);
   const int status = node->Stop(SIGTERM);
   EXPECT_EQ(in_flight.get().status, 503);
@@ -80,13 +84,16 @@ TEST(KafkaOutage, LikesAre503WhileTheBrokerIsDownAndAcceptedAfter) {
   // (before issue 10 it was destroyed first). The node still exits 0.
   node = std::make_unique<test::ChildProcess>(
       test::BinaryDir() / "api" / "la-api",
-      std::vector<std::string>{"--port", std::to_string(kPort), "--kafka-topic", topic, "--produce-timeout-ms", "60000"},
+      std::vector<std::string>{"--port", std::to_string(kPort), "--kafka-topic", topic,
+                               "--produce-timeout-ms", "60000"},
       std::map<std::string, std::string>{{"JWT_SECRET", kSecret}}, "/tmp/la-it-outage-api.log");
   ASSERT_TRUE(test::WaitHealthy(kPort, 20s));
-  auto stuck = std::async(std::launch::async, [&] { return test::Post(kPort, "/engagement/like", like, token); });
+  auto stuck = std::async(std::launch::async,
+                          [&] { return test::Post(kPort, "/engagement/like", like, token); });
   std::this_thread::sleep_for(300ms);
   const int stuck_status = node->Stop(SIGTERM, 60s);  // drains and flushes take ~30 s
-  EXPECT_TRUE(WIFEXITED(stuck_status) && WEXITSTATUS(stuck_status) == 0) << "status " << stuck_status;
+  EXPECT_TRUE(WIFEXITED(stuck_status) && WEXITSTATUS(stuck_status) == 0)
+      << "status " << stuck_status;
   stuck.get();  // answered or cut off by the drain; either is fine
 
   node = std::make_unique<test::ChildProcess>(

@@ -2,13 +2,13 @@
 // partition from an offset, and Kafka's default (murmur2) key partitioning.
 #pragma once
 
+#include <librdkafka/rdkafkacpp.h>
+
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <librdkafka/rdkafkacpp.h>
 
 #include "adapters/kafka_consumer.h"
 
@@ -21,7 +21,8 @@ inline int32_t KafkaPartitionForKey(const std::string& key, int32_t partitions) 
   const auto* data = reinterpret_cast<const uint8_t*>(key.data());
   uint32_t h = seed ^ static_cast<uint32_t>(length);
   for (size_t i = 0; i + 4 <= length; i += 4) {
-    uint32_t k = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (static_cast<uint32_t>(data[i + 3]) << 24);
+    uint32_t k = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) |
+                 (static_cast<uint32_t>(data[i + 3]) << 24);
     k *= m;
     k ^= k >> 24;
     k *= m;
@@ -48,16 +49,19 @@ inline int32_t KafkaPartitionForKey(const std::string& key, int32_t partitions) 
 
 // Reads partition `partition` of `topic` from `offset` until `count` messages
 // arrived, `until` returned true for one, or `timeout` passed (no consumer group).
-inline std::vector<KafkaMessage> ReadPartition(const std::string& brokers, const std::string& topic, int32_t partition,
-                                               int64_t offset, size_t count, std::chrono::milliseconds timeout,
-                                               const std::function<bool(const KafkaMessage&)>& until = nullptr) {
+inline std::vector<KafkaMessage> ReadPartition(
+    const std::string& brokers, const std::string& topic, int32_t partition, int64_t offset,
+    size_t count, std::chrono::milliseconds timeout,
+    const std::function<bool(const KafkaMessage&)>& until = nullptr) {
   std::string error;
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   conf->set("bootstrap.servers", brokers, error);
   conf->set("group.id", "test-reader", error);
   conf->set("enable.auto.commit", "false", error);
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
-  std::vector<RdKafka::TopicPartition*> assignment{RdKafka::TopicPartition::create(topic, partition, offset)};
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf.get(), error));
+  std::vector<RdKafka::TopicPartition*> assignment{
+      RdKafka::TopicPartition::create(topic, partition, offset)};
   consumer->assign(assignment);
   RdKafka::TopicPartition::destroy(assignment);
   std::vector<KafkaMessage> out;
@@ -78,7 +82,8 @@ inline std::vector<KafkaMessage> ReadPartition(const std::string& brokers, const
 }
 
 // The next offset to be written to each partition (its high watermark).
-inline std::vector<int64_t> HighWatermarks(const std::string& brokers, const std::string& topic, int32_t partitions) {
+inline std::vector<int64_t> HighWatermarks(const std::string& brokers, const std::string& topic,
+                                           int32_t partitions) {
   std::string error;
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   conf->set("bootstrap.servers", brokers, error);

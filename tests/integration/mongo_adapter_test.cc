@@ -25,7 +25,9 @@ TEST(MongoAdapter, BulkIncUpsertThenReadBack) {
   std::vector<MongoUpdate> updates;
   for (int i = 0; i < 3; ++i) {
     const std::string id = "s" + std::to_string(i);
-    updates.push_back({{{"_id", id}}, {{"$inc", {{"likes", i + 1}}}, {"$set", {{"streamId", id}, {"wm.0", 10}}}}, true});
+    updates.push_back({{{"_id", id}},
+                       {{"$inc", {{"likes", i + 1}}}, {"$set", {{"streamId", id}, {"wm.0", 10}}}},
+                       true});
   }
   auto first = mongo->BulkUpdate(collection, updates);
   ASSERT_TRUE(first.ok()) << first.status().message();
@@ -34,7 +36,8 @@ TEST(MongoAdapter, BulkIncUpsertThenReadBack) {
   ASSERT_TRUE(second.ok()) << second.status().message();
   EXPECT_EQ(second->matched, 3);
 
-  auto docs = mongo->Find(collection, {{"_id", {{"$in", {"s0", "s1", "s2"}}}}}, {{"sort", {{"_id", 1}}}});
+  auto docs =
+      mongo->Find(collection, {{"_id", {{"$in", {"s0", "s1", "s2"}}}}}, {{"sort", {{"_id", 1}}}});
   ASSERT_TRUE(docs.ok()) << docs.status().message();
   ASSERT_EQ(docs->size(), 3u);
   for (int i = 0; i < 3; ++i) {
@@ -46,11 +49,16 @@ TEST(MongoAdapter, BulkIncUpsertThenReadBack) {
 TEST(MongoAdapter, ConditionalUpdateMatchesOnlyTheExpectedWatermark) {
   auto mongo = Connect();
   const std::string collection = test::UniqueName("streams");
-  ASSERT_TRUE(mongo->BulkUpdate(collection, {{{{"_id", "a"}}, {{"$set", {{"wm.2", 5}, {"likes", 1}}}}, true}}).ok());
-  auto stale = mongo->BulkUpdate(collection, {{{{"_id", "a"}, {"wm.2", 4}}, {{"$inc", {{"likes", 1}}}}, false}});
+  ASSERT_TRUE(mongo
+                  ->BulkUpdate(collection,
+                               {{{{"_id", "a"}}, {{"$set", {{"wm.2", 5}, {"likes", 1}}}}, true}})
+                  .ok());
+  auto stale = mongo->BulkUpdate(
+      collection, {{{{"_id", "a"}, {"wm.2", 4}}, {{"$inc", {{"likes", 1}}}}, false}});
   ASSERT_TRUE(stale.ok());
   EXPECT_EQ(stale->matched, 0);
-  auto fresh = mongo->BulkUpdate(collection, {{{{"_id", "a"}, {"wm.2", 5}}, {{"$inc", {{"likes", 1}}}}, false}});
+  auto fresh = mongo->BulkUpdate(
+      collection, {{{{"_id", "a"}, {"wm.2", 5}}, {{"$inc", {{"likes", 1}}}}, false}});
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ(fresh->matched, 1);
 }
@@ -70,7 +78,8 @@ TEST(MongoAdapter, UniqueIndexReportsDuplicates) {
 TEST(MongoAdapter, MalformedUriIsAClearError) {
   auto client = MongoClient::Create("mongodb://", "db");
   ASSERT_FALSE(client.ok());
-  EXPECT_NE(client.status().message().find("MONGO_URI"), std::string::npos) << client.status().message();
+  EXPECT_NE(client.status().message().find("MONGO_URI"), std::string::npos)
+      << client.status().message();
 }
 
 TEST(MongoAdapter, UnreachableServerFailsWithinBoundedTime) {

@@ -26,7 +26,7 @@ TEST(RedisAdapter, PipelineReturnsRepliesInOrder) {
                                  {"INCRBY", key, "1"}});
   ASSERT_TRUE(replies.ok()) << replies.status().message();
   ASSERT_EQ(replies->size(), 4u);
-  EXPECT_TRUE((*replies)[0].is_nil());   // absent: now set
+  EXPECT_TRUE((*replies)[0].is_nil());    // absent: now set
   EXPECT_EQ((*replies)[1].text, "3:10");  // present: the first writer's value
   EXPECT_EQ((*replies)[2].text, "3:10");
   EXPECT_TRUE((*replies)[3].is_error());  // not an integer
@@ -70,7 +70,8 @@ TEST(RedisAdapter, ErrorReplyOfASingleCommandIsAnError) {
   RedisClient redis(Address(), 2s);
   auto reply = redis.Command({"NOSUCHCOMMAND"});
   ASSERT_FALSE(reply.ok());
-  EXPECT_NE(reply.status().message().find("unknown command"), std::string::npos) << reply.status().message();
+  EXPECT_NE(reply.status().message().find("unknown command"), std::string::npos)
+      << reply.status().message();
 }
 
 }  // namespace

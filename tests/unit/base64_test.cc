@@ -7,8 +7,12 @@ namespace la {
 namespace {
 
 TEST(Base64, Rfc4648Vectors) {
-  const std::pair<const char*, const char*> vectors[] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
-                                                         {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
                                                          {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(EncodeBase64(plain, Base64Alphabet::kStandard, true), encoded);
@@ -27,14 +31,18 @@ TEST(Base64, UrlAlphabetWithoutPadding) {
 }
 
 TEST(Base64, RejectsWhatIsNotTheOneEncoding) {
-  EXPECT_FALSE(DecodeBase64("Zg=", Base64Alphabet::kStandard, true).ok());   // length
-  EXPECT_FALSE(DecodeBase64("Zg==", Base64Alphabet::kUrl, false).ok());      // padding where none is allowed
-  EXPECT_FALSE(DecodeBase64("Zh", Base64Alphabet::kUrl, false).ok());        // leftover bits
-  EXPECT_FALSE(DecodeBase64("Z", Base64Alphabet::kUrl, false).ok());         // impossible length
+  EXPECT_FALSE(DecodeBase64("Zg=", Base64Alphabet::kStandard, true).ok());  // length
+  EXPECT_FALSE(
+      DecodeBase64("Zg==", Base64Alphabet::kUrl, false).ok());  // padding where none is allowed
+  EXPECT_FALSE(DecodeBase64("Zh", Base64Alphabet::kUrl, false).ok());  // leftover bits
+  EXPECT_FALSE(DecodeBase64("Z", Base64Alphabet::kUrl, false).ok());   // impossible length
   Result<std::string> bad = DecodeBase64("Zm9*", Base64Alphabet::kStandard, true);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(), "invalid base64 character '*' at offset 3");
-  EXPECT_NE(DecodeBase64(std::string("Zm9\x01", 4), Base64Alphabet::kStandard, true).status().message().find("byte 0x01"),
+  EXPECT_NE(DecodeBase64(std::string("Zm9\x01", 4), Base64Alphabet::kStandard, true)
+                .status()
+                .message()
+                .find("byte 0x01"),
             std::string::npos);
 }
 

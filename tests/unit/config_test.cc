@@ -33,8 +33,9 @@ TEST(Config, DefaultsMatchTheDesign) {
 }
 
 TEST(Config, FlagsOverrideEnvironment) {
-  auto loaded = LoadConfig(Program::kApi, {"--port", "3005", "--kafka-brokers=k1:1,k2:2"},
-                           Env({{"PORT", "3001"}, {"JWT_SECRET", kSecret}, {"KAFKA_BROKERS", "x:9"}}));
+  auto loaded =
+      LoadConfig(Program::kApi, {"--port", "3005", "--kafka-brokers=k1:1,k2:2"},
+                 Env({{"PORT", "3001"}, {"JWT_SECRET", kSecret}, {"KAFKA_BROKERS", "x:9"}}));
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ(loaded->config->port, 3005);
   EXPECT_EQ(loaded->config->kafka_brokers, "k1:1,k2:2");
@@ -63,7 +64,8 @@ TEST_P(ConfigRejects, WithAMessageNamingTheSetting) {
   const BadSetting& bad = GetParam();
   auto loaded = LoadConfig(bad.program, bad.args, Env(bad.env));
   ASSERT_FALSE(loaded.ok());
-  EXPECT_NE(loaded.status().message().find(bad.expected), std::string::npos) << loaded.status().message();
+  EXPECT_NE(loaded.status().message().find(bad.expected), std::string::npos)
+      << loaded.status().message();
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -71,14 +73,28 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         BadSetting{Program::kApi, {}, {}, "JWT_SECRET is not set"},
         BadSetting{Program::kApi, {{"JWT_SECRET", "short"}}, {}, "at least 32"},
-        BadSetting{Program::kApi, {{"JWT_SECRET", kSecret}, {"PORT", "http"}}, {}, "PORT must be a whole number"},
-        BadSetting{Program::kApi, {{"JWT_SECRET", kSecret}}, {"--port", "70000"}, "PORT must be between 1 and 65535"},
-        BadSetting{Program::kApi, {{"JWT_SECRET", kSecret}, {"ADMIN_EMAIL", "a@b.c"}}, {}, "must be set together"},
-        BadSetting{Program::kConsumer, {{"REDIS_URL", "http://x"}}, {}, "does not start with redis://"},
+        BadSetting{Program::kApi,
+                   {{"JWT_SECRET", kSecret}, {"PORT", "http"}},
+                   {},
+                   "PORT must be a whole number"},
+        BadSetting{Program::kApi,
+                   {{"JWT_SECRET", kSecret}},
+                   {"--port", "70000"},
+                   "PORT must be between 1 and 65535"},
+        BadSetting{Program::kApi,
+                   {{"JWT_SECRET", kSecret}, {"ADMIN_EMAIL", "a@b.c"}},
+                   {},
+                   "must be set together"},
+        BadSetting{
+            Program::kConsumer, {{"REDIS_URL", "http://x"}}, {}, "does not start with redis://"},
         BadSetting{Program::kConsumer, {{"REDIS_URL", "redis://h:port"}}, {}, "bad port"},
-        BadSetting{Program::kConsumer, {{"MONGO_URI", "postgres://x"}}, {}, "MONGO_URI must start with"},
+        BadSetting{
+            Program::kConsumer, {{"MONGO_URI", "postgres://x"}}, {}, "MONGO_URI must start with"},
         BadSetting{Program::kConsumer, {{"KAFKA_BROKERS", "localhost"}}, {}, "is not host:port"},
-        BadSetting{Program::kConsumer, {{"FLUSH_INTERVAL_MS", "0"}}, {}, "FLUSH_INTERVAL_MS must be between"},
+        BadSetting{Program::kConsumer,
+                   {{"FLUSH_INTERVAL_MS", "0"}},
+                   {},
+                   "FLUSH_INTERVAL_MS must be between"},
         BadSetting{Program::kConsumer, {{"LOG_LEVEL", "loud"}}, {}, "LOG_LEVEL must be one of"},
         BadSetting{Program::kConsumer, {}, {"--port", "1"}, "unknown flag --port"},
         BadSetting{Program::kConsumer, {}, {"--flush-interval-ms"}, "needs a value"},

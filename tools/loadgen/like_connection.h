@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "tools/loadgen/like_event_source.h"
-#include "tools/loadgen/stream_popularity.h"
 #include "tools/loadgen/accepted_log.h"
+#include "tools/loadgen/like_event_source.h"
 #include "tools/loadgen/load_tally.h"
+#include "tools/loadgen/stream_popularity.h"
 
 namespace la {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "tools/loadgen/loopback_url.h"
 #include "core/status.h"
+#include "tools/loadgen/loopback_url.h"
 
 namespace la {
 

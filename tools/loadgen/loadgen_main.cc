@@ -17,13 +17,13 @@
 #include <random>
 #include <thread>
 
-#include "tools/loadgen/like_event_source.h"
-#include "tools/loadgen/stream_popularity.h"
 #include "tools/loadgen/accepted_log.h"
 #include "tools/loadgen/like_connection.h"
+#include "tools/loadgen/like_event_source.h"
 #include "tools/loadgen/load_options.h"
 #include "tools/loadgen/load_report.h"
 #include "tools/loadgen/load_tokens.h"
+#include "tools/loadgen/stream_popularity.h"
 
 namespace la {
 namespace {
