@@ -35,7 +35,12 @@ let port;
 
 before(async () => {
   port = await freePort();
-  node = await startProcess(LA_API, ['--port', String(port), '--threads', '2'], { env: ENV, ready: /api node listening on/ });
+  // The write-stall cut-off (WRITE_TIMEOUT_MS, 10 s) is for a client that never reads again;
+  // the paused dashboard here is paused for as long as the burst takes, which on the slower
+  // sanitizer build can exceed 10 s. Lifting it keeps the test about the queue bound, which
+  // conflation must keep (without it the session is cut at its 1 MiB queue limit at once).
+  node = await startProcess(LA_API, ['--port', String(port), '--threads', '2', '--write-timeout-ms', '600000'],
+    { env: ENV, ready: /api node listening on/ });
 });
 
 after(async () => {
