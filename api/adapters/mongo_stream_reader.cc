@@ -1,6 +1,6 @@
 #include "api/adapters/mongo_stream_reader.h"
 
-#include "api/realtime/like_totals.h"
+#include "api/adapters/mongo_stream_totals.h"
 #include "core/counting/stream_document.h"
 
 namespace la {

@@ -1,4 +1,4 @@
-#include "api/realtime/like_totals.h"
+#include "api/adapters/mongo_stream_totals.h"
 
 #include <spdlog/spdlog.h>
 

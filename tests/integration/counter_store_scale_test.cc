@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "adapters/mongo_client.h"
-#include "api/realtime/like_totals.h"
+#include "api/adapters/mongo_stream_totals.h"
 #include "consumer/mongo_counter_store.h"
 #include "core/counting/flush_plan.h"
 #include "tests/integration/test_env.h"
