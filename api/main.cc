@@ -118,6 +118,7 @@ int Run(const Config& config) {
   eio_options.max_sessions = config.max_sessions;
   eio_options.max_sessions_per_address = config.max_sessions_per_address;
   eio_options.write_timeout = std::chrono::milliseconds(config.write_timeout_ms);
+  eio_options.lanes = static_cast<size_t>(threads);  // one broadcast handler per io thread
   EioServer engine(
       io, eio_options, "*",
       &metrics.AddGauge("socketio_sessions", "Open Engine.IO sessions (Socket.IO clients).")

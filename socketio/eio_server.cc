@@ -4,6 +4,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <algorithm>
 #include <vector>
 
 #include "http/drain_wait.h"
@@ -57,6 +58,12 @@ tcp::socket AdoptSocket(beast::tcp_stream stream, const EioSession::Strand& stra
   return adopted;
 }
 
+std::vector<EioSession::Strand> MakeLanes(asio::io_context& io, size_t count) {
+  std::vector<EioSession::Strand> lanes;
+  for (size_t i = 0; i < std::max<size_t>(count, 1); ++i) lanes.push_back(asio::make_strand(io));
+  return lanes;
+}
+
 }  // namespace
 
 EioServer::EioServer(asio::io_context& io, EioOptions options, std::string cors_origin,
@@ -65,7 +72,8 @@ EioServer::EioServer(asio::io_context& io, EioOptions options, std::string cors_
       options_(options),
       cors_origin_(std::move(cors_origin)),
       sessions_gauge_(sessions_gauge),
-      caps_(options_.max_sessions, options_.max_sessions_per_address) {}
+      caps_(options_.max_sessions, options_.max_sessions_per_address),
+      lanes_(MakeLanes(io, options_.lanes)) {}
 
 void EioServer::OnSession(SessionHandler handler) { on_session_ = std::move(handler); }
 
@@ -120,7 +128,7 @@ asio::awaitable<http::Response> EioServer::HandlePolling(http::RequestContext& c
 http::Response EioServer::Handshake(const std::string& client_ip) {
   if (shutting_down_)
     return http::ErrorResponse(http::Status::service_unavailable, "the server is shutting down");
-  auto created = NewSession(asio::make_strand(io_), EioTransport::kPolling, client_ip);
+  auto created = NewSession(NextLane(), EioTransport::kPolling, client_ip);
   if (const std::string* refusal = std::get_if<std::string>(&created)) {
     http::Response busy = http::ErrorResponse(http::Status::service_unavailable, *refusal);
     busy.set(field::retry_after, "5");
@@ -152,7 +160,7 @@ void EioServer::HandleUpgrade(beast::tcp_stream stream, http::Request request,
   } else if (shutting_down_) {
     refusal = EioErrorCode::kBadRequest;
   }
-  EioSession::Strand strand = session ? session->strand() : asio::make_strand(io_);
+  EioSession::Strand strand = session ? session->strand() : NextLane();
   auto websocket =
       std::make_shared<WebSocketTransport>(AdoptSocket(std::move(stream), strand), options_);
   asio::co_spawn(strand,
@@ -223,6 +231,10 @@ std::variant<std::shared_ptr<EioSession>, std::string> EioServer::NewSession(
   sessions_.emplace(std::move(sid), Registered{session, client_ip});
   if (sessions_gauge_ != nullptr) sessions_gauge_->Set(static_cast<int64_t>(sessions_.size()));
   return session;
+}
+
+EioSession::Strand EioServer::NextLane() {
+  return lanes_[next_lane_.fetch_add(1, std::memory_order_relaxed) % lanes_.size()];
 }
 
 std::shared_ptr<EioSession> EioServer::Find(const std::string& sid) const {

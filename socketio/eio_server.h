@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/prometheus.h"
 #include "core/requests/connection_caps.h"
@@ -70,6 +71,8 @@ class EioServer {
   std::variant<std::shared_ptr<EioSession>, std::string> NewSession(EioSession::Strand strand,
                                                                     EioTransport transport,
                                                                     const std::string& client_ip);
+  // The strand of the next session: the lanes in turn.
+  EioSession::Strand NextLane();
   std::shared_ptr<EioSession> Find(const std::string& sid) const;
   void Forget(const std::string& sid);
   // Adds the CORS headers every polling response carries.
@@ -83,6 +86,8 @@ class EioServer {
   std::atomic<bool> shutting_down_{false};
 
   ConnectionCaps caps_;  // sessions in all and per client address
+  const std::vector<EioSession::Strand> lanes_;
+  std::atomic<size_t> next_lane_{0};
 
   struct Registered {
     std::shared_ptr<EioSession> session;

@@ -75,6 +75,10 @@ void EioSession::Send(EioPacketText packet, const EioMerge* merge) {
   });
 }
 
+void EioSession::SendOnStrand(EioPacketText packet, const EioMerge* merge) {
+  Enqueue(std::move(packet), merge);
+}
+
 void EioSession::Close(std::string reason) {
   asio::post(strand_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
     self->BeginClose(std::move(reason));

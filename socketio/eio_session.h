@@ -49,6 +49,10 @@ struct EioOptions {
   std::chrono::milliseconds write_timeout{10000};
   // Packets one polling POST may carry; more close the session (400).
   size_t max_packets_per_payload = 1000;
+  // Sessions are spread over this many strands ("lanes", e.g. one per io thread) instead of
+  // one strand each, so that a broadcast is handed to each lane once (SioBroadcast), not
+  // posted to every session. The sessions of a lane never run concurrently.
+  size_t lanes = 1;
 };
 
 // Receives what a session delivers; called on the session's strand.
@@ -106,6 +110,8 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   // or another one; so its queue holds at most one packet per thing the merges keep apart
   // (e.g. per stream) instead of growing with every update.
   void Send(EioPacketText packet, const EioMerge* merge = nullptr);
+  // The same, called on the strand: no hop (the broadcast path).
+  void SendOnStrand(EioPacketText packet, const EioMerge* merge = nullptr);
   // Ends the session after what is already queued has been sent (server shutdown, last
   // namespace left). Thread-safe.
   void Close(std::string reason);

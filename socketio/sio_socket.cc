@@ -78,11 +78,14 @@ void SioSocket::SendEncoded(SioEncodedPacket packet, const SioConflation& confla
 }
 
 void SioSocket::Post(SioEncodedPacket packet, const EioMerge* merge) {
-  // The broadcast path: one handler per socket and update, no container.
-  asio::post(strand_, [self = shared_from_this(), packet = std::move(packet), merge]() mutable {
-    if (!self->connected_) return;
-    if (auto session = self->session_.lock()) session->Send(std::move(packet), merge);
+  asio::post(strand_, [self = shared_from_this(), packet = std::move(packet), merge] {
+    self->SendOnStrand(packet, merge);
   });
+}
+
+void SioSocket::SendOnStrand(const SioEncodedPacket& packet, const EioMerge* merge) {
+  if (!connected_) return;
+  if (auto session = session_.lock()) session->SendOnStrand(packet, merge);
 }
 
 void SioSocket::SendAll(std::vector<EioPacketText> packets) {

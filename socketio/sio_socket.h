@@ -88,6 +88,11 @@ class SioSocket : public std::enable_shared_from_this<SioSocket> {
   // Thread-safe. Disconnects the socket at `deadline`, e.g. when its token expires.
   void DisconnectAt(std::chrono::system_clock::time_point deadline);
 
+  // The strand (lane) the socket lives on, shared with other sessions' sockets.
+  const EioSession::Strand& strand() const { return strand_; }
+  // For SioBroadcast, on the strand: SendEncoded without the hop.
+  void SendOnStrand(const SioEncodedPacket& packet, const EioMerge* merge);
+
   // For SioClient, on the strand: the socket joined / left its namespace.
   void MarkConnected() { connected_ = true; }
   void MarkDisconnected();

@@ -6,7 +6,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/error.hpp>
+#include <boost/asio/write.hpp>
 #include <optional>
+#include <vector>
+
+#include "socketio/protocol/websocket_frame.h"
 
 namespace la {
 namespace {
@@ -42,6 +46,12 @@ WebSocketTransport::WebSocketTransport(asio::ip::tcp::socket socket, const EioOp
   timeouts.idle_timeout = websocket::stream_base::none();
   timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
+  ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+    OnControlFrame(kind);
+  });
+  // The writer sends without blocking and waits only for what the socket does not take.
+  boost::system::error_code ec;
+  beast::get_lowest_layer(ws_).non_blocking(true, ec);
 }
 
 asio::awaitable<void> WebSocketTransport::Refuse(EioErrorCode code) {
@@ -107,6 +117,7 @@ asio::awaitable<Status> WebSocketTransport::Accept(const http::Request& request)
 
 asio::awaitable<void> WebSocketTransport::Close() {
   beast::error_code ec;
+  closed_ = true;
   ArmWriteDeadline(/*closing=*/true);
   co_await ws_.async_close(websocket::close_code::normal, redirect_error(use_awaitable, ec));
   DisarmWriteDeadline();
@@ -179,67 +190,181 @@ asio::awaitable<Result<EioPacket>> WebSocketTransport::ReadPacket() {
     if (read_buffer_.size() > options_.max_payload) {
       read_buffer_.clear();
       read_buffer_.shrink_to_fit();
+      const std::string reason =
+          "a WebSocket message larger than " + std::to_string(options_.max_payload) + " bytes";
+      // Beast's close frame must not cut a frame of ours that is still being written.
+      if (writing_ && !beast_writes_) co_return Status::Error(reason + " (connection cut: a write was pending)");
       // The closing handshake reads and drops the rest of the message and waits for the
       // client's close frame; the write deadline bounds it.
+      closed_ = true;
       ArmWriteDeadline(/*closing=*/true);
       co_await ws_.async_close(websocket::close_code::too_big, redirect_error(use_awaitable, ec));
       DisarmWriteDeadline();
-      co_return Status::Error("a WebSocket message larger than " +
-                              std::to_string(options_.max_payload) + " bytes (closed with 1009)");
+      co_return Status::Error(reason + " (closed with 1009)");
     }
   } while (!ws_.is_message_done());
   const auto bytes = read_buffer_.cdata();
   Result<EioPacket> packet = DecodeWebSocketFrame(
       std::string_view(static_cast<const char*>(bytes.data()), bytes.size()), ws_.got_binary());
+  // The packet holds a copy: an idle connection keeps no read buffer (clients send rarely:
+  // a pong every ping interval, a few events).
+  read_buffer_.clear();
+  read_buffer_.shrink_to_fit();
   if (!packet.ok())
     co_return Status::Error("malformed WebSocket frame: " + packet.status().message());
   co_return packet;
 }
 
+struct OutgoingFrames {
+  std::vector<EioPacketText> packets;           // kept alive until written
+  std::vector<std::string> binary_payloads;     // the raw bytes of binary packets
+  std::vector<WebSocketFrameHeader> headers;
+  std::vector<asio::const_buffer> buffers;      // header, payload, header, payload, ...
+  size_t bytes = 0;
+
+  void Clear() {
+    packets.clear();
+    binary_payloads.clear();
+    headers.clear();
+    buffers.clear();
+    bytes = 0;
+  }
+  // Frames one more packet. `buffers` is filled by Gather once all are in (the vectors
+  // may still move their elements until then).
+  void Add(EioPacketText packet) {
+    std::string_view payload = *packet;
+    bool binary = false;
+    // A binary message is queued in its polling form, "b" + base64 (no text packet starts
+    // with 'b'); over WebSocket it travels as a binary frame of the raw bytes.
+    if (!payload.empty() && payload.front() == 'b') {
+      if (Result<EioPacket> decoded = DecodePacketText(payload); decoded.ok()) {
+        binary_payloads.push_back(EncodeWebSocketFrame(*decoded).bytes);
+        binary = true;
+      }
+    }
+    const size_t size = binary ? binary_payloads.back().size() : payload.size();
+    headers.push_back(ServerFrameHeader(binary, size));
+    bytes += headers.back().size + size;
+    packets.push_back(std::move(packet));
+  }
+  void Gather() {
+    size_t next_binary = 0;
+    for (size_t i = 0; i < packets.size(); ++i) {
+      buffers.push_back(asio::buffer(headers[i].bytes.data(), headers[i].size));
+      const bool binary = (headers[i].bytes[0] & 0x0F) == 0x02;
+      buffers.push_back(binary ? asio::buffer(binary_payloads[next_binary++])
+                               : asio::buffer(*packets[i]));
+    }
+  }
+  // Drops the first `written` bytes from `buffers`.
+  void Consume(size_t written) {
+    size_t first = 0;
+    while (written > 0 && written >= buffers[first].size()) written -= buffers[first++].size();
+    buffers.erase(buffers.begin(), buffers.begin() + static_cast<std::ptrdiff_t>(first));
+    if (written > 0) buffers.front() += written;
+  }
+};
+
+namespace {
+
+// Frames gathered in one send: Asio passes at most 64 buffers to one sendmsg, two per frame.
+constexpr size_t kMaxFramesPerWrite = 32;
+
+// The frames being gathered for a send on this I/O thread; reused, so a send that the
+// socket takes at once allocates nothing.
+OutgoingFrames& Scratch() {
+  thread_local OutgoingFrames frames;
+  frames.Clear();
+  return frames;
+}
+
+}  // namespace
+
+WebSocketTransport::~WebSocketTransport() = default;
+
 void WebSocketTransport::WriteNext() {
   if (aborted_ || writing_ || closed_) return;
   auto session = session_.lock();
   if (!session) return;
-  message_ = session->TakeQueuedPacket();
-  if (!message_) {
-    if (!session->draining()) return;  // idle until Wake
-    // A graceful end: the queue is empty; the client answers the close frame and the
-    // reader ends the session.
-    closed_ = writing_ = true;
-    ArmWriteDeadline(/*closing=*/true);
-    ws_.async_close(websocket::close_code::normal,
-                    [self = shared_from_this()](const boost::system::error_code&) {
-                      self->writing_ = false;
-                      self->DisarmWriteDeadline();
-                    });
-    return;
-  }
-  // A binary message is queued in its polling form, "b" + base64 (no text packet starts
-  // with 'b'); over WebSocket it travels as a binary frame of the raw bytes.
-  bool binary = false;
-  if (message_->front() == 'b') {
-    Result<EioPacket> decoded = DecodePacketText(*message_);
-    if (decoded.ok()) {
-      binary_message_ = EncodeWebSocketFrame(*decoded).bytes;
-      binary = true;
+  if (beast_writes_ ? WriteOneWithBeast(*session) : WriteGathered(*session)) return;
+  if (aborted_ || !session->draining()) return;  // idle until Wake
+  // A graceful end: the queue is empty; the client answers the close frame and the
+  // reader ends the session.
+  closed_ = writing_ = true;
+  ArmWriteDeadline(/*closing=*/true);
+  ws_.async_close(websocket::close_code::normal,
+                  [self = shared_from_this()](const boost::system::error_code&) {
+                    self->writing_ = false;
+                    self->DisarmWriteDeadline();
+                  });
+}
+
+bool WebSocketTransport::WriteGathered(EioSession& session) {
+  auto& socket = beast::get_lowest_layer(ws_);
+  while (true) {
+    OutgoingFrames& frames = Scratch();
+    while (frames.packets.size() < kMaxFramesPerWrite) {
+      EioPacketText packet = session.TakeQueuedPacket();
+      if (!packet) break;
+      frames.Add(std::move(packet));
     }
+    if (frames.packets.empty()) return false;
+    frames.Gather();
+    // The socket is non-blocking: what it does not take now waits for an asynchronous write.
+    boost::system::error_code ec;
+    const size_t written = socket.write_some(frames.buffers, ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+      Abort();
+      return false;
+    }
+    if (written == frames.bytes) continue;
+    pending_ = std::make_unique<OutgoingFrames>(std::move(frames));
+    pending_->Consume(ec ? 0 : written);
+    writing_ = true;
+    ArmWriteDeadline();
+    asio::async_write(socket, pending_->buffers,
+                      [self = shared_from_this()](const boost::system::error_code& error, size_t) {
+                        self->OnWritten(error);
+                      });
+    return true;
   }
+}
+
+bool WebSocketTransport::WriteOneWithBeast(EioSession& session) {
+  EioPacketText packet = session.TakeQueuedPacket();
+  if (!packet) return false;
+  pending_ = std::make_unique<OutgoingFrames>();
+  pending_->Add(std::move(packet));
+  const bool binary = !pending_->binary_payloads.empty();
   ws_.binary(binary);
   writing_ = true;
   ArmWriteDeadline();
-  ws_.async_write(asio::buffer(binary ? binary_message_ : *message_),
+  ws_.async_write(asio::buffer(binary ? pending_->binary_payloads.front() : *pending_->packets[0]),
                   [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
                     self->OnWritten(ec);
                   });
+  return true;
 }
 
 void WebSocketTransport::OnWritten(const boost::system::error_code& ec) {
   writing_ = false;
   DisarmWriteDeadline();
-  message_.reset();
-  if (!binary_message_.empty()) std::string().swap(binary_message_);
+  pending_.reset();
   if (ec) return Abort();  // the reader then fails and reports to the session
   WriteNext();
+}
+
+void WebSocketTransport::OnControlFrame(websocket::frame_type kind) {
+  if (kind == websocket::frame_type::pong) return;  // Beast writes nothing for a pong
+  // Beast writes its pong or close frame right after this returns: a frame of ours that is
+  // partly written would be cut in two.
+  if (writing_ && !closed_ && !beast_writes_) {
+    spdlog::debug("engine.io: a WebSocket {} frame arrived while a write was pending; closing",
+                  kind == websocket::frame_type::ping ? "ping" : "close");
+    return Abort();
+  }
+  if (kind == websocket::frame_type::ping) beast_writes_ = true;
+  if (kind == websocket::frame_type::close) closed_ = true;
 }
 
 void WebSocketTransport::Wake() { WriteNext(); }

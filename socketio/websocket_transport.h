@@ -2,6 +2,15 @@
 // socket that lives on the session's strand. It completes the handshake, runs the
 // upgrade probe for a polling session (2probe -> 3probe, then 5), and then reads
 // packets into the session and writes the session's queue, one packet per frame.
+//
+// Writes (issue 11): the packets queued when the writer wakes are framed here (a server
+// frame is a short header and the unmasked payload, protocol/websocket_frame.h) and go out
+// in one gathered non-blocking send; only what the socket does not take at once waits for
+// an asynchronous write. Beast itself answers a client's ping with a pong and its close
+// with a close frame, written on their own: so a client that sends a WebSocket ping is
+// served by Beast's writer (one message per write) from then on, and a ping or close that
+// arrives while a write of ours is still pending ends the connection rather than mixing
+// bytes of two frames.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -22,8 +31,13 @@
 
 namespace la {
 
+// Frames being written: their headers, payloads and the buffers that gather them.
+struct OutgoingFrames;
+
 class WebSocketTransport : public std::enable_shared_from_this<WebSocketTransport> {
  public:
+  ~WebSocketTransport();
+
   // `socket` must already be bound to the strand of the session it will serve.
   WebSocketTransport(boost::asio::ip::tcp::socket socket, const EioOptions& options);
 
@@ -63,11 +77,17 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
   void DisarmWriteDeadline();
   void ArmWatchdog(std::chrono::steady_clock::time_point at);
   void OnWatchdog();
-  // The writer, a chain of callbacks on the strand (no coroutine, no wake-up timer): one
-  // packet per WebSocket message, the next one started as soon as the last one is written;
+  // The writer, a chain of callbacks on the strand (no coroutine, no wake-up timer): the
+  // queued packets framed and sent together, the next ones as soon as those are written;
   // once the queue is empty and the session is closing gracefully, the closing handshake.
   void WriteNext();
+  // Sends what is queued, framed and gathered; true if a write is left pending.
+  bool WriteGathered(EioSession& session);
+  // Beast's writer, after the client sent a ping: starts writing the next packet, if any.
+  bool WriteOneWithBeast(EioSession& session);
   void OnWritten(const boost::system::error_code& ec);
+  // Beast is about to answer a control frame from the client with one of its own.
+  void OnControlFrame(boost::beast::websocket::frame_type kind);
 
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
   boost::beast::flat_buffer read_buffer_;
@@ -78,8 +98,10 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
   std::weak_ptr<EioSession> session_;  // set by Serve: whose queue the writer sends
   bool writing_ = false;               // a message or the closing handshake is being written
   bool closed_ = false;                // the closing handshake was started
-  EioPacketText message_;              // the packet being written (kept alive meanwhile)
-  std::string binary_message_;         // or its raw bytes, for a binary message
+  bool beast_writes_ = false;          // the client pinged: Beast's writer from now on
+  // Frames the socket did not take at once, being written (null when none: idle
+  // connections hold no write state).
+  std::unique_ptr<OutgoingFrames> pending_;
   // The write in progress: when it started, and whether it is the closing handshake.
   std::optional<std::chrono::steady_clock::time_point> write_started_;
   bool write_closing_ = false;

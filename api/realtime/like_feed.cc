@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "socketio/sio_broadcast.h"
+
 namespace la {
 namespace {
 
@@ -209,32 +211,37 @@ void LikeFeed::ForgetTotalIfEmpty(const std::string& stream_id) {
 void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
   std::lock_guard lock(mutex_);
   if (!dashboards_.empty()) {
-    const SioEncodedPacket stats = EncodeStatsUpdate(totals);
+    SioBroadcast stats(EncodeStatsUpdate(totals), &StatsUpdateConflation());
     for (auto& [id, dashboard] : dashboards_) {
       if (!dashboard.awaiting_snapshot) {
-        dashboard.socket->SendEncoded(stats, StatsUpdateConflation());
+        stats.Add(dashboard.socket);
       } else {
         for (const StreamTotal& total : totals) HoldTotal(dashboard.held, total);
       }
     }
+    stats.Send();
   }
   for (const StreamTotal& total : totals) {
     const Rooms::NameSet& members = rooms_.Members(RoomOf(total.stream_id));
-    if (!members.empty()) {
-      int64_t& known = known_totals_[total.stream_id];
-      known = std::max(known, total.likes);
-    }
-    std::map<std::string, SioEncodedPacket, std::less<>> like_count;  // one encoding per namespace
+    if (members.empty()) continue;
+    int64_t& known = known_totals_[total.stream_id];
+    known = std::max(known, total.likes);
+    std::map<std::string, SioBroadcast, std::less<>> like_count;  // one per namespace
     for (const std::string& member : members) {
       Subscriber& subscriber = subscribers_.at(member);
       if (subscriber.awaiting_confirmation.contains(total.stream_id)) {
         HoldTotal(subscriber.held, total);
         continue;
       }
-      SioEncodedPacket& packet = like_count[subscriber.socket->nsp()];
-      if (!packet) packet = EncodeLikeCount(subscriber.socket->nsp(), total);
-      subscriber.socket->SendEncoded(packet, LikeCountConflation());
+      const std::string& nsp = subscriber.socket->nsp();
+      auto broadcast = like_count.find(nsp);
+      if (broadcast == like_count.end()) {
+        broadcast =
+            like_count.try_emplace(nsp, EncodeLikeCount(nsp, total), &LikeCountConflation()).first;
+      }
+      broadcast->second.Add(subscriber.socket);
     }
+    for (auto& [nsp, broadcast] : like_count) broadcast.Send();
   }
 }
 

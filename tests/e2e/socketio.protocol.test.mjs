@@ -9,6 +9,7 @@
 // Env:  PRESET (release: build/release/tests/sio-echo-server), SIO_ECHO_SERVER (a binary)
 
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 
 import {
@@ -381,6 +382,47 @@ describe('Socket.IO disconnect', () => {
     raw.send('41/custom');
     raw.send('42["message","message to main namespace"]');
     assert.equal(await raw.next({ skipPings: true }), '42["message-back","message to main namespace"]');
+    raw.close();
+  });
+});
+
+/** The next message that is not a ping; pings are answered, so a slow step keeps the session. */
+async function nextAnsweringPings(raw) {
+  for (;;) {
+    const message = await raw.next();
+    if (message !== '2') return message;
+    raw.send('3');
+  }
+}
+
+describe('WebSocket frames', () => {
+  // The server frames its messages itself and sends the frames queued together in one
+  // write (issue 11); Beast answers a client's pings, after which Beast writes every frame.
+  test('echoes sent back to back arrive one per frame, in order, at every length encoding', async () => {
+    const raw = await socketIoSession();
+    // 7-bit, 16-bit and 64-bit payload lengths (RFC 6455 section 5.2); sent without waiting,
+    // so that the echoes queue up behind each other and go out in shared writes.
+    const sizes = [0, 100, 126, 1000, 65535, 70000, 5, 300000, 1, 0, 2];
+    sizes.forEach((size, i) => raw.send(`42["message",${i},"${'x'.repeat(size)}"]`));
+    for (const [i, size] of sizes.entries()) {
+      assert.equal(await nextAnsweringPings(raw), `42["message-back",${i},"${'x'.repeat(size)}"]`);
+    }
+    raw.close();
+  });
+
+  test("a client's WebSocket ping gets its pong, and every packet after it arrives whole", async () => {
+    const raw = await socketIoSession();
+    raw.ws.ping('are you there');
+    const [payload] = await once(raw.ws, 'pong');
+    assert.equal(payload.toString(), 'are you there');
+    for (let i = 0; i < 20; i++) raw.send(`42["message",${i},"${'y'.repeat(i * 7000)}"]`);
+    raw.send('451-["message",{"_placeholder":true,"num":0}]');
+    raw.send(Uint8Array.from([7, 8, 9]));
+    for (let i = 0; i < 20; i++) {
+      assert.equal(await nextAnsweringPings(raw), `42["message-back",${i},"${'y'.repeat(i * 7000)}"]`);
+    }
+    assert.equal(await nextAnsweringPings(raw), '451-["message-back",{"_placeholder":true,"num":0}]');
+    assert.deepEqual([...await nextAnsweringPings(raw)], [7, 8, 9]);
     raw.close();
   });
 });

@@ -1,0 +1,56 @@
+// One packet, encoded once, sent to many sockets: the broadcast path (issue 11).
+//
+// Sockets live on a few shared strands (EioOptions::lanes). A broadcast groups the sockets
+// by lane and posts one handler per lane and batch of kBatchSize sockets, which queues the
+// packet for each of them in turn on that strand; sending to each socket on its own
+// (SioSocket::SendEncoded) would post one handler per socket. Each socket gets the packet
+// as if sent with SendEncoded, in order with everything else sent to it.
+//
+// Not thread-safe itself (one thread builds and sends a broadcast); the sockets it reaches
+// may live on any strand.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "socketio/eio_session.h"
+#include "socketio/sio_socket.h"
+
+namespace la {
+
+class SioBroadcast {
+ public:
+  // Sockets handled in one turn of a lane: bounds how long a broadcast holds an I/O thread
+  // before the lane's other work (reads, acks, the next batch) gets a turn.
+  static constexpr size_t kBatchSize = 256;
+
+  // `packet` for the sockets added; with `conflation`, a socket that is behind gets it
+  // merged into a waiting one (see SioSocket::SendEncoded). `conflation` must outlive the
+  // server, as for SendEncoded.
+  explicit SioBroadcast(SioEncodedPacket packet, const SioConflation* conflation = nullptr);
+  SioBroadcast(const SioBroadcast&) = delete;
+  SioBroadcast& operator=(const SioBroadcast&) = delete;
+  SioBroadcast(SioBroadcast&&) = default;
+  SioBroadcast& operator=(SioBroadcast&&) = default;
+  // Sends what was added and not yet sent.
+  ~SioBroadcast();
+
+  // Adds a recipient; a full batch is posted to its lane at once.
+  void Add(const std::shared_ptr<SioSocket>& socket);
+  // Posts the batches still being filled.
+  void Send();
+
+ private:
+  struct Batch {
+    EioSession::Strand lane;
+    std::vector<std::shared_ptr<SioSocket>> sockets;
+  };
+  void Post(Batch& batch);
+
+  SioEncodedPacket packet_;
+  const EioMerge* merge_;
+  std::vector<Batch> batches_;  // one being filled per lane seen so far
+};
+
+}  // namespace la
