@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <algorithm>
 #include <vector>
 
 #include "http/drain_wait.h"
@@ -215,7 +215,7 @@ asio::awaitable<void> EioServer::ServeWebSocket(std::shared_ptr<WebSocketTranspo
   }
   session = std::move(created);
   session->Start(on_session_(session));
-  co_await websocket->Serve(session);
+  websocket->Serve(session);  // the transport's callbacks keep it going; this frame ends here
 }
 
 std::variant<std::shared_ptr<EioSession>, std::string> EioServer::NewSession(

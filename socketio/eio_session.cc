@@ -4,12 +4,8 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <random>
 
 #include "http/blocking.h"
@@ -66,7 +62,7 @@ std::string EioSession::OpenPacket() const {
 
 void EioSession::Start(std::shared_ptr<EioSessionListener> listener) {
   listener_ = std::move(listener);
-  asio::co_spawn(strand_, RunHeartbeat(shared_from_this()), asio::detached);
+  ScheduleHeartbeat();
 }
 
 void EioSession::Send(EioPacketText packet, const EioMerge* merge) {
@@ -191,7 +187,8 @@ void EioSession::OnPacket(const EioPacket& packet) {
 }
 
 bool EioSession::MergeIntoWaiting(const EioPacketText& packet, const EioMerge& merge) {
-  for (auto it = queue_.rbegin(); it != queue_.rend() && it->merge == &merge; ++it) {
+  std::span<Queued> waiting = queue_.waiting();
+  for (auto it = waiting.rbegin(); it != waiting.rend() && it->merge == &merge; ++it) {
     EioPacketText merged = merge(*it->text, *packet);
     if (!merged) continue;
     queued_bytes_ = queued_bytes_ - it->text->size() + merged->size();
@@ -233,8 +230,7 @@ void EioSession::Enqueue(EioPacketText packet, const EioMerge* merge) {
 
 EioPacketText EioSession::TakeQueuedPacket() {
   if (queue_.empty()) return nullptr;
-  EioPacketText packet = std::move(queue_.front().text);
-  queue_.pop_front();
+  EioPacketText packet = queue_.pop_front().text;
   queued_bytes_ -= packet->size();
   return packet;
 }
@@ -248,7 +244,7 @@ void EioSession::FlushPoll() {
   }
   std::string body;
   body.reserve(queued_bytes_ + queue_.size());
-  for (const Queued& queued : queue_) {
+  for (const Queued& queued : queue_.waiting()) {
     if (!body.empty()) body += kPayloadSeparator;
     body += *queued.text;
   }
@@ -265,29 +261,31 @@ void EioSession::ReplyToPoll(PollResult result) {
   reply(std::move(result));
 }
 
-asio::awaitable<void> EioSession::RunHeartbeat([[maybe_unused]] std::shared_ptr<EioSession> self) {
-  boost::system::error_code ec;
-  while (phase_ != Phase::kClosed) {
-    heartbeat_timer_.expires_at(heartbeat_.next_check());
-    co_await heartbeat_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (phase_ == Phase::kClosed) break;
-    switch (heartbeat_.Check(Clock::now())) {
-      case HeartbeatAction::kWait:
-        break;
-      case HeartbeatAction::kSendPing:
-        if (phase_ == Phase::kOpen) {
-          Enqueue(PingPacket());
-        } else {
-          CloseNow("a graceful close did not finish within " +
-                       std::to_string(options_.ping_interval.count()) + " ms",
-                   Initiator::kServer);
-        }
-        break;
-      case HeartbeatAction::kClose:
-        CloseNow(heartbeat_.close_reason(), Initiator::kServer);
-        break;
-    }
+void EioSession::ScheduleHeartbeat() {
+  heartbeat_timer_.expires_at(heartbeat_.next_check());
+  heartbeat_timer_.async_wait(
+      [self = shared_from_this()](const boost::system::error_code&) { self->OnHeartbeatTimer(); });
+}
+
+void EioSession::OnHeartbeatTimer() {
+  if (phase_ == Phase::kClosed) return;  // Finish cancelled the timer
+  switch (heartbeat_.Check(Clock::now())) {
+    case HeartbeatAction::kWait:
+      break;
+    case HeartbeatAction::kSendPing:
+      if (phase_ == Phase::kOpen) {
+        Enqueue(PingPacket());
+      } else {
+        CloseNow("a graceful close did not finish within " +
+                     std::to_string(options_.ping_interval.count()) + " ms",
+                 Initiator::kServer);
+      }
+      break;
+    case HeartbeatAction::kClose:
+      CloseNow(heartbeat_.close_reason(), Initiator::kServer);
+      break;
   }
+  if (phase_ != Phase::kClosed) ScheduleHeartbeat();
 }
 
 void EioSession::UseWebSocket(std::shared_ptr<WebSocketTransport> websocket) {

@@ -16,7 +16,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -24,6 +23,7 @@
 #include <string_view>
 #include <variant>
 
+#include "socketio/packet_queue.h"
 #include "socketio/protocol/engineio.h"
 #include "socketio/protocol/heartbeat.h"
 
@@ -159,8 +159,10 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   // Answers the pending GET with everything queued, if both exist.
   void FlushPoll();
   void ReplyToPoll(PollResult result);
-  // Sends the pings and closes a dead session; `self` keeps the session alive meanwhile.
-  boost::asio::awaitable<void> RunHeartbeat(std::shared_ptr<EioSession> self);
+  // The heartbeat, a timer callback chain (no coroutine frame per session): sends the
+  // pings and closes a dead session; the pending wait keeps the session alive.
+  void ScheduleHeartbeat();
+  void OnHeartbeatTimer();
   // Graceful end: the queue is still delivered, then the transport closes.
   void BeginClose(std::string reason);
   // Immediate end: the transport is cut now.
@@ -184,7 +186,7 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
     EioPacketText text;
     const EioMerge* merge = nullptr;  // how a newer update may be merged into it, if at all
   };
-  std::deque<Queued> queue_;
+  PacketQueue<Queued> queue_;
   size_t queued_bytes_ = 0;
   bool overflowed_ = false;  // the queue hit its limit; the session is about to close
 

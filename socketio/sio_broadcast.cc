@@ -26,10 +26,11 @@ void SioBroadcast::Send() {
 }
 
 void SioBroadcast::Post(Batch& batch) {
-  boost::asio::post(batch.lane, [sockets = std::move(batch.sockets), packet = packet_,
-                                 merge = merge_] {
-    for (const std::shared_ptr<SioSocket>& socket : sockets) socket->SendOnStrand(packet, merge);
-  });
+  boost::asio::post(batch.lane,
+                    [sockets = std::move(batch.sockets), packet = packet_, merge = merge_] {
+                      for (const std::shared_ptr<SioSocket>& socket : sockets)
+                        socket->SendOnStrand(packet, merge);
+                    });
   batch.sockets = {};
 }
 

@@ -2,14 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/error.hpp>
-#include <boost/asio/write.hpp>
 #include <optional>
 #include <vector>
 
+#include "http/blocking.h"
 #include "socketio/protocol/websocket_frame.h"
 
 namespace la {
@@ -26,6 +28,8 @@ const std::string& ProbeAnswer() {
   static const std::string answer = EncodePacketText({EioPacketType::kPong, "probe", false});
   return answer;
 }
+
+constexpr size_t kFirstReadBytes = 128;
 
 std::string PacketTypeName(EioPacketType type) { return std::to_string(static_cast<int>(type)); }
 
@@ -46,9 +50,8 @@ WebSocketTransport::WebSocketTransport(asio::ip::tcp::socket socket, const EioOp
   timeouts.idle_timeout = websocket::stream_base::none();
   timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
-  ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-    OnControlFrame(kind);
-  });
+  ws_.control_callback(
+      [this](websocket::frame_type kind, beast::string_view) { OnControlFrame(kind); });
   // The writer sends without blocking and waits only for what the socket does not take.
   boost::system::error_code ec;
   beast::get_lowest_layer(ws_).non_blocking(true, ec);
@@ -137,11 +140,11 @@ asio::awaitable<void> WebSocketTransport::Upgrade(const std::shared_ptr<EioSessi
     Abort();
     co_return;
   }
-  co_await Serve(session);
+  Serve(session);
 }
 
 asio::awaitable<Status> WebSocketTransport::Probe(EioSession& session) {
-  Result<EioPacket> probe = co_await ReadPacket();
+  Result<EioPacket> probe = co_await NextPacket();
   if (!probe.ok()) co_return probe.status();
   if (probe->type != EioPacketType::kPing || probe->data != "probe") {
     co_return Status::Error("expected the probe \"2probe\", got packet type " +
@@ -155,7 +158,7 @@ asio::awaitable<Status> WebSocketTransport::Probe(EioSession& session) {
   if (ec) co_return Status::Error("writing \"3probe\" failed: " + ec.message());
   session.OnProbeAnswered();
 
-  Result<EioPacket> upgrade = co_await ReadPacket();
+  Result<EioPacket> upgrade = co_await NextPacket();
   if (!upgrade.ok()) co_return upgrade.status();
   if (upgrade->type != EioPacketType::kUpgrade) {
     co_return Status::Error("expected the upgrade packet \"5\", got packet type " +
@@ -165,44 +168,53 @@ asio::awaitable<Status> WebSocketTransport::Probe(EioSession& session) {
   co_return Status::Ok();
 }
 
-asio::awaitable<void> WebSocketTransport::Serve(const std::shared_ptr<EioSession>& session) {
+void WebSocketTransport::Serve(const std::shared_ptr<EioSession>& session) {
   session_ = session;
   WriteNext();
-  while (true) {
-    Result<EioPacket> packet = co_await ReadPacket();
-    if (!packet.ok()) {
-      session->OnWebSocketEnded(*this, packet.status().message());
-      break;
-    }
-    session->OnPacket(*packet);
-  }
-  Abort();
+  ServeNextPacket();
 }
 
-asio::awaitable<Result<EioPacket>> WebSocketTransport::ReadPacket() {
-  beast::error_code ec;
+void WebSocketTransport::ServeNextPacket() {
+  ReadPacket([self = shared_from_this()](Result<EioPacket> packet) {
+    auto session = self->session_.lock();
+    if (session && !packet.ok()) session->OnWebSocketEnded(*self, packet.status().message());
+    if (!session || !packet.ok()) return self->Abort();
+    session->OnPacket(*packet);
+    self->ServeNextPacket();
+  });
+}
+
+asio::awaitable<Result<EioPacket>> WebSocketTransport::NextPacket() {
+  return http::AwaitCallback<Result<EioPacket>>(
+      [self = shared_from_this()](std::function<void(Result<EioPacket>)> done) {
+        self->ReadPacket(std::move(done));
+      });
+}
+
+void WebSocketTransport::ReadPacket(PacketCallback done) {
+  on_packet_ = std::move(done);
   read_buffer_.clear();
-  do {
-    const size_t room = options_.max_payload + 1 - read_buffer_.size();
-    co_await ws_.async_read_some(read_buffer_, room, redirect_error(use_awaitable, ec));
-    if (ec == websocket::error::closed) co_return Status::Error("the client closed the WebSocket");
-    if (ec) co_return Status::Error("WebSocket read failed: " + ec.message());
-    if (read_buffer_.size() > options_.max_payload) {
-      read_buffer_.clear();
-      read_buffer_.shrink_to_fit();
-      const std::string reason =
-          "a WebSocket message larger than " + std::to_string(options_.max_payload) + " bytes";
-      // Beast's close frame must not cut a frame of ours that is still being written.
-      if (writing_ && !beast_writes_) co_return Status::Error(reason + " (connection cut: a write was pending)");
-      // The closing handshake reads and drops the rest of the message and waits for the
-      // client's close frame; the write deadline bounds it.
-      closed_ = true;
-      ArmWriteDeadline(/*closing=*/true);
-      co_await ws_.async_close(websocket::close_code::too_big, redirect_error(use_awaitable, ec));
-      DisarmWriteDeadline();
-      co_return Status::Error(reason + " (closed with 1009)");
-    }
-  } while (!ws_.is_message_done());
+  ReadMore();
+}
+
+void WebSocketTransport::ReadMore() {
+  // The buffer grows with the message, from a small first read (most client messages are
+  // a few bytes: a pong, a subscribe), so that an idle connection's pending read holds
+  // little memory. Beast reads from the socket into its own buffer either way.
+  const size_t room = std::min(options_.max_payload + 1 - read_buffer_.size(),
+                               std::max(kFirstReadBytes, read_buffer_.size()));
+  ws_.async_read_some(
+      read_buffer_, room,
+      [self = shared_from_this()](const beast::error_code& ec, size_t) { self->OnRead(ec); });
+}
+
+void WebSocketTransport::OnRead(const beast::error_code& ec) {
+  if (ec == websocket::error::closed) {
+    return Deliver(Status::Error("the client closed the WebSocket"));
+  }
+  if (ec) return Deliver(Status::Error("WebSocket read failed: " + ec.message()));
+  if (read_buffer_.size() > options_.max_payload) return RefuseOversizedMessage();
+  if (!ws_.is_message_done()) return ReadMore();
   const auto bytes = read_buffer_.cdata();
   Result<EioPacket> packet = DecodeWebSocketFrame(
       std::string_view(static_cast<const char*>(bytes.data()), bytes.size()), ws_.got_binary());
@@ -210,16 +222,44 @@ asio::awaitable<Result<EioPacket>> WebSocketTransport::ReadPacket() {
   // a pong every ping interval, a few events).
   read_buffer_.clear();
   read_buffer_.shrink_to_fit();
-  if (!packet.ok())
-    co_return Status::Error("malformed WebSocket frame: " + packet.status().message());
-  co_return packet;
+  if (!packet.ok()) {
+    return Deliver(Status::Error("malformed WebSocket frame: " + packet.status().message()));
+  }
+  Deliver(std::move(packet));
+}
+
+void WebSocketTransport::RefuseOversizedMessage() {
+  read_buffer_.clear();
+  read_buffer_.shrink_to_fit();
+  std::string reason =
+      "a WebSocket message larger than " + std::to_string(options_.max_payload) + " bytes";
+  // Beast's close frame must not cut a frame of ours that is still being written.
+  if (writing_ && !beast_writes_) {
+    return Deliver(Status::Error(reason + " (connection cut: a write was pending)"));
+  }
+  // The closing handshake reads and drops the rest of the message and waits for the
+  // client's close frame; the write deadline bounds it.
+  closed_ = true;
+  ArmWriteDeadline(/*closing=*/true);
+  ws_.async_close(
+      websocket::close_code::too_big,
+      [self = shared_from_this(), reason = std::move(reason)](const beast::error_code&) {
+        self->DisarmWriteDeadline();
+        self->Deliver(Status::Error(reason + " (closed with 1009)"));
+      });
+}
+
+void WebSocketTransport::Deliver(Result<EioPacket> packet) {
+  PacketCallback done = std::move(on_packet_);
+  on_packet_ = nullptr;
+  done(std::move(packet));
 }
 
 struct OutgoingFrames {
-  std::vector<EioPacketText> packets;           // kept alive until written
-  std::vector<std::string> binary_payloads;     // the raw bytes of binary packets
+  std::vector<EioPacketText> packets;        // kept alive until written
+  std::vector<std::string> binary_payloads;  // the raw bytes of binary packets
   std::vector<WebSocketFrameHeader> headers;
-  std::vector<asio::const_buffer> buffers;      // header, payload, header, payload, ...
+  std::vector<asio::const_buffer> buffers;  // header, payload, header, payload, ...
   size_t bytes = 0;
 
   void Clear() {

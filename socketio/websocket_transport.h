@@ -19,6 +19,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,11 +51,13 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
   // Closes an accepted WebSocket that serves no session, with a close frame.
   boost::asio::awaitable<void> Close();
 
-  // For a polling session: runs the probe and the upgrade, then serves the session
-  // until the connection ends. If the probe fails the session goes on polling.
+  // For a polling session: runs the probe and the upgrade, then serves the session (Serve).
+  // If the probe fails the session goes on polling.
   boost::asio::awaitable<void> Upgrade(const std::shared_ptr<EioSession>& session);
-  // Serves `session` (whose transport this is) until the connection ends.
-  boost::asio::awaitable<void> Serve(const std::shared_ptr<EioSession>& session);
+  // Starts serving `session` (whose transport this is) until the connection ends: a chain
+  // of read and write callbacks on the strand, which keep the transport alive (no coroutine
+  // frame per connection, issue 11).
+  void Serve(const std::shared_ptr<EioSession>& session);
 
   // The session queued packets (or began a graceful close): an idle writer starts at once,
   // a busy one takes them when its write ends.
@@ -65,10 +68,19 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
  private:
   // The probe and the upgrade packet; fails on anything else.
   boost::asio::awaitable<Status> Probe(EioSession& session);
-  // Reads one message and parses it as an Engine.IO packet. A message larger than
-  // max_payload is answered with the closing handshake (1009), draining what the client
-  // still sends, so that it sees the close code rather than a reset.
-  boost::asio::awaitable<Result<EioPacket>> ReadPacket();
+  // Reads one message and parses it as an Engine.IO packet, then calls `done` once. A
+  // message larger than max_payload is answered with the closing handshake (1009),
+  // draining what the client still sends, so that it sees the close code rather than a
+  // reset. NextPacket is the same for a coroutine (the probe).
+  using PacketCallback = std::function<void(Result<EioPacket>)>;
+  void ReadPacket(PacketCallback done);
+  boost::asio::awaitable<Result<EioPacket>> NextPacket();
+  void ReadMore();
+  void OnRead(const boost::beast::error_code& ec);
+  void RefuseOversizedMessage();
+  void Deliver(Result<EioPacket> packet);
+  // Hands the session each packet read, until the connection ends.
+  void ServeNextPacket();
   // Cuts the connection if the write (or, `closing`, the closing handshake) started now
   // does not end within the write timeout; Disarm when it has. These only note the time:
   // one watchdog timer per connection, armed at most once per write timeout (not per
@@ -91,6 +103,7 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
 
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
   boost::beast::flat_buffer read_buffer_;
+  PacketCallback on_packet_;                    // who gets the packet being read
   boost::asio::steady_timer upgrade_deadline_;  // aborts a probe that does not finish in time
   boost::asio::steady_timer write_deadline_;    // the watchdog: aborts a write that stalls
   const EioOptions& options_;

@@ -23,8 +23,7 @@ TEST(WebSocketFrameTest, ShortTextFrameHasATwoByteHeader) {
 TEST(WebSocketFrameTest, MediumFramesCarryA16BitLength) {
   EXPECT_EQ(Bytes(ServerFrameHeader(true, 256)), (std::vector<uint8_t>{0x82, 0x7E, 0x01, 0x00}));
   EXPECT_EQ(Bytes(ServerFrameHeader(false, 126)), (std::vector<uint8_t>{0x81, 0x7E, 0x00, 0x7E}));
-  EXPECT_EQ(Bytes(ServerFrameHeader(false, 65535)),
-            (std::vector<uint8_t>{0x81, 0x7E, 0xFF, 0xFF}));
+  EXPECT_EQ(Bytes(ServerFrameHeader(false, 65535)), (std::vector<uint8_t>{0x81, 0x7E, 0xFF, 0xFF}));
 }
 
 TEST(WebSocketFrameTest, LargeFramesCarryA64BitLength) {

@@ -1,0 +1,44 @@
+// A FIFO of the packets waiting for one session's client, on a vector: an empty queue owns
+// no memory until its first packet, and a queue that empties keeps a small buffer for the
+// next ones (std::deque allocates a 512-byte block per queue, idle or not, issue 11).
+// Not thread-safe: used on the session's strand.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace la {
+
+template <typename T>
+class PacketQueue {
+ public:
+  // An emptied queue keeps room for this many entries; more is given back.
+  static constexpr size_t kKeptCapacity = 8;
+
+  bool empty() const { return head_ == items_.size(); }
+  size_t size() const { return items_.size() - head_; }
+  // The waiting entries, oldest first.
+  std::span<T> waiting() { return std::span<T>(items_).subspan(head_); }
+  std::span<const T> waiting() const { return std::span<const T>(items_).subspan(head_); }
+
+  void push_back(T item) { items_.push_back(std::move(item)); }
+  // The oldest entry, removed. The queue must not be empty.
+  T pop_front() {
+    T item = std::move(items_[head_++]);
+    if (empty()) clear();
+    return item;
+  }
+  void clear() {
+    items_.clear();
+    head_ = 0;
+    if (items_.capacity() > kKeptCapacity) std::vector<T>().swap(items_);
+  }
+
+ private:
+  std::vector<T> items_;
+  size_t head_ = 0;  // entries before it were taken
+};
+
+}  // namespace la
