@@ -27,6 +27,13 @@ cluster_env() {
   export REGISTER_RATE_PER_MIN="${REGISTER_RATE_PER_MIN:-60000}" REGISTER_BURST="${REGISTER_BURST:-1000}"
   export MAX_SESSIONS_PER_ADDRESS="${MAX_SESSIONS_PER_ADDRESS:-5000}"
   export PASSWORD_JOBS_PER_ADDRESS="${PASSWORD_JOBS_PER_ADDRESS:-0}"
+  # The api nodes share this machine's cores: io threads per node = cores / nodes (at least 1),
+  # not one per core each (la-api's default). Two nodes of two threads on two cores spent
+  # ~15 % more CPU per like on thread wake-ups and took 5-13 % fewer likes/s than two nodes
+  # of one (bench/RESULTS.md, "ingest profile, 2026-11-29").
+  local cores nodes="${#API_PORTS[@]}"
+  cores="$(nproc)"
+  export THREADS="${THREADS:-$((nodes > 0 && cores / nodes > 1 ? cores / nodes : 1))}"
 }
 
 create_topics() {

@@ -10,6 +10,8 @@
   compose-env  every environment variable the compose file gives a live-analytics program is
                one that program accepts (its --help lists "(env NAME)")
   images       the images run as an unprivileged user
+  cluster-env  the local cluster's api settings (scripts/cluster.sh cluster_env) are ones
+               la-api accepts, and its io threads per node are the cores over the nodes
 
 usage: deploy_check_test.py [--bin-dir build/release] [--junit FILE] [test ...]
 """
@@ -230,8 +232,33 @@ def test_images(_options):
             raise Failure(".dockerignore does not keep .env (secrets) out of the image")
 
 
+def cluster_env(api_ports, extra=None):
+    """The environment scripts/cluster.sh's cluster_env exports for these api ports."""
+    script = 'source "$ROOT/scripts/cluster.sh"; cluster_env; env -0'
+    env = {"PATH": os.environ["PATH"], "ROOT": ROOT, "API_PORTS": api_ports, **(extra or {})}
+    out = run(["bash", "-c", script], env=env).stdout
+    return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
+
+
+def test_cluster_env(options):
+    cores = len(os.sched_getaffinity(0))  # what nproc counts
+    exported = cluster_env("3001 3002")
+    unknown = {"THREADS", "LIKE_RATE_PER_S", "LOGIN_RATE_PER_MIN", "MAX_SESSIONS_PER_ADDRESS",
+               "PASSWORD_JOBS_PER_ADDRESS"} - accepted_env(options, "la-api")
+    if unknown:
+        raise Failure(f"scripts/cluster.sh exports {sorted(unknown)}, which la-api does not accept")
+    for ports, nodes in (("3001", 1), ("3001 3002", 2), ("3001 3002 3003", 3)):
+        threads = cluster_env(ports).get("THREADS", "unset")
+        if threads != str(max(1, cores // nodes)):
+            raise Failure(f"{nodes} api node(s) on {cores} cores get THREADS={threads}; "
+                          f"expected {max(1, cores // nodes)} (cores / nodes, at least 1)")
+    if cluster_env("3001 3002", {"THREADS": "7"})["THREADS"] != "7":
+        raise Failure("cluster_env overrides a THREADS given by the operator")
+    print(f"{cores} cores: THREADS={exported['THREADS']} for 2 api nodes; every exported api setting is accepted")
+
+
 TESTS = {"prometheus": test_prometheus, "metrics": test_metrics, "compose": test_compose,
-         "compose-env": test_compose_env, "images": test_images}
+         "compose-env": test_compose_env, "images": test_images, "cluster-env": test_cluster_env}
 
 
 def main():
