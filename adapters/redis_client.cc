@@ -197,10 +197,7 @@ void RedisSubscriber::Run() {
     const std::chrono::milliseconds wait = backoff.Failed();
     if (!opened.ok())
       spdlog::warn("{}; retrying in {} ms", opened.status().message(), wait.count());
-    for (auto waited = std::chrono::milliseconds(0); waited < wait && !stopping_;
-         waited += std::chrono::milliseconds(50)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    SleepUnlessStopped(wait, stopping_);
   }
 }
 

@@ -46,10 +46,7 @@ void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic
     }
     const std::chrono::milliseconds wait = backoff.Failed();
     spdlog::warn("account set-up failed: {}; retrying in {} ms", s.message(), wait.count());
-    for (auto waited = std::chrono::milliseconds(0); waited < wait && !stopping;
-         waited += std::chrono::milliseconds(50)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    SleepUnlessStopped(wait, stopping);
   }
 }
 
