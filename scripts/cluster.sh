@@ -29,7 +29,7 @@ cluster_env() {
   export PASSWORD_JOBS_PER_ADDRESS="${PASSWORD_JOBS_PER_ADDRESS:-0}"
   # The api nodes share this machine's cores: io threads per node = cores / nodes (at least 1),
   # not one per core each (la-api's default). Two nodes of two threads on two cores spent
-  # ~15 % more CPU per like on thread wake-ups and took 5-13 % fewer likes/s than two nodes
+  # ~15 % more CPU per like on thread wake-ups and took 4-12 % fewer likes/s than two nodes
   # of one (bench/RESULTS.md, "ingest profile, 2026-11-29").
   local cores nodes="${#API_PORTS[@]}"
   cores="$(nproc)"
