@@ -109,7 +109,9 @@ start_redis() {
     --save "" --appendonly yes --appendfsync everysec --maxmemory-policy noeviction \
     --daemonize no --protected-mode yes
 }
-wait_redis() { svc_wait redis 20 sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG"; }
+# Redis answers PING only once it has loaded its AOF (the dedup keys): ~15 s per GB here, so a
+# long-used local Redis needs more than a fresh one.
+wait_redis() { svc_wait redis 120 sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG"; }
 
 start_ferretdb() {
   svc_running ferretdb && return 0
