@@ -198,7 +198,7 @@ asio::awaitable<void> EioServer::ServeWebSocket(std::shared_ptr<WebSocketTranspo
   const bool superfluous = session && !session->CanUpgrade();
   if (session && !superfluous) session->BeginUpgrade(websocket);
   Status accepted = co_await websocket->Accept(request);
-  request = http::Request();  // this coroutine lives as long as the connection: keep no headers
+  request = http::Request();  // an upgrade keeps this coroutine through the probe: keep no headers
   if (accepted.ok() && superfluous) {
     co_await websocket->Close();
     co_return;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 
-import { BIN_DIR, ROOT, freePort, startProcess, stopProcess } from './support.mjs';
+import { BIN_DIR, ROOT, SERVERS_ENV, freePort, startProcess, stopProcess } from './support.mjs';
 
 const LA_API = `${BIN_DIR}api/la-api`;
 const LA_CONSUMER = `${BIN_DIR}consumer/la-consumer`;
@@ -22,16 +22,13 @@ export async function startPipeline(label, extraEnv = {}) {
   const run = `${label}-${randomUUID().slice(0, 8)}`;
   const env = {
     ...process.env,
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
-    REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
-    MONGO_URI: process.env.MONGO_URI || 'mongodb://127.0.0.1:27017',
+    ...SERVERS_ENV,
     MONGO_DATABASE: `e2e-${run}`,
     KAFKA_TOPIC: `e2e-${run}`,
     KAFKA_DLQ_TOPIC: `e2e-${run}-dlq`,
     KAFKA_GROUP: `e2e-${run}-group`,
     KAFKA_PARTITIONS: '2',
     FLUSH_INTERVAL_MS: '100',
-    ...(process.env.JWT_SECRET ? {} : { LA_DEV: '1' }),
     // Every request comes from 127.0.0.1, often as one user: no per-client limits here.
     LIKE_RATE_PER_S: '0', LOGIN_RATE_PER_MIN: '0', REGISTER_RATE_PER_MIN: '0', PASSWORD_JOBS_PER_ADDRESS: '0',
     ...extraEnv,

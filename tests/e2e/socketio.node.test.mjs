@@ -19,8 +19,9 @@ import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
 import {
+  ADMIN_BIN,
   Api,
-  BIN_DIR,
+  API_BIN,
   closedWithin,
   connectClient,
   connectError,
@@ -31,21 +32,17 @@ import {
   pollingSession,
   RawSocket,
   ROOT,
+  SERVERS_ENV,
   sleep,
   startProcess,
   stopProcess,
   waitFor,
 } from './support.mjs';
 
-const LA_API = process.env.LA_API_BIN || `${BIN_DIR}api/la-api`;
-const LA_ADMIN = process.env.LA_ADMIN_BIN || `${BIN_DIR}tools/la-admin`;
 const NODE_ENV = {
-  KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
-  REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
-  MONGO_URI: process.env.MONGO_URI || 'mongodb://127.0.0.1:27017',
+  ...SERVERS_ENV,
   ADMIN_EMAIL: process.env.ADMIN_EMAIL || 'admin@example.com',
   ADMIN_PASSWORD: process.env.ADMIN_PASSWORD || 'admin-password',
-  ...(process.env.JWT_SECRET ? {} : { LA_DEV: '1' }),
 };
 
 let port;
@@ -54,7 +51,7 @@ let node;
 
 /** Starts the test's own api node on `port`. */
 async function startNode() {
-  node = await startProcess(LA_API, ['--port', String(port), '--threads', '2', '--web-root', `${ROOT}web/dist`], {
+  node = await startProcess(API_BIN, ['--port', String(port), '--threads', '2', '--web-root', `${ROOT}web/dist`], {
     env: NODE_ENV,
     ready: /api node listening on/,
   });
@@ -69,7 +66,7 @@ async function stopNode() {
 
 /** A token signed like the node's own, with `ttlSeconds` left to live (negative: expired). */
 function mintToken(role, ttlSeconds) {
-  return execFileSync(LA_ADMIN, ['mint-token', '--id', `socketio-node-test-${role}`, '--role', role,
+  return execFileSync(ADMIN_BIN, ['mint-token', '--id', `socketio-node-test-${role}`, '--role', role,
     '--ttl-s', String(ttlSeconds)], { env: { ...process.env, ...NODE_ENV } }).toString().trim();
 }
 

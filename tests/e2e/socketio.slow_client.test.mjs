@@ -14,19 +14,11 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
 
-import { BIN_DIR, freePort, sleep, startProcess, stopProcess, uniqueStreamId, waitFor } from './support.mjs';
+import { ADMIN_BIN, API_BIN, SERVERS_ENV, freePort, sleep, startProcess, stopProcess, uniqueStreamId, waitFor } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const WebSocket = require('ws');
 
-const LA_API = process.env.LA_API_BIN || `${BIN_DIR}api/la-api`;
-const LA_ADMIN = process.env.LA_ADMIN_BIN || `${BIN_DIR}tools/la-admin`;
-const ENV = {
-  KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
-  REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
-  MONGO_URI: process.env.MONGO_URI || 'mongodb://127.0.0.1:27017',
-  ...(process.env.JWT_SECRET ? {} : { LA_DEV: '1' }),
-};
 const STREAMS = 500;
 const UPDATES = 300;
 
@@ -39,8 +31,8 @@ before(async () => {
   // the paused dashboard here is paused for as long as the burst takes, which on the slower
   // sanitizer build can exceed 10 s. Lifting it keeps the test about the queue bound, which
   // conflation must keep (without it the session is cut at its 1 MiB queue limit at once).
-  node = await startProcess(LA_API, ['--port', String(port), '--threads', '2', '--write-timeout-ms', '600000'],
-    { env: ENV, ready: /api node listening on/ });
+  node = await startProcess(API_BIN, ['--port', String(port), '--threads', '2', '--write-timeout-ms', '600000'],
+    { env: SERVERS_ENV, ready: /api node listening on/ });
 });
 
 after(async () => {
@@ -75,7 +67,7 @@ function dashboard(token, prefix) {
 
 /** PUBLISH on the node's Redis, over a raw RESP connection. */
 function redisPublisher() {
-  const { hostname, port: redisPort } = new URL(ENV.REDIS_URL);
+  const { hostname, port: redisPort } = new URL(SERVERS_ENV.REDIS_URL);
   const socket = net.connect(Number(redisPort || 6379), hostname);
   socket.on('data', () => {});  // the integer replies
   const publish = (message) => new Promise((resolve) => {
@@ -86,8 +78,8 @@ function redisPublisher() {
 }
 
 test('a dashboard that stops reading gets the latest totals, merged, and is not disconnected', async () => {
-  const token = execFileSync(LA_ADMIN, ['mint-token', '--id', 'slow-client-test', '--role', 'admin', '--ttl-s', '600'],
-    { env: { ...process.env, ...ENV } }).toString().trim();
+  const token = execFileSync(ADMIN_BIN, ['mint-token', '--id', 'slow-client-test', '--role', 'admin', '--ttl-s', '600'],
+    { env: { ...process.env, ...SERVERS_ENV } }).toString().trim();
   const prefix = `${uniqueStreamId('slow')}-`;
   const fast = dashboard(token, prefix);
   const slow = dashboard(token, prefix);

@@ -15,6 +15,18 @@ import WebSocket from 'ws';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The build whose binaries the tests start: build/$PRESET (release by default). */
 export const BIN_DIR = `${ROOT}build/${process.env.PRESET || 'release'}/`;
+/** The api node and admin tool a test starts itself: LA_API_BIN / LA_ADMIN_BIN (./dev test
+ * passes the sanitizer build), else BIN_DIR's. */
+export const API_BIN = process.env.LA_API_BIN || `${BIN_DIR}api/la-api`;
+export const ADMIN_BIN = process.env.LA_ADMIN_BIN || `${BIN_DIR}tools/la-admin`;
+/** Where the local servers of `./dev up` are (overridable from the environment); dev mode
+ * (the dev JWT secret) unless JWT_SECRET is given. */
+export const SERVERS_ENV = {
+  KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
+  REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+  MONGO_URI: process.env.MONGO_URI || 'mongodb://127.0.0.1:27017',
+  ...(process.env.JWT_SECRET ? {} : { LA_DEV: '1' }),
+};
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
