@@ -1,5 +1,5 @@
 // The dedup store in Redis: keys `dedup:{userId}:{eventId}` holding the Kafka position
-// of the first copy seen, with a TTL (DESIGN.md §1, Redis).
+// of the first copy seen, with a TTL (docs/data.md, Redis).
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,5 @@
 // Tells the api nodes about new like totals: Redis channel `stream-updates`,
-// which they relay to dashboards and live viewers (DESIGN.md §1).
+// which they relay to dashboards and live viewers (docs/data.md).
 #pragma once
 
 #include <span>

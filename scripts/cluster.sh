@@ -9,11 +9,17 @@ CONSUMER_METRICS_BASE="${CONSUMER_METRICS_BASE:-9100}"
 CONSUMERS=2
 BIN_DIR="$ROOT/build/${PRESET:-release}"
 
-# Dev mode (a built-in JWT secret) only when the operator gave no secret.
+# The admin account of dev mode, unless ADMIN_EMAIL / ADMIN_PASSWORD say otherwise.
+DEV_ADMIN_EMAIL="admin@example.com"
+DEV_ADMIN_PASSWORD="admin-password"
+
+# The environment of every program ./dev runs against the local cluster (api nodes,
+# consumers, la-admin). Dev mode (a built-in JWT secret and the admin account above)
+# only when the operator gave no secret (JWT_SECRET or JWT_SECRET_FILE).
 cluster_env() {
-  if [ -z "${JWT_SECRET:-}" ]; then
+  if [ -z "${JWT_SECRET:-}" ] && [ -z "${JWT_SECRET_FILE:-}" ]; then
     export LA_DEV=1
-    export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin-password}"
+    export ADMIN_EMAIL="${ADMIN_EMAIL:-$DEV_ADMIN_EMAIL}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-$DEV_ADMIN_PASSWORD}"
   fi
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
   export MONGO_URI="mongodb://127.0.0.1:$MONGO_PORT"
@@ -81,10 +87,10 @@ start_cluster() {
 start_nginx() {
   svc_running nginx && return 0
   require_free_port nginx "$NGINX_PORT" || return 1
-  local conf="$LOCAL/nginx/nginx.conf" upstreams="" port
-  mkdir -p "$LOCAL/nginx/tmp"
+  local conf="$NGINX_DIR/nginx.conf" upstreams="" port
+  mkdir -p "$NGINX_DIR/tmp"
   for port in "${API_PORTS[@]}"; do upstreams+="    server 127.0.0.1:$port max_fails=1 fail_timeout=2s;"$'\n'; done
-  UPSTREAMS="$upstreams" NGINX_PORT="$NGINX_PORT" PREFIX="$LOCAL/nginx" LOG_DIR="$LOG_DIR" ROOT="$ROOT" \
+  UPSTREAMS="$upstreams" NGINX_PORT="$NGINX_PORT" PREFIX="$NGINX_DIR" LOG_DIR="$LOG_DIR" ROOT="$ROOT" \
     INTERNAL_RANGE="${LA_INTERNAL_RANGE:-127.0.0.0/8}" \
     python3 - "$ROOT/nginx/local.conf.template" "$conf" <<'PY'
 import os, sys
@@ -93,9 +99,9 @@ for key in ("UPSTREAMS", "NGINX_PORT", "PREFIX", "LOG_DIR", "ROOT", "INTERNAL_RA
     text = text.replace("@" + key + "@", os.environ[key])
 open(sys.argv[2], "w").write(text)
 PY
-  nginx -t -q -p "$LOCAL/nginx" -c "$conf" -e "$LOG_DIR/nginx.log" || return 1
+  nginx -t -q -p "$NGINX_DIR" -c "$conf" -e "$LOG_DIR/nginx.log" || return 1
   svc_log "starting nginx on 127.0.0.1:$NGINX_PORT"
-  svc_start nginx nginx -p "$LOCAL/nginx" -c "$conf" -e "$LOG_DIR/nginx.log" -g "daemon off;"
+  svc_start nginx nginx -p "$NGINX_DIR" -c "$conf" -e "$LOG_DIR/nginx.log" -g "daemon off;"
   svc_wait nginx 10 curl -fsS "http://127.0.0.1:$NGINX_PORT/health"
 }
 
@@ -108,13 +114,25 @@ stop_cluster() {
   done
 }
 
+# What to open and how to log in. In dev mode the password is printed (it is the built-in
+# one unless ADMIN_PASSWORD was given); otherwise it is the operator's and is not.
 print_welcome() {
+  cluster_env
+  local login mode
+  if [ -n "${LA_DEV:-}" ]; then
+    mode="dev mode: a built-in JWT secret; set JWT_SECRET (32+ bytes) for a real one"
+    login="$ADMIN_EMAIL / $ADMIN_PASSWORD"
+  else
+    mode="JWT_SECRET from the environment"
+    login="${ADMIN_EMAIL:-(no admin yet: ./dev admin create-admin --admin-email E --admin-password P)}${ADMIN_EMAIL:+ / the ADMIN_PASSWORD given}"
+  fi
   cat <<TXT
 
-live-analytics is up.
-  dashboard:  http://127.0.0.1:$NGINX_PORT/admin
-  api:        http://127.0.0.1:$NGINX_PORT  (nodes on ${API_PORTS[*]})
-  log in:     ${ADMIN_EMAIL:-(set ADMIN_EMAIL and ADMIN_PASSWORD, or use ./dev admin create-admin)}${ADMIN_EMAIL:+ / the ADMIN_PASSWORD given}
-  stop:       ./dev down     status: ./dev status     logs: ./dev logs api-1
+live-analytics is up ($mode).
+  dashboard:    http://127.0.0.1:$NGINX_PORT/admin
+  log in:       $login
+  api:          http://127.0.0.1:$NGINX_PORT  (nodes on ${API_PORTS[*]})
+  admin token:  ./dev admin mint-token --id ops --role admin
+  stop:         ./dev down     status: ./dev status     logs: ./dev logs api-1
 TXT
 }

@@ -63,8 +63,10 @@ PY
 }
 
 suites=("$@")
-# `outage` stops and restarts the shared Kafka broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy integration e2e browser chaos abuse outage)
+# `docs` stops the cluster, runs the README on fresh ones and starts it again, so it runs
+# before the suites that use the cluster; `outage` stops and restarts the shared Kafka
+# broker, so it runs last.
+[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy docs integration e2e browser chaos abuse outage)
 for s in "${suites[@]}"; do
   case "$s" in
     format) pyscript format "$ROOT/tests/format_check.py" ;;  # clang-format --dry-run -Werror
@@ -77,8 +79,9 @@ for s in "${suites[@]}"; do
     browser) nodetest browser "$ROOT/tests/e2e/dashboard.browser.test.mjs" "$ROOT/tests/e2e/history.browser.test.mjs" ;;
     outage) gtest outage "$BIN/tests/integration_tests" --gtest_filter='KafkaOutage.*' ;;
     deploy) pyscript deploy "$ROOT/tests/deploy/deploy_check_test.py" --bin-dir "$BIN" ;;
+    docs) pyscript docs "$ROOT/tests/docs/readme_test.py" --bin-dir "$BIN" ;;
     chaos) pyscript chaos "$ROOT/tests/chaos/consumer_chaos_test.py" --bin-dir "$BIN"
-           pyscript chaos-cluster "$ROOT/tests/chaos/cluster_chaos_test.py" --bin-dir "$BIN" ;;  # issue 10
+           pyscript chaos-cluster "$ROOT/tests/chaos/cluster_chaos_test.py" --bin-dir "$BIN" ;;
     # An api node of its own on port 3410, attacked; then the ASan + UBSan build, if any.
     abuse) pyscript abuse "$ROOT/tests/abuse/abuse_test.py" --api-bin "$BIN/api/la-api"
            if [ -n "${SANITIZED_BIN:-}" ]; then

@@ -2,11 +2,16 @@
 # Starts and stops the local servers: Kafka (KRaft), Redis, FerretDB, and later the
 # project's own processes and nginx. Sourced by ./dev; every process started here
 # has its PID under .local/run, its log under .local/log and its data under .local/data.
+# Downloads and builds (.local/kafka/libs, .local/bin) are in .local; what a running
+# cluster writes is in STATE_DIR, .local unless LA_STATE_DIR names another folder (the
+# docs suite runs a fresh cluster there, tests/docs/readme_test.py).
 ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 LOCAL="$ROOT/.local"
-RUN_DIR="$LOCAL/run"
-LOG_DIR="$LOCAL/log"
-DATA_DIR="$LOCAL/data"
+STATE_DIR="${LA_STATE_DIR:-$LOCAL}"
+RUN_DIR="$STATE_DIR/run"
+LOG_DIR="$STATE_DIR/log"
+DATA_DIR="$STATE_DIR/data"
+NGINX_DIR="$STATE_DIR/nginx"
 mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR"
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
@@ -79,21 +84,21 @@ require_free_port() {
 start_kafka() {
   svc_running kafka && return 0
   require_free_port kafka "$KAFKA_PORT" || return 1
-  local dir="$LOCAL/kafka" data="$DATA_DIR/kafka"
+  local dir="$LOCAL/kafka" data="$DATA_DIR/kafka" properties="$DATA_DIR/kafka.properties"
   mkdir -p "$data"
   sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@KAFKA_CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
-      -e "s|@KAFKA_DATA@|$data|g" "$ROOT/scripts/kafka/server.properties.in" > "$dir/server.properties"
+      -e "s|@KAFKA_DATA@|$data|g" "$ROOT/scripts/kafka/server.properties.in" > "$properties"
   local java=(java -Xmx512m -Xms512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20
               -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.properties"
               -cp "$dir/libs/*")
   if [ ! -f "$data/meta.properties" ]; then
     svc_log "formatting Kafka storage in $data"
     "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
-      -c "$dir/server.properties" >>"$LOG_DIR/kafka.log" 2>&1 \
+      -c "$properties" >>"$LOG_DIR/kafka.log" 2>&1 \
       || { tail -n 20 "$LOG_DIR/kafka.log" >&2; return 1; }
   fi
   svc_log "starting Kafka on 127.0.0.1:$KAFKA_PORT"
-  svc_start kafka "${java[@]}" kafka.Kafka "$dir/server.properties"
+  svc_start kafka "${java[@]}" kafka.Kafka "$properties"
 }
 wait_kafka() { svc_wait kafka 90 kcat -b "127.0.0.1:$KAFKA_PORT" -L -m 2 -t __none__; }
 

@@ -35,7 +35,7 @@ std::optional<std::vector<StreamTotal>> TotalsOf(const nlohmann::json& args) {
   return totals;
 }
 
-// Conflation for dashboards and subscribers that cannot keep up (issue 11): a statsUpdate
+// Conflation for dashboards and subscribers that cannot keep up: a statsUpdate
 // still waiting for a slow client takes in the newer one (MergePendingTotals); a waiting
 // likeCount takes in a newer one of the same stream. Totals only grow, so the latest
 // totals are all such a client needs, and what it sees never goes down.

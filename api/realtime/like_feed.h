@@ -57,7 +57,7 @@ class LikeFeed {
   // it gets every update. A dashboard that has left meanwhile is skipped.
   void SendSnapshot(const std::string& socket_id, std::vector<StreamTotal> snapshot);
 
-  // After a Redis (re)subscription (issue 10): updates published while the api node was
+  // After a Redis (re)subscription: updates published while the api node was
   // not subscribed are lost, so every dashboard that has its snapshot holds updates again
   // and is returned, to be sent a fresh snapshot (SendSnapshot) read after this call.
   // Dashboards still waiting for their first snapshot are left to it.

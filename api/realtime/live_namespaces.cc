@@ -126,7 +126,7 @@ std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiC
     ns->On("unsubscribe", Unsubscribe(feed));
   }
 
-  // Issue 10: after a Redis reconnect, a fresh snapshot for every dashboard (one shared read).
+  // After a Redis reconnect, a fresh snapshot for every dashboard (one shared read).
   return [&feed, snapshots] {
     const std::vector<std::string> dashboards = feed.HoldDashboardsForNewSnapshot();
     if (dashboards.empty()) return;

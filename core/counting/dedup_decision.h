@@ -1,5 +1,5 @@
 // Whether a consumed like event is counted or dropped as a duplicate, decided
-// from what Redis already holds for its eventId (DESIGN.md §2, part 2).
+// from what Redis already holds for its eventId (docs/exactly-once.md, step 2).
 //
 // Each event claims `dedup:{userId}:{eventId}` with its own Kafka position:
 //   SET dedup:{userId}:{eventId} "{partition}:{offset}" NX GET EX <ttl>

@@ -397,7 +397,7 @@ async function nextAnsweringPings(raw) {
 
 describe('WebSocket frames', () => {
   // The server frames its messages itself and sends the frames queued together in one
-  // write (issue 11); Beast answers a client's pings, after which Beast writes every frame.
+  // write; Beast answers a client's pings, after which Beast writes every frame.
   test('echoes sent back to back arrive one per frame, in order, at every length encoding', async () => {
     const raw = await socketIoSession();
     // 7-bit, 16-bit and 64-bit payload lengths (RFC 6455 section 5.2); sent without waiting,

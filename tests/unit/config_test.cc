@@ -100,7 +100,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadSetting{Program::kConsumer, {}, {"--flush-interval-ms"}, "needs a value"},
         BadSetting{Program::kConsumer, {}, {"stray"}, "unexpected argument"}));
 
-// --- Kafka compression (issue 12) ---
+// Kafka compression.
 TEST(Config, KafkaCompressionDefaultsToACodecKafkajsReads) {
   auto loaded = LoadConfig(Program::kApi, {"--dev"}, Env({}));
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
@@ -142,7 +142,7 @@ TEST(Config, ParsesRedisUrls) {
   EXPECT_FALSE(ParseRedisUrl("redis://").ok());
 }
 
-// ---- abuse resistance (issue 9) ----
+// Abuse limits.
 TEST(Config, AbuseLimitsHaveProductDefaults) {
   auto loaded = LoadConfig(Program::kApi, {}, Env({{"JWT_SECRET", kSecret}}));
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();

@@ -140,7 +140,7 @@ TEST_F(LikeBatcherTest, CountsEachEventIdOnceWithinAndAcrossBatchesAndPartitions
   EXPECT_EQ(dedup_.positions["dedup:user-1:e1"], "0:0");
 }
 
-// Issue 10: the batcher reports how old the oldest event it checked for duplicates
+// The batcher reports how old the oldest event it checked for duplicates
 // was (its timeStamp against the wall clock), to compare with DEDUP_TTL_S.
 TEST_F(LikeBatcherTest, ReportsTheAgeOfTheOldestClaimedEvent) {
   LikeBatcherOptions options;
