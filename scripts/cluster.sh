@@ -15,7 +15,8 @@ cluster_env() {
     export LA_DEV=1
     export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin-password}"
   fi
-  export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  KAFKA_BROKERS="$(kafka_brokers)"  # every broker, so a client outlives any one of them
+  export KAFKA_BROKERS REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
   export MONGO_URI="mongodb://127.0.0.1:$MONGO_PORT"
   # The local cluster is the target of the e2e suites and of the load benches, which send
   # many requests from one loopback address and one user (bench/ingest: one token at
@@ -36,9 +37,11 @@ cluster_env() {
   export THREADS="${THREADS:-$((nodes > 0 && cores / nodes > 1 ? cores / nodes : 1))}"
 }
 
+# 3 copies, 2 in sync (acks=all survives one broker's loss) when 3 Kafka nodes run; 1 / 1 on one.
 create_topics() {
   cluster_env
-  "$BIN_DIR/tools/la-admin" topics
+  "$BIN_DIR/tools/la-admin" topics --replication-factor "$(kafka_replication_factor)" \
+    --min-insync-replicas "$(kafka_min_insync_replicas)"
 }
 
 # Stops NAME if it runs a binary older than BINARY (rebuilt since it started),
@@ -81,10 +84,10 @@ start_cluster() {
 start_nginx() {
   svc_running nginx && return 0
   require_free_port nginx "$NGINX_PORT" || return 1
-  local conf="$LOCAL/nginx/nginx.conf" upstreams="" port
-  mkdir -p "$LOCAL/nginx/tmp"
+  local conf="$NGINX_DIR/nginx.conf" upstreams="" port
+  mkdir -p "$NGINX_DIR/tmp"
   for port in "${API_PORTS[@]}"; do upstreams+="    server 127.0.0.1:$port max_fails=1 fail_timeout=2s;"$'\n'; done
-  UPSTREAMS="$upstreams" NGINX_PORT="$NGINX_PORT" PREFIX="$LOCAL/nginx" LOG_DIR="$LOG_DIR" ROOT="$ROOT" \
+  UPSTREAMS="$upstreams" NGINX_PORT="$NGINX_PORT" PREFIX="$NGINX_DIR" LOG_DIR="$LOG_DIR" ROOT="$ROOT" \
     INTERNAL_RANGE="${LA_INTERNAL_RANGE:-127.0.0.0/8}" \
     python3 - "$ROOT/nginx/local.conf.template" "$conf" <<'PY'
 import os, sys
@@ -93,9 +96,9 @@ for key in ("UPSTREAMS", "NGINX_PORT", "PREFIX", "LOG_DIR", "ROOT", "INTERNAL_RA
     text = text.replace("@" + key + "@", os.environ[key])
 open(sys.argv[2], "w").write(text)
 PY
-  nginx -t -q -p "$LOCAL/nginx" -c "$conf" -e "$LOG_DIR/nginx.log" || return 1
+  nginx -t -q -p "$NGINX_DIR" -c "$conf" -e "$LOG_DIR/nginx.log" || return 1
   svc_log "starting nginx on 127.0.0.1:$NGINX_PORT"
-  svc_start nginx nginx -p "$LOCAL/nginx" -c "$conf" -e "$LOG_DIR/nginx.log" -g "daemon off;"
+  svc_start nginx nginx -p "$NGINX_DIR" -c "$conf" -e "$LOG_DIR/nginx.log" -g "daemon off;"
   svc_wait nginx 10 curl -fsS "http://127.0.0.1:$NGINX_PORT/health"
 }
 

@@ -64,7 +64,7 @@ PY
 
 suites=("$@")
 # `outage` stops and restarts the shared Kafka broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy integration e2e browser chaos abuse outage)
+[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy integration e2e browser chaos brokers abuse outage)
 for s in "${suites[@]}"; do
   case "$s" in
     format) pyscript format "$ROOT/tests/format_check.py" ;;  # clang-format --dry-run -Werror
@@ -79,6 +79,10 @@ for s in "${suites[@]}"; do
     deploy) pyscript deploy "$ROOT/tests/deploy/deploy_check_test.py" --bin-dir "$BIN" ;;
     chaos) pyscript chaos "$ROOT/tests/chaos/consumer_chaos_test.py" --bin-dir "$BIN"
            pyscript chaos-cluster "$ROOT/tests/chaos/cluster_chaos_test.py" --bin-dir "$BIN" ;;  # issue 10
+    # A private cluster with 3 Kafka brokers beside the running one; the leader of the busiest
+    # partitions killed under load. All the broker faults: ./dev chaos --brokers 3.
+    brokers) pyscript chaos-brokers "$ROOT/tests/chaos/cluster_chaos_test.py" --bin-dir "$BIN" \
+               --brokers 3 leader ;;
     # An api node of its own on port 3410, attacked; then the ASan + UBSan build, if any.
     abuse) pyscript abuse "$ROOT/tests/abuse/abuse_test.py" --api-bin "$BIN/api/la-api"
            if [ -n "${SANITIZED_BIN:-}" ]; then
