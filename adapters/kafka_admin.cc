@@ -32,7 +32,7 @@ Result<Handle> Connect(const std::string& brokers) {
 }
 
 // The per-topic results in the answer to one CreateTopics or DeleteTopics call.
-using TopicResultsOf = const rd_kafka_topic_result_t** (*)(const rd_kafka_event_t*, size_t*);
+using TopicResultsOf = const rd_kafka_topic_result_t** (*)(rd_kafka_event_t*, size_t*);
 
 // Sends one topic operation (`send` queues it with the given options and answer queue)
 // and waits for the answer: an error if Kafka does not answer in time, refuses the call,
@@ -110,7 +110,7 @@ Status EnsureTopics(const std::string& brokers, const std::vector<TopicSpec>& to
       [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* queue) {
         rd_kafka_CreateTopics(rk->get(), new_topics.data(), new_topics.size(), options, queue);
       },
-      [](const rd_kafka_event_t* event, size_t* count) {
+      [](rd_kafka_event_t* event, size_t* count) {
         return rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event),
                                                    count);
       },
@@ -132,7 +132,7 @@ Status DeleteTopics(const std::string& brokers, const std::vector<std::string>& 
       [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* queue) {
         rd_kafka_DeleteTopics(rk->get(), deletions.data(), deletions.size(), options, queue);
       },
-      [](const rd_kafka_event_t* event, size_t* count) {
+      [](rd_kafka_event_t* event, size_t* count) {
         return rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event),
                                                    count);
       },
