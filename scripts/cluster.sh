@@ -7,7 +7,8 @@
 read -r -a API_PORTS <<< "${API_PORTS:-3001 3002}"
 CONSUMER_METRICS_BASE="${CONSUMER_METRICS_BASE:-9100}"
 CONSUMERS=2
-BIN_DIR="$ROOT/build/${PRESET:-release}"
+# LA_BIN_DIR runs the binaries of another build (bench/e2e-ab compares two builds so).
+BIN_DIR="${LA_BIN_DIR:-$ROOT/build/${PRESET:-release}}"
 
 # Dev mode (a built-in JWT secret) only when the operator gave no secret.
 cluster_env() {

@@ -14,6 +14,12 @@ KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 MONGO_PORT="${MONGO_PORT:-27017}"
 NGINX_PORT="${NGINX_PORT:-8080}"
+# The local broker shares two cores with everything else: few request threads and a
+# JVM that does not spread its collector and compilers over more cores than there are
+# (bench/RESULTS.md, "cost per like"; docs/capacity.md has production's sizing).
+KAFKA_NETWORK_THREADS="${KAFKA_NETWORK_THREADS:-3}"
+KAFKA_IO_THREADS="${KAFKA_IO_THREADS:-8}"
+KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--Xmx512m -Xms512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}"
 
 svc_log() { printf '[dev] %s\n' "$*"; }
 
@@ -82,10 +88,14 @@ start_kafka() {
   local dir="$LOCAL/kafka" data="$DATA_DIR/kafka"
   mkdir -p "$data"
   sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@KAFKA_CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
-      -e "s|@KAFKA_DATA@|$data|g" "$ROOT/scripts/kafka/server.properties.in" > "$dir/server.properties"
-  local java=(java -Xmx512m -Xms512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-              -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.properties"
-              -cp "$dir/libs/*")
+      -e "s|@KAFKA_DATA@|$data|g" -e "s|@KAFKA_NETWORK_THREADS@|$KAFKA_NETWORK_THREADS|g" \
+      -e "s|@KAFKA_IO_THREADS@|$KAFKA_IO_THREADS|g" \
+      "$ROOT/scripts/kafka/server.properties.in" > "$dir/server.properties"
+  local jvm_opts java
+  read -r -a jvm_opts <<< "$KAFKA_JVM_OPTS"
+  java=(java "${jvm_opts[@]}"
+        -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.properties"
+        -cp "$dir/libs/*")
   if [ ! -f "$data/meta.properties" ]; then
     svc_log "formatting Kafka storage in $data"
     "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
