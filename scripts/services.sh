@@ -24,6 +24,16 @@ KAFKA_NODES="${KAFKA_NODES:-$(cat "$RUN_DIR/kafka-nodes" 2>/dev/null || echo 1)}
 REDIS_PORT="${REDIS_PORT:-6379}"
 MONGO_PORT="${MONGO_PORT:-27017}"
 NGINX_PORT="${NGINX_PORT:-8080}"
+# The local broker shares two cores with everything else: 1 network and 2 request threads
+# instead of Kafka's 3 and 8, and a JVM whose collector and JIT compilers do not spread
+# over more threads than there are cores (the serial collector, 2 compiler threads). Each
+# cost the broker 10-25 µs less CPU per like here (bench/RESULTS.md, "cost per like");
+# a production broker keeps Kafka's defaults or more (docs/capacity.md).
+KAFKA_NETWORK_THREADS="${KAFKA_NETWORK_THREADS:-1}"
+KAFKA_IO_THREADS="${KAFKA_IO_THREADS:-2}"
+# Heap: 512 MiB for one node, 384 MiB each for three, enough for the project's topics.
+KAFKA_HEAP="$([ "$KAFKA_NODES" = 1 ] && echo 512m || echo 384m)"
+KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--Xmx$KAFKA_HEAP -Xms$KAFKA_HEAP -XX:+UseSerialGC -XX:CICompilerCount=2}"
 
 svc_log() { printf '[dev] %s\n' "$*"; }
 
@@ -167,13 +177,12 @@ while True:
         break'
 }
 
-# Sets KAFKA_JAVA to the command line of Java with the broker's jars, logging to
-# .local/log/NAME.log, and a small heap: KAFKA_HEAP_MB (512 for one node, 384 each for
-# three), enough for the project's topics; the machine runs everything else too.
+# Sets KAFKA_JAVA to the command line of Java (KAFKA_JVM_OPTS) with the broker's jars,
+# logging to .local/log/NAME.log.
 kafka_java() {
-  local heap="${KAFKA_HEAP_MB:-$([ "$KAFKA_NODES" = 1 ] && echo 512 || echo 384)}"
-  KAFKA_JAVA=(java "-Xmx${heap}m" "-Xms${heap}m" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-              -Dkafka.logs.dir="$LOG_DIR" -Dla.kafka.log="$1"
+  local jvm_opts
+  read -r -a jvm_opts <<< "$KAFKA_JVM_OPTS"
+  KAFKA_JAVA=(java "${jvm_opts[@]}" -Dkafka.logs.dir="$LOG_DIR" -Dla.kafka.log="$1"
               -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.properties" -cp "$LOCAL/kafka/libs/*")
 }
 
@@ -184,7 +193,8 @@ write_kafka_properties() {
   mkdir -p "$(kafka_data_dir "$i")"
   sed -e "s|@KAFKA_NODE_ID@|$i|g" -e "s|@KAFKA_VOTERS@|$voters|g" \
       -e "s|@KAFKA_PORT@|$(kafka_port "$i")|g" -e "s|@KAFKA_CONTROLLER_PORT@|$(kafka_controller_port "$i")|g" \
-      -e "s|@KAFKA_DATA@|$(kafka_data_dir "$i")|g" \
+      -e "s|@KAFKA_DATA@|$(kafka_data_dir "$i")|g" -e "s|@KAFKA_NETWORK_THREADS@|$KAFKA_NETWORK_THREADS|g" \
+      -e "s|@KAFKA_IO_THREADS@|$KAFKA_IO_THREADS|g" \
       -e "s|@KAFKA_REPLICATION_FACTOR@|$(kafka_replication_factor)|g" \
       -e "s|@KAFKA_MIN_INSYNC_REPLICAS@|$(kafka_min_insync_replicas)|g" \
       "$ROOT/scripts/kafka/server.properties.in" > "$RUN_DIR/$(kafka_node_name "$i").properties"
