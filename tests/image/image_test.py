@@ -26,6 +26,9 @@ so only the container consumer counts the likes of the container api nodes.
   drain-stalled  the slowest drain: Kafka unreachable with likes in flight (answered 503,
              never 202), a request whose headers never end, an idle long-polling session;
              the node still exits 0 within the grace period
+  redis-full the local Redis run as compose runs it (noeviction) with maxmemory reached: the
+             consumer's flushes fail and are retried, and once there is room every accepted
+             like is counted exactly once
 At the end the containers are removed, dangling images and old build cache pruned
 (scripts/image.sh prune) and the engine stopped.
 
@@ -188,6 +191,7 @@ class Suite:
 
 def test_engine(_suite):
     image_script("start")
+    remove_containers()  # an interrupted run's
     version = docker("version", "--format", "{{.Server.Version}}")
     driver = docker("info", "--format", "{{.Driver}}")
     return f"engine {version}, storage {driver}"
@@ -281,9 +285,9 @@ def test_like(suite):
         raise Failure(f"the like on :{first} answered {status}: {body}")
     wait_for(f"GET /streams/{stream} on :{second} to show 1 like",
              lambda: stream_likes(second, suite.admin, stream) == 1, 60)
-    counted = consumer_metric("la_consumer_events_counted_total") - counted_before
-    if counted < 1:
-        raise Failure(f"the container consumer's la_consumer_events_counted_total did not move ({counted})")
+    # The consumer publishes its counters after the flush's commit, a moment after the write.
+    wait_for("the container consumer's la_consumer_events_counted_total to count it",
+             lambda: consumer_metric("la_consumer_events_counted_total") > counted_before, 15)
     return f"like {body['eventId']} via :{first}, counted by the container consumer, read on :{second}"
 
 
@@ -452,6 +456,40 @@ def test_drain_stalled(suite):
             f"stopped in {took:.1f} s (grace {grace} s), exit 0; answers {dict(answers)}")
 
 
+def test_redis_full(suite):
+    """What the compose file's Redis policy (maxmemory + noeviction) does when the dedup keys
+    fill it: the consumer's flushes fail and are retried, nothing is counted meanwhile, and
+    once there is room again every accepted like is counted exactly once."""
+    suite.needs("like")
+    first, second = API_PORTS
+    redis = ["redis-cli", "-p", os.environ.get("REDIS_PORT", "6379")]
+
+    def redis_command(*args):
+        return subprocess.run([*redis, *args], capture_output=True, text=True, check=True).stdout.strip()
+    used = int(re.search(r"^used_memory:(\d+)", redis_command("info", "memory"), re.MULTILINE).group(1))
+    policy = redis_command("config", "get", "maxmemory-policy").split()[-1]
+    if policy != "noeviction":
+        raise Failure(f"the local Redis runs maxmemory-policy {policy}, not noeviction as ./dev and compose do")
+    stream = f"image-full-{suite.run_id}"
+    failures_before = consumer_metric("la_consumer_flush_failures_total")
+    redis_command("config", "set", "maxmemory", str(used + 100_000))  # room for a few hundred keys
+    try:
+        accepted = sum(request(first, "POST", "/engagement/like", {"streamId": stream}, suite.viewer)[0] == 202
+                       for _ in range(1000))
+        wait_for("a consumer flush to fail on the full Redis",
+                 lambda: consumer_metric("la_consumer_flush_failures_total") > failures_before, 30)
+        held = stream_likes(second, suite.admin, stream)
+    finally:
+        redis_command("config", "set", "maxmemory", "0")
+    if held >= accepted:
+        raise Failure(f"all {accepted} likes were counted although Redis had no room for their dedup keys")
+    wait_for(f"{stream} to reach the {accepted} accepted likes once Redis has room",
+             lambda: stream_likes(second, suite.admin, stream) == accepted, 60)
+    failed = consumer_metric("la_consumer_flush_failures_total") - failures_before
+    return (f"Redis full: {held} of {accepted} likes counted, {failed:.0f} flushes failed and were retried; "
+            f"with room again: {accepted} counted, exactly")
+
+
 def closed_port():
     """A local TCP port nothing listens on (one the kernel just handed out and took back)."""
     with socket.socket() as probe:
@@ -461,15 +499,19 @@ def closed_port():
 
 TESTS = {"engine": test_engine, "build": test_build, "contents": test_contents, "topics": test_topics,
          "healthy": test_healthy, "like": test_like, "dashboard": test_dashboard, "drain": test_drain,
-         "drain-stalled": test_drain_stalled}
+         "drain-stalled": test_drain_stalled, "redis-full": test_redis_full}
+
+
+def remove_containers():
+    ids = docker("ps", "-aq", "--filter", f"label={LABEL}")
+    if ids:
+        docker("rm", "-f", *ids.split())
 
 
 def clean_up():
     """Removes the suite's containers, prunes, stops the engine; says what failed, never raises."""
     try:
-        ids = docker("ps", "-aq", "--filter", f"label={LABEL}")
-        if ids:
-            docker("rm", "-f", *ids.split())
+        remove_containers()
         image_script("prune")
     except (Failure, OSError, subprocess.TimeoutExpired) as error:
         print(f"clean-up: {error}", flush=True)
