@@ -73,8 +73,18 @@ cmd_engine_process() {
     -H "unix://$ENGINE_SOCKET" --cgroup-parent /live-analytics-image
 }
 
+# The engine's containers share the network namespace it was started in: one started in
+# another namespace (e.g. outside `ip netns exec`) would put them next to other servers.
+engine_in_this_network() {
+  [ "$(readlink "/proc/$(svc_pid docker-engine)/ns/net")" = "$(readlink /proc/self/ns/net)" ]
+}
+
 cmd_start() {
-  if svc_running docker-engine && engine_running; then return 0; fi
+  if svc_running docker-engine && engine_running; then
+    engine_in_this_network && return 0
+    svc_log "the Docker engine runs in another network namespace; restarting it in this one"
+    cmd_stop
+  fi
   for tool in dockerd containerd unshare "$DOCKER"; do
     command -v "$tool" >/dev/null || { svc_log "image: $tool is missing; run scripts/install.sh apt-test"; return 1; }
   done

@@ -53,6 +53,8 @@ import yaml
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from suite_results import SuiteResults  # noqa: E402  (tests/suite_results.py)
 from chaos.cluster_chaos_test import Dashboard  # noqa: E402
+# Failures are the deploy checks' kind, so that their compose helpers fail a test here too.
+from deploy.deploy_check_test import Failure, duration_s  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 IMAGE_SCRIPT = os.path.join(ROOT, "scripts", "image.sh")
@@ -70,10 +72,6 @@ SERVERS = {"KAFKA_BROKERS": f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}",
            "KAFKA_TOPIC": "image-engagement-events", "KAFKA_DLQ_TOPIC": "image-engagement-events-dlq",
            "KAFKA_GROUP": "image-engagement-group", "MONGO_DATABASE": "image-live-analytics"}
 COMPILERS = ("gcc", "g++", "cc", "c++", "cpp", "clang", "clang++", "cmake", "ninja", "make", "as", "ld")
-
-
-class Failure(Exception):
-    pass
 
 
 def docker(*args, check=True, timeout=600):
@@ -96,24 +94,17 @@ def compose_service(name):
         return yaml.safe_load(f)["services"][name]
 
 
-def seconds(duration):
-    """Compose's duration text ("45s", "1m30s") in seconds."""
-    parts = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", str(duration))
-    if not parts or not any(parts.groups()):
-        raise Failure(f"cannot read the duration {duration!r}")
-    return int(parts.group(1) or 0) * 60 + int(parts.group(2) or 0)
-
-
-def run_container(name, command, env, health=True):
-    """Starts `command` from the image, as compose runs the service: host network here."""
+def run_container(name, service, env, health=True):
+    """Starts the program of compose's `service` from the image, as compose runs it (init),
+    on the host's network."""
     args = ["run", "-d", "--pull", "never", "--network", "host", "--name", name, "--label", LABEL]
-    if compose_service("api").get("init"):
+    if compose_service(service).get("init"):
         args.append("--init")
     if not health:
         args.append("--no-healthcheck")
     for key, value in env.items():
         args += ["-e", f"{key}={value}"]
-    return docker(*args, IMAGE, *command)
+    return docker(*args, IMAGE, *compose_service(service)["command"])
 
 
 def request(port, method, path, body=None, token=None, timeout=15):
@@ -238,8 +229,8 @@ def test_healthy(suite):
     env = {**suite.app_env(), "HOST": "127.0.0.1", "ADMIN_EMAIL": ADMIN_EMAIL, "ADMIN_PASSWORD": ADMIN_PASSWORD,
            "LIKE_RATE_PER_S": "0"}  # the drain test sends many likes as one user
     for i, port in enumerate(API_PORTS, 1):
-        run_container(f"la-image-api-{i}", ["la-api"], {**env, "PORT": str(port)})
-    run_container("la-image-consumer", ["la-consumer"],
+        run_container(f"la-image-api-{i}", "api", {**env, "PORT": str(port)})
+    run_container("la-image-consumer", "consumer",
                   {**suite.app_env(), "METRICS_PORT": str(CONSUMER_METRICS_PORT)}, health=False)
     names = [f"la-image-api-{i}" for i in range(1, len(API_PORTS) + 1)]
     image_user = docker("image", "inspect", "-f", "{{.Config.User}}", IMAGE)
@@ -378,8 +369,8 @@ def stop_container(name, grace):
 def test_drain(suite):
     suite.needs("like")
     node, other = API_PORTS
-    api_grace = seconds(compose_service("api")["stop_grace_period"])
-    consumer_grace = seconds(compose_service("consumer")["stop_grace_period"])
+    api_grace = duration_s(compose_service("api")["stop_grace_period"])
+    consumer_grace = duration_s(compose_service("consumer")["stop_grace_period"])
     stream = f"image-drain-{suite.run_id}"
     # A dashboard on the node as well: its Socket.IO session is closed by the drain.
     watch = dashboard(node, suite.admin, stream)
@@ -416,10 +407,10 @@ def test_drain_stalled(suite):
     suite.needs("like")
     port = 3363
     name = "la-image-api-stalled"
-    grace = seconds(compose_service("api")["stop_grace_period"])
+    grace = duration_s(compose_service("api")["stop_grace_period"])
     env = {**suite.app_env(), "HOST": "127.0.0.1", "PORT": str(port), "LIKE_RATE_PER_S": "0",
            "KAFKA_BROKERS": f"127.0.0.1:{closed_port()}"}
-    run_container(name, ["la-api"], env)
+    run_container(name, "api", env)
     wait_for(f"GET /health on :{port}", lambda: request(port, "GET", "/health")[0] == 200, 30)
     answers = collections.Counter()
     lock = threading.Lock()
@@ -513,6 +504,8 @@ def clean_up():
     try:
         remove_containers()
         image_script("prune")
+        usage = docker("system", "df", "--format", "{{.Type}} {{.Size}}").replace("\n", ", ")
+        print(f"engine disk use after pruning: {usage}", flush=True)
     except (Failure, OSError, subprocess.TimeoutExpired) as error:
         print(f"clean-up: {error}", flush=True)
     try:
