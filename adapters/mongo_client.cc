@@ -251,8 +251,10 @@ Result<MongoBulkResult> MongoClient::BulkUpdate(const std::string& collection,
       return update.status();
     }
     bson_t* update_options = BCON_NEW("upsert", BCON_BOOL(u.upsert));
-    const bool added = mongoc_bulk_operation_update_one_with_opts(
-        bulk, filter->get(), update->get(), update_options, &error);
+    const bool added = u.many ? mongoc_bulk_operation_update_many_with_opts(
+                                    bulk, filter->get(), update->get(), update_options, &error)
+                              : mongoc_bulk_operation_update_one_with_opts(
+                                    bulk, filter->get(), update->get(), update_options, &error);
     bson_destroy(update_options);
     if (!added) {
       mongoc_bulk_operation_destroy(bulk);

@@ -20,6 +20,7 @@ struct MongoUpdate {
   nlohmann::json filter;
   nlohmann::json update;  // update operators, e.g. {"$inc": {...}, "$set": {...}}
   bool upsert = false;
+  bool many = false;  // every matching document (updateMany), not only the first
 };
 
 struct MongoWriteError {

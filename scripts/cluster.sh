@@ -7,7 +7,8 @@
 read -r -a API_PORTS <<< "${API_PORTS:-3001 3002}"
 CONSUMER_METRICS_BASE="${CONSUMER_METRICS_BASE:-9100}"
 CONSUMERS=2
-BIN_DIR="$ROOT/build/${PRESET:-release}"
+# LA_BIN_DIR runs the binaries of another build (bench/e2e-ab compares two builds so).
+BIN_DIR="${LA_BIN_DIR:-$ROOT/build/${PRESET:-release}}"
 
 # Dev mode (a built-in JWT secret) only when the operator gave no secret.
 cluster_env() {
@@ -15,8 +16,19 @@ cluster_env() {
     export LA_DEV=1
     export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin-password}"
   fi
-  export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  KAFKA_BROKERS="$(kafka_brokers)"  # every broker, so a client outlives any one of them
+  export KAFKA_BROKERS REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
   export MONGO_URI="mongodb://127.0.0.1:$MONGO_PORT"
+  # The topics of a fresh local cluster get 4 partitions, not la-admin's 12: the broker's
+  # cost is per partition batch, and at the few thousand likes/s of this machine a
+  # 12-partition produce request carries about one like per batch; 4 cost the broker
+  # 40-60 µs less CPU per like (bench/RESULTS.md, "cost per like") and still give each
+  # of the 2 consumers 2. A deployment keeps 12 or more (docs/capacity.md).
+  export KAFKA_PARTITIONS="${KAFKA_PARTITIONS:-4}"
+  # Consumers fetch once 64 KiB are there or after fetch.wait.max.ms (100), not as soon as
+  # one like is: with 1 (librdkafka's default) the broker answered one fetch per produce
+  # request. docker-compose.yml sets the same for a deployment.
+  export KAFKA_FETCH_MIN_BYTES="${KAFKA_FETCH_MIN_BYTES:-65536}"
   # The local cluster is the target of the e2e suites and of the load benches, which send
   # many requests from one loopback address and one user (bench/ingest: one token at
   # 10-20k likes/s): the per-user like limit is off and the per-address limits are high
@@ -36,9 +48,11 @@ cluster_env() {
   export THREADS="${THREADS:-$((nodes > 0 && cores / nodes > 1 ? cores / nodes : 1))}"
 }
 
+# 3 copies, 2 in sync (acks=all survives one broker's loss) when 3 Kafka nodes run; 1 / 1 on one.
 create_topics() {
   cluster_env
-  "$BIN_DIR/tools/la-admin" topics
+  "$BIN_DIR/tools/la-admin" topics --replication-factor "$(kafka_replication_factor)" \
+    --min-insync-replicas "$(kafka_min_insync_replicas)"
 }
 
 # Stops NAME if it runs a binary older than BINARY (rebuilt since it started),
@@ -81,10 +95,10 @@ start_cluster() {
 start_nginx() {
   svc_running nginx && return 0
   require_free_port nginx "$NGINX_PORT" || return 1
-  local conf="$LOCAL/nginx/nginx.conf" upstreams="" port
-  mkdir -p "$LOCAL/nginx/tmp"
+  local conf="$NGINX_DIR/nginx.conf" upstreams="" port
+  mkdir -p "$NGINX_DIR/tmp"
   for port in "${API_PORTS[@]}"; do upstreams+="    server 127.0.0.1:$port max_fails=1 fail_timeout=2s;"$'\n'; done
-  UPSTREAMS="$upstreams" NGINX_PORT="$NGINX_PORT" PREFIX="$LOCAL/nginx" LOG_DIR="$LOG_DIR" ROOT="$ROOT" \
+  UPSTREAMS="$upstreams" NGINX_PORT="$NGINX_PORT" PREFIX="$NGINX_DIR" LOG_DIR="$LOG_DIR" ROOT="$ROOT" \
     INTERNAL_RANGE="${LA_INTERNAL_RANGE:-127.0.0.0/8}" \
     python3 - "$ROOT/nginx/local.conf.template" "$conf" <<'PY'
 import os, sys
@@ -93,9 +107,9 @@ for key in ("UPSTREAMS", "NGINX_PORT", "PREFIX", "LOG_DIR", "ROOT", "INTERNAL_RA
     text = text.replace("@" + key + "@", os.environ[key])
 open(sys.argv[2], "w").write(text)
 PY
-  nginx -t -q -p "$LOCAL/nginx" -c "$conf" -e "$LOG_DIR/nginx.log" || return 1
+  nginx -t -q -p "$NGINX_DIR" -c "$conf" -e "$LOG_DIR/nginx.log" || return 1
   svc_log "starting nginx on 127.0.0.1:$NGINX_PORT"
-  svc_start nginx nginx -p "$LOCAL/nginx" -c "$conf" -e "$LOG_DIR/nginx.log" -g "daemon off;"
+  svc_start nginx nginx -p "$NGINX_DIR" -c "$conf" -e "$LOG_DIR/nginx.log" -g "daemon off;"
   svc_wait nginx 10 curl -fsS "http://127.0.0.1:$NGINX_PORT/health"
 }
 

@@ -64,7 +64,7 @@ PY
 
 suites=("$@")
 # `outage` stops and restarts the shared Kafka broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy integration e2e browser chaos abuse image outage)
+[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy integration e2e browser chaos brokers abuse image outage)
 for s in "${suites[@]}"; do
   case "$s" in
     format) pyscript format "$ROOT/tests/format_check.py" ;;  # clang-format --dry-run -Werror
@@ -81,6 +81,11 @@ for s in "${suites[@]}"; do
     image) pyscript image "$ROOT/tests/image/image_test.py" ;;
     chaos) pyscript chaos "$ROOT/tests/chaos/consumer_chaos_test.py" --bin-dir "$BIN"
            pyscript chaos-cluster "$ROOT/tests/chaos/cluster_chaos_test.py" --bin-dir "$BIN" ;;  # issue 10
+    # A private cluster with 3 Kafka brokers beside the running one; the leader of the busiest
+    # partitions killed under load, then two brokers at once (no 202 may come meanwhile). All the
+    # broker faults: ./dev chaos --brokers 3.
+    brokers) pyscript chaos-brokers "$ROOT/tests/chaos/cluster_chaos_test.py" --bin-dir "$BIN" \
+               --brokers 3 leader two-down ;;
     # An api node of its own on port 3410, attacked; then the ASan + UBSan build, if any.
     abuse) pyscript abuse "$ROOT/tests/abuse/abuse_test.py" --api-bin "$BIN/api/la-api"
            if [ -n "${SANITIZED_BIN:-}" ]; then

@@ -261,9 +261,12 @@ TEST_P(ClusterApiTest, RegisterLoginLikeReachesKafka) {
   ASSERT_EQ(login.status, 200) << login.body;
   const std::string token = login.Json()["token"];
 
+  // The cluster's topic, with as many partitions as `la-admin topics` gave it (KAFKA_PARTITIONS).
   const std::string topic = "engagement-events", stream = test::UniqueName("cluster-stream");
-  const int32_t partition = test::KafkaPartitionForKey(stream, kPartitions);
-  const int64_t start = test::HighWatermarks(test::KafkaBrokers(), topic, kPartitions)[partition];
+  const Result<int> partitions = CountPartitions(test::KafkaBrokers(), topic, 10s);
+  ASSERT_TRUE(partitions.ok()) << partitions.status().message();
+  const int32_t partition = test::KafkaPartitionForKey(stream, *partitions);
+  const int64_t start = test::HighWatermarks(test::KafkaBrokers(), topic, *partitions)[partition];
   test::HttpResult like =
       test::Post(port, "/engagement/like", R"({"streamId":")" + stream + R"("})", token);
   ASSERT_EQ(like.status, 202) << like.body;
