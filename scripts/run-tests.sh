@@ -64,7 +64,7 @@ PY
 
 suites=("$@")
 # `outage` stops and restarts the shared Kafka broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy integration e2e browser chaos brokers abuse outage)
+[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy integration e2e browser chaos brokers abuse image outage)
 for s in "${suites[@]}"; do
   case "$s" in
     format) pyscript format "$ROOT/tests/format_check.py" ;;  # clang-format --dry-run -Werror
@@ -77,6 +77,8 @@ for s in "${suites[@]}"; do
     browser) nodetest browser "$ROOT/tests/e2e/dashboard.browser.test.mjs" "$ROOT/tests/e2e/history.browser.test.mjs" ;;
     outage) gtest outage "$BIN/tests/integration_tests" --gtest_filter='KafkaOutage.*' ;;
     deploy) pyscript deploy "$ROOT/tests/deploy/deploy_check_test.py" --bin-dir "$BIN" ;;
+    # deploy/Dockerfile built by a private Docker engine and run against the local servers.
+    image) pyscript image "$ROOT/tests/image/image_test.py" ;;
     chaos) pyscript chaos "$ROOT/tests/chaos/consumer_chaos_test.py" --bin-dir "$BIN"
            pyscript chaos-cluster "$ROOT/tests/chaos/cluster_chaos_test.py" --bin-dir "$BIN" ;;  # issue 10
     # A private cluster with 3 Kafka brokers beside the running one; the leader of the busiest

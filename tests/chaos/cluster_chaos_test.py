@@ -223,12 +223,13 @@ class Load:
 
 
 class Dashboard:
-    """tests/chaos/dashboard_watch.mjs: what a connected admin dashboard shows."""
+    """tests/chaos/dashboard_watch.mjs: what a connected admin dashboard shows (through nginx
+    unless `url` names another server; tests/image uses it on an api node)."""
 
-    def __init__(self, admin_token, prefix):
+    def __init__(self, admin_token, prefix, url=None):
         self.process = subprocess.Popen(
             ["node", os.path.join(ROOT, "tests", "chaos", "dashboard_watch.mjs"), ROOT,
-             f"http://127.0.0.1:{NGINX_PORT}", admin_token, prefix],
+             url or f"http://127.0.0.1:{NGINX_PORT}", admin_token, prefix],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.lock = threading.Lock()
         self.totals = {}
