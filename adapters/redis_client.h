@@ -49,6 +49,8 @@ class RedisClient {
   Result<std::vector<RedisReply>> Pipeline(const std::vector<RedisCommand>& commands);
   // "host:port" for messages.
   std::string Endpoint() const;
+  // True while a connection is open (a failed call closes it).
+  bool connected() const { return context_ != nullptr; }
 
  private:
   Status EnsureConnected();

@@ -10,15 +10,17 @@ Result<std::vector<std::optional<std::string>>> RedisDedupStore::Claim(
   std::vector<RedisCommand> commands;
   commands.reserve(claims.size());
   for (const DedupClaim& claim : claims) {
-    commands.push_back({"SET", DedupKey(claim), claim.position, "NX", "GET", "EX", ttl_seconds_});
+    commands.push_back({"SET", claim.key, claim.value, "NX", "GET", "EX", ttl_seconds_});
+    if (!claim.extend.empty()) commands.push_back({"EXPIRE", claim.extend, ttl_seconds_});
   }
   Result<std::vector<RedisReply>> replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
 
   std::vector<std::optional<std::string>> stored;
-  stored.reserve(replies->size());
-  for (size_t i = 0; i < replies->size(); ++i) {
-    RedisReply& reply = (*replies)[i];
+  stored.reserve(claims.size());
+  size_t next = 0;  // the reply to the next claim's SET
+  for (const DedupClaim& claim : claims) {
+    RedisReply& reply = (*replies)[next];
     switch (reply.type) {
       case RedisReply::Type::kNil:
         stored.emplace_back(std::nullopt);
@@ -27,9 +29,14 @@ Result<std::vector<std::optional<std::string>>> RedisDedupStore::Claim(
         stored.emplace_back(std::move(reply.text));
         break;
       default:
-        return Status::Error("Redis SET " + DedupKey(claims[i]) + " NX GET answered " +
+        return Status::Error("Redis SET " + claim.key + " NX GET answered " +
                              (reply.is_error() ? "with error \"" + reply.text + "\""
                                                : std::string("neither nil nor a string")));
+    }
+    next += claim.extend.empty() ? 1 : 2;
+    if (!claim.extend.empty() && (*replies)[next - 1].is_error()) {
+      return Status::Error("Redis EXPIRE " + claim.extend + " answered with error \"" +
+                           (*replies)[next - 1].text + "\"");
     }
   }
   return stored;
