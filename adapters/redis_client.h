@@ -69,6 +69,8 @@ class RedisClient {
                            const std::function<void(const RedisReplyView&)>& on_reply);
   // "host:port" for messages.
   std::string Endpoint() const;
+  // True while a connection is open (a failed call closes it).
+  bool connected() const { return context_ != nullptr; }
 
  private:
   Status EnsureConnected();

@@ -7,7 +7,7 @@
 #include "api/accounts/user_store.h"
 #include "api/event_publisher.h"
 #include "api/rate_limits.h"
-#include "api/readiness.h"
+#include "api/readiness_probe.h"
 #include "api/stream_reader.h"
 #include "core/auth/jwt_verifier.h"
 #include "core/config.h"
@@ -21,10 +21,10 @@ struct ApiContext {
   JwtVerifier& tokens;     // bearer tokens of HTTP requests and Socket.IO handshakes
   EventPublisher& events;  // likes -> Kafka
   UserStore& users;
-  StreamReader& streams;  // totals and histories
-  Readiness& readiness;
+  StreamReader& streams;      // totals and histories
+  ReadinessProbe& readiness;  // GET /ready, checked on its own thread
   http::WorkPool& passwords;  // argon2id hashing (login, register): few threads, short queue
-  http::WorkPool& reads;      // MongoDB reads (readiness, totals, snapshots)
+  http::WorkPool& reads;      // MongoDB reads (totals, histories, snapshots, subscribe reads)
   ApiRateLimits& rate_limits;
   prometheus::Registry& metrics;
   prometheus::Counter& produce_errors;

@@ -31,6 +31,9 @@ namespace {
 namespace asio = boost::asio;
 using verb = http::beast_http::verb;
 
+// GET /ready requests that may wait for a running dependency check; more get 503 at once.
+constexpr size_t kMaxWaitingReadyRequests = 1000;
+
 // Creates the users index and the configured admin account, retrying with
 // backoff while MongoDB is unreachable; the node serves meanwhile.
 void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic<bool>& stopping) {
@@ -63,6 +66,8 @@ int Run(const Config& config) {
   MongoUserStore users(**mongo);
   MongoStreamReader streams(**mongo);
   ServerReadiness readiness(**producer, **mongo, config.redis);
+  // /ready's checks on a thread of their own, each result reused for a second.
+  ReadinessProbe ready_probe(readiness, std::chrono::seconds(1), kMaxWaitingReadyRequests);
   prometheus::Registry metrics;
   // Separate bounded pools: a flood of logins cannot delay reads, and the reverse.
   http::WorkPool passwords("password", config.password_threads, config.password_queue, &metrics);
@@ -86,7 +91,7 @@ int Run(const Config& config) {
       events,
       users,
       streams,
-      readiness,
+      ready_probe,
       passwords,
       reads,
       rate_limits,
@@ -115,6 +120,7 @@ int Run(const Config& config) {
   EioOptions eio_options;
   eio_options.max_sessions = config.max_sessions;
   eio_options.max_sessions_per_address = config.max_sessions_per_address;
+  eio_options.max_held_polls = static_cast<size_t>(config.max_held_polls);
   eio_options.write_timeout = std::chrono::milliseconds(config.write_timeout_ms);
   eio_options.lanes = static_cast<size_t>(threads);  // one broadcast handler per io thread
   EioServer engine(

@@ -146,12 +146,16 @@ Status LikeBatcher::SendDeadLetters() {
 Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
   std::vector<DedupClaim> claims;
   std::vector<ClassifiedEvent> events;
+  std::vector<const PendingEvent*> pending_of;  // of events[i]
+  std::vector<std::string> positions;           // of events[i]
   for (const auto& [partition, buffer] : owned_) {
     for (const PendingEvent& pending : buffer.events) {
-      claims.push_back(
-          {pending.user_id, pending.event_id, FormatPosition(partition, pending.offset)});
+      positions.push_back(FormatPosition(partition, pending.offset));
+      claims.push_back({DedupKey(pending.user_id, pending.event_id),
+                        EventIdClaimValue(positions.back(), pending.stream_id)});
       events.push_back({partition, pending.offset, pending.stream_id, DedupDecision::kCount,
                         pending.timestamp_ms});
+      pending_of.push_back(&pending);
     }
   }
   if (claims.empty()) return events;
@@ -160,6 +164,32 @@ Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
   for (const ClassifiedEvent& event : events) oldest_ms = std::min(oldest_ms, event.timestamp_ms);
   metrics_.oldest_claimed_event_age_ms = std::max<int64_t>(0, options_.wall_clock_ms() - oldest_ms);
 
+  Result<std::vector<std::optional<std::string>>> stored = ClaimAll(claims);
+  if (!stored.ok()) return stored.status();
+  // Likes whose eventId the user first used on another stream: likes of their own,
+  // claimed again under their stream's key, in a second round trip.
+  std::vector<size_t> on_other_streams;
+  std::vector<DedupClaim> stream_claims;
+  for (size_t i = 0; i < events.size(); ++i) {
+    events[i].decision = DecideDedup((*stored)[i], positions[i], events[i].stream_id);
+    if (events[i].decision != DedupDecision::kClaimOnItsStream) continue;
+    on_other_streams.push_back(i);
+    stream_claims.push_back(
+        {StreamDedupKey(pending_of[i]->user_id, pending_of[i]->event_id, events[i].stream_id),
+         positions[i], claims[i].key});
+  }
+  if (stream_claims.empty()) return events;
+  Result<std::vector<std::optional<std::string>>> stream_stored = ClaimAll(stream_claims);
+  if (!stream_stored.ok()) return stream_stored.status();
+  for (size_t j = 0; j < on_other_streams.size(); ++j) {
+    ClassifiedEvent& event = events[on_other_streams[j]];
+    event.decision = DecideDedup((*stream_stored)[j], stream_claims[j].value, event.stream_id);
+  }
+  return events;
+}
+
+Result<std::vector<std::optional<std::string>>> LikeBatcher::ClaimAll(
+    std::span<const DedupClaim> claims) {
   Result<std::vector<std::optional<std::string>>> stored = dedup_.Claim(claims);
   if (!stored.ok()) {
     return Status::Error("claiming " + std::to_string(claims.size()) +
@@ -169,10 +199,7 @@ Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
     return Status::Error("dedup store answered " + std::to_string(stored->size()) + " of " +
                          std::to_string(claims.size()) + " claims");
   }
-  for (size_t i = 0; i < events.size(); ++i) {
-    events[i].decision = DecideDedup((*stored)[i], claims[i].position);
-  }
-  return events;
+  return stored;
 }
 
 // Reads, plans and applies until every touched stream is settled: its update

@@ -3,7 +3,8 @@
 // (DESIGN.md §2):
 //
 //   1. malformed messages -> dead-letter topic (each awaited)
-//   2. dedup claims of all events (one Redis round trip)
+//   2. dedup claims of all events (one Redis round trip; a second one for the rare likes
+//      whose eventId the user first used on another stream)
 //   3. read the touched stream documents, plan, apply as compare-and-set
 //      (one MongoDB round trip each); documents changed meanwhile are re-read
 //      and re-planned, a bounded number of times
@@ -27,6 +28,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -176,6 +178,8 @@ class LikeBatcher final : public PartitionOwnershipListener {
   Result<CountedFlush> CountAndCommit();
   Status SendDeadLetters();
   Result<std::vector<ClassifiedEvent>> ClaimEvents();
+  // One round trip of dedup claims, checked to answer every claim.
+  Result<std::vector<std::optional<std::string>>> ClaimAll(std::span<const DedupClaim> claims);
   Result<AppliedCounts> ApplyCounts(std::vector<ClassifiedEvent> events);
   // Applies `updates` in slices; counts the applied ones and names the streams
   // whose compare-and-set missed in `changed`. Stops after a slice once

@@ -7,6 +7,7 @@
 
 #include "core/command_line.h"
 #include "core/requests/client_address.h"
+#include "core/requests/request_body.h"
 
 namespace la {
 namespace {
@@ -170,7 +171,13 @@ const std::vector<Option>& Options() {
          return Status::Ok();
        }},
       {"admin-email", "ADMIN_EMAIL", kApi | kTool, "admin account created at start if missing",
-       TextSetting("ADMIN_EMAIL", &Config::admin_email)},
+       // Stored as logins look it up (trimmed, lower-cased), or nobody could log in as it.
+       [](Config& c, const std::string& v) {
+         Result<std::string> email = NormaliseEmail(v, "ADMIN_EMAIL");
+         if (!email.ok()) return email.status();
+         c.admin_email = std::move(email).value();
+         return Status::Ok();
+       }},
       {"admin-password", "ADMIN_PASSWORD", kApi | kTool, "its password (at least 8 characters)",
        TextSetting("ADMIN_PASSWORD", &Config::admin_password)},
       {"max-body-bytes", "MAX_BODY_BYTES", kApi, "request body limit in bytes (4096)",
@@ -236,6 +243,10 @@ const std::vector<Option>& Options() {
       {"max-sessions-per-address", "MAX_SESSIONS_PER_ADDRESS", kApi,
        "open Engine.IO sessions per client address (200)",
        IntSetting("MAX_SESSIONS_PER_ADDRESS", &Config::max_sessions_per_address, 0, 10000000)},
+      {"max-held-polls", "MAX_HELD_POLLS", kApi,
+       "Engine.IO polling GETs held at once, below MAX_CONNECTIONS; more get 503 (half of "
+       "MAX_CONNECTIONS: 5000)",
+       IntSetting("MAX_HELD_POLLS", &Config::max_held_polls, 0, 10000000)},
       {"write-timeout-ms", "WRITE_TIMEOUT_MS", kApi,
        "a Socket.IO write stalled this long ends the session (10000)",
        IntSetting("WRITE_TIMEOUT_MS", &Config::write_timeout_ms, 100, 600000)},
@@ -321,6 +332,21 @@ Status ValidateSecrets(Program program, Config& c) {
   }
   if (!c.admin_password.empty() && c.admin_password.size() < 8) {
     return Status::Error("ADMIN_PASSWORD must be at least 8 characters");
+  }
+  return Status::Ok();
+}
+
+// Held polling GETs occupy HTTP connections: they must leave some for everything else.
+Status ValidateCaps(Program program, Config& c) {
+  if (program != Program::kApi) return Status::Ok();
+  if (c.max_held_polls < 0) c.max_held_polls = c.max_connections / 2;  // not set
+  if (c.max_connections == 0) return Status::Ok();
+  if (c.max_held_polls == 0 || c.max_held_polls >= c.max_connections) {
+    return Status::Error("MAX_HELD_POLLS (" + std::to_string(c.max_held_polls) +
+                         ") must be between 1 and MAX_CONNECTIONS - 1 (" +
+                         std::to_string(c.max_connections - 1) +
+                         "): held polls count among the open connections, and likes and logins "
+                         "need some of them; lower it or raise MAX_CONNECTIONS");
   }
   return Status::Ok();
 }
@@ -418,6 +444,7 @@ Result<ConfigOrHelp> LoadConfig(Program program, const std::vector<std::string>&
     if (auto warning = SecretOnCommandLine(flag.name, value)) out.warnings.push_back(*warning);
   }
   if (Status s = ValidateSecrets(program, config); !s.ok()) return s;
+  if (Status s = ValidateCaps(program, config); !s.ok()) return s;
   out.config = std::move(config);
   return out;
 }

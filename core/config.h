@@ -89,6 +89,8 @@ struct Config {
   int max_connections_per_address = 256;
   int max_sessions = 20000;  // Engine.IO sessions
   int max_sessions_per_address = 200;
+  // Engine.IO polling GETs in progress, below max_connections (-1, unset: half of it).
+  int max_held_polls = -1;
   int write_timeout_ms = 10000;  // a WebSocket or polling write that takes longer ends the session
   std::string jwt_secret_file;   // read into jwt_secret at start (JWT_SECRET_FILE)
   std::string metrics_host = "127.0.0.1";  // consumer: address of its /metrics

@@ -80,7 +80,9 @@ install_kafka() {
 
 FERRETDB_VERSION="v1.24.2"
 # Our patch (its header says why): _id lookups through the index, no hang under
-# concurrent multi-statement updates, one transaction per update command.
+# concurrent multi-statement updates, one transaction per update command with each
+# write conditional on the document read, per-statement write errors. Rebuilt
+# whenever the patch's hash differs from the one the binary was built from.
 FERRETDB_PATCH="$ROOT/scripts/ferretdb/ferretdb-$FERRETDB_VERSION-live-analytics.patch"
 install_ferretdb() {
   local bin="$LOCAL/bin/ferretdb" stamp="$LOCAL/bin/ferretdb.patch.sha256"

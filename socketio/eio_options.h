@@ -25,6 +25,10 @@ struct EioOptions {
   // Open sessions, in all and per client address; more are refused with 503 (0: no cap).
   size_t max_sessions = 0;
   size_t max_sessions_per_address = 0;
+  // Polling GETs in progress (a GET is held until packets arrive, up to ping_interval);
+  // more are refused with 503. Keep it below the HTTP server's connection cap, which
+  // counts their connections too, so held polls cannot take every connection (0: no cap).
+  size_t max_held_polls = 0;
   // A WebSocket write that takes longer ends the session: a client that answers pings but
   // never reads stalls its writes long before its queue fills.
   std::chrono::milliseconds write_timeout{10000};

@@ -75,6 +75,7 @@ EioServer::EioServer(asio::io_context& io, EioOptions options, std::string cors_
       cors_origin_(std::move(cors_origin)),
       sessions_gauge_(sessions_gauge),
       caps_(options_.max_sessions, options_.max_sessions_per_address),
+      held_polls_(options_.max_held_polls, 0),
       lanes_(MakeLanes(io, options_.lanes)) {}
 
 void EioServer::OnSession(SessionHandler handler) { on_session_ = std::move(handler); }
@@ -121,7 +122,18 @@ asio::awaitable<http::Response> EioServer::HandlePolling(http::RequestContext& c
   if (is_post) {
     result = co_await found.polling->Push(request.body());
   } else {
+    // The client polls again after an error, or reconnects; the session is left as it is.
+    if (held_polls_.TryAcquire("", /*per_address=*/false) != CapDecision::kAdmitted) {
+      http::Response busy =
+          http::ErrorResponse(http::Status::service_unavailable,
+                              DescribeCapRefusal(CapDecision::kGlobalCapReached,
+                                                 "held polling requests", "", held_polls_) +
+                                  "; retry later");
+      busy.set(field::retry_after, "1");
+      co_return WithCors(std::move(busy));
+    }
     result = co_await found.polling->Poll();
+    held_polls_.Release("", /*per_address=*/false);
   }
   if (const EioErrorCode* code = std::get_if<EioErrorCode>(&result))
     co_return WithCors(ErrorFor(*code));

@@ -103,7 +103,8 @@ class EioServer {
   prometheus::Gauge* sessions_gauge_;
   std::atomic<bool> shutting_down_{false};
 
-  ConnectionCaps caps_;  // sessions in all and per client address
+  ConnectionCaps caps_;        // sessions in all and per client address
+  ConnectionCaps held_polls_;  // polling GETs in progress
   const std::vector<EioLane> lanes_;
   std::atomic<size_t> next_lane_{0};
 

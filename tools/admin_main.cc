@@ -22,6 +22,7 @@
 #include "core/auth/jwt.h"
 #include "core/auth/role.h"
 #include "core/config.h"
+#include "core/counting/like_event.h"
 #include "tools/admin/admin_flags.h"
 #include "tools/admin/dlq_commands.h"
 #include "tools/admin/partitions_commands.h"
@@ -67,6 +68,8 @@ int MintToken(const Config& config, const MintRequest& request) {
   if (!request.id || !request.role)
     return Fail("mint-token needs --id ID --role viewer|admin [--ttl-s 3600]");
   if (config.jwt_secret.empty()) return Fail("JWT_SECRET is not set (or use dev mode, LA_DEV=1)");
+  // The api nodes refuse a token whose id is not a valid user id.
+  if (Status valid = CheckUserId(*request.id); !valid.ok()) return Fail("--id: " + valid.message());
   if (Result<Role> role = ParseRole(*request.role); !role.ok()) {
     return Fail("--role: " + role.status().message());
   }

@@ -18,6 +18,9 @@ connection_flood:  600 TCP connections from one untrusted address (cap 256: the 
 slow_reader:       a WebSocket client that never reads (a 4 KiB receive buffer) and
                    keeps sending pings, whose pongs fill the node's writes: it is cut off
                    when a write stalls (--write-timeout-ms 1000), not buffered without end.
+held_polls:        a second node with 64 connections, of which held polling GETs may take
+                   32 (MAX_HELD_POLLS): 64 sessions each hold a polling GET; 32 are held, 32
+                   refused at once, and likes and logins still get through while they are held.
 
 usage: abuse_test.py --api-bin build/release/api/la-api [--junit FILE] [--label L] [test ...]
 """
@@ -57,7 +60,7 @@ def check(condition, message):
 class Node:
     """An api node of this test's own, with the product defaults."""
 
-    def __init__(self, binary, port, work_dir):
+    def __init__(self, binary, port, work_dir, args=(), settings=None):
         self.port = port
         self.log_path = os.path.join(work_dir, f"la-api-{port}.log")
         env = dict(os.environ)
@@ -69,12 +72,13 @@ class Node:
         # Limits of the cluster's environment (scripts/cluster.sh) must not leak in.
         for name in ("LIKE_RATE_PER_S", "LOGIN_RATE_PER_MIN", "LOGIN_BURST", "REGISTER_RATE_PER_MIN",
                      "REGISTER_BURST", "MAX_SESSIONS_PER_ADDRESS", "TRUSTED_PROXIES",
-                     "PASSWORD_JOBS_PER_ADDRESS"):
+                     "PASSWORD_JOBS_PER_ADDRESS", "MAX_CONNECTIONS", "MAX_HELD_POLLS"):
             env.pop(name, None)
+        env.update(settings or {})
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [binary, "--port", str(port), "--threads", "2", "--trusted-proxies", "127.0.0.1/32",
-             "--write-timeout-ms", "1000"],
+             "--write-timeout-ms", "1000", *args],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -110,10 +114,10 @@ class Node:
         return self.process.returncode
 
 
-def request(port, method, path, body=None, client=None, timeout=10):
+def request(port, method, path, body=None, client=None, timeout=10, headers=None):
     """One HTTP request on a new connection: (status, headers, body text)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **(headers or {})}
     if client:
         headers["X-Real-IP"] = client
     try:
@@ -464,8 +468,86 @@ def test_slow_reader(ctx):
     return f"{summary}; cut off after {took:.1f} s"
 
 
+def polling_handshake(node, client):
+    """A new Engine.IO polling session: its sid."""
+    status, _, text = request(node.port, "GET", "/socket.io/?EIO=4&transport=polling", client=client)
+    check(status == 200 and text.startswith("0{"), f"polling handshake: HTTP {status} {text[:200]}")
+    return json.loads(text[1:])["sid"]
+
+
+def test_held_polls(ctx):
+    connections, held_cap = 64, 32
+    # Given in the environment: a node that does not know the setting still starts (and
+    # then lets held polls take every connection).
+    node = Node(ctx.api_bin, ctx.node.port + 1, ctx.work_dir, args=["--max-connections", str(connections)],
+                settings={"MAX_HELD_POLLS": str(held_cap)})
+    polls = []
+    try:
+        wait_ready(node)
+        email, password = f"abuse-polls-{uuid.uuid4().hex}@example.com", "abuse-password-1"
+        status, _, text = request(node.port, "POST", "/auth/register", {"email": email, "password": password},
+                                  fresh_client())
+        check(status == 201, f"register: HTTP {status} {text}")
+        token = viewer_token(node)
+        client = fresh_client()
+        sids = [polling_handshake(node, client) for _ in range(connections)]
+        # A GET on a session with nothing to send is held until the next ping (25 s).
+        for sid in sids:
+            s = socket.create_connection(("127.0.0.1", node.port), timeout=10)
+            s.sendall(f"GET /socket.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\n"
+                      f"Host: 127.0.0.1\r\nX-Real-IP: {client}\r\n\r\n".encode())
+            s.setblocking(False)
+            polls.append(s)
+        # The GETs over the cap are answered at once; their connections are closed here.
+        refused, answers = [], {}
+        deadline = time.monotonic() + 10
+        while len(refused) < connections - held_cap and time.monotonic() < deadline:
+            for s in polls:
+                if s in refused:
+                    continue
+                try:
+                    data = s.recv(4096)
+                except BlockingIOError:
+                    continue
+                answers[s] = data
+                refused.append(s)
+                s.close()
+            time.sleep(0.05)
+        held = [s for s in polls if s not in refused]
+        too_many = [a for a in answers.values() if a.startswith(b"HTTP/1.1 503") and b"held polling" in a]
+
+        # Likes and logins, each on a new connection, while the held GETs hold theirs.
+        likes = [request(node.port, "POST", "/engagement/like", {"streamId": "abuse-held-polls"},
+                         fresh_client(), headers={"Authorization": f"Bearer {token}"}) for _ in range(10)]
+        logins = [request(node.port, "POST", "/auth/login", {"email": email, "password": password},
+                          fresh_client()) for _ in range(5)]
+        still_held = 0
+        for s in held:
+            try:
+                s.recv(1)  # an answer, or the end of the connection: no longer held
+            except BlockingIOError:
+                still_held += 1
+        like_statuses = sorted({status for status, _, _ in likes})
+        login_statuses = sorted({status for status, _, _ in logins})
+        check(like_statuses == [202], f"likes while {len(held)} polls were held: "
+              f"{[(s, t[:120]) for s, _, t in likes if s != 202][:3]}")
+        check(login_statuses == [200], f"logins while {len(held)} polls were held: "
+              f"{[(s, t[:120]) for s, _, t in logins if s != 200][:3]}")
+        check(len(too_many) == connections - held_cap,
+              f"{len(too_many)} of {connections} polling GETs were refused as over the held-poll cap "
+              f"(expected {connections - held_cap}); answers {[a[-120:] for a in list(answers.values())[:3]]}")
+        check(still_held == held_cap, f"only {still_held} of {held_cap} polls were still held after the likes")
+        return (f"{len(held)} held, {len(too_many)} refused (503); 10 likes 202 and 5 logins 200 "
+                f"with the held polls at their cap")
+    finally:
+        for s in polls:
+            s.close()
+        node.stop()
+
+
 TESTS = {"subscribe_flood": test_subscribe_flood, "login_flood": test_login_flood,
-         "connection_flood": test_connection_flood, "slow_reader": test_slow_reader}
+         "connection_flood": test_connection_flood, "slow_reader": test_slow_reader,
+         "held_polls": test_held_polls}
 
 
 class Context:
@@ -519,6 +601,7 @@ def main():
         node = Node(options.api_bin, options.port, work_dir)
         wait_ready(node)
         ctx = Context(node, options.rss_mb)
+        ctx.api_bin, ctx.work_dir = options.api_bin, work_dir
     except Failure as failure:
         ctx = None
         setup_error = str(failure)

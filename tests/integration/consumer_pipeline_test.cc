@@ -249,6 +249,49 @@ TEST_F(ConsumerPipelineTest, CountsDistinctValidLikesDeadLettersTheRestAndPublis
   for (const auto& [partition, next] : next_offsets_) EXPECT_EQ(committed->at(partition), next);
 }
 
+// An eventId names a like of one stream (docs/exactly-once.md): the same user's eventId on
+// another stream is another like, counted there once. A userId holding ':' could share a
+// dedup key with another user's like (user "a:b" + event "c", user "a" + event "b:c"): it
+// is dead-lettered with the reason.
+TEST_F(ConsumerPipelineTest, AnEventIdReusedOnAnotherStreamIsCountedAndAColonUserIdDeadLettered) {
+  const std::string shared = topic_ + "-shared", first = stream_prefix_ + "0",
+                    second = stream_prefix_ + "1", third = stream_prefix_ + "2";
+  auto produce = [&](const std::string& event_id, const std::string& stream,
+                     const std::string& user) {
+    const DeliveryReport report = producer_->ProduceAndWait(
+        topic_, stream, EncodeLikeEvent({event_id, stream, user, 1700000000000}));
+    ASSERT_TRUE(report.status.ok()) << report.status.message();
+    NoteOffset(report);
+  };
+  produce(shared, first, "user-1");
+  produce(shared, second, "user-1");       // the same eventId on another stream: another like
+  produce(shared, second, "user-1");       // a retry of that like
+  const std::string user = topic_ + "-a";  // no other run's dedup keys
+  produce("c", third, user + ":b");
+  produce("b:c", third, user);
+  expected_ = {{first, 1}, {second, 1}, {third, 1}};
+
+  auto consumer = StartConsumer();
+  EXPECT_EQ(WaitForExpectedTotals(30s), expected_);
+  EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
+  EXPECT_EQ(ReadTotals(), expected_) << "nothing more was counted";
+
+  auto reader = KafkaConsumer::Create(
+      {.brokers = test::KafkaBrokers(), .group = topic_ + "-dlq-reader", .topics = {dlq_topic_}},
+      [](const RebalanceEvent&) {});
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  std::vector<KafkaMessage> letters;
+  for (auto deadline = Clock::now() + 10s; letters.empty() && Clock::now() < deadline;) {
+    auto batch = (*reader)->Poll(10, 200ms);
+    if (batch.ok()) letters.insert(letters.end(), batch->begin(), batch->end());
+  }
+  ASSERT_EQ(letters.size(), 1u);
+  std::map<std::string, std::string> headers;
+  for (const KafkaHeader& h : letters[0].headers) headers[h.name] = h.value;
+  EXPECT_EQ(headers["error"],
+            "userId must be 1-128 characters of [A-Za-z0-9_.-] (no ':'), got \"" + user + ":b\"");
+}
+
 TEST_F(ConsumerPipelineTest, SigtermFlushesWhatIsBuffered) {
   for (int i = 0; i < 12; ++i)
     Like(topic_ + "-event-" + std::to_string(i), stream_prefix_ + std::to_string(i % 3));

@@ -60,13 +60,14 @@ class ApiHandlersTest : public ::testing::Test {
   FakeUserStore users;
   FakeStreamReader streams;
   FakeReadiness readiness;
+  ReadinessProbe ready_probe{readiness, std::chrono::milliseconds(0), 4};  // checks every time
   prometheus::Registry metrics;
   http::WorkPool passwords{"password", 1, 4};
   http::WorkPool reads{"read", 1, 4};
   ApiRateLimits rate_limits{config};
   prometheus::Counter& produce_errors =
       metrics.AddCounter("kafka_produce_errors_total", "test").With();
-  ApiContext api{config,    tokens, events,      users,   streams,       readiness,
+  ApiContext api{config,    tokens, events,      users,   streams,       ready_probe,
                  passwords, reads,  rate_limits, metrics, produce_errors};
 
   http::Response Like(const std::string& body, std::optional<std::string> token) {

@@ -210,13 +210,15 @@ class FakeDedupStore final : public DedupStore {
     if (Status failure = failures.Next("dedup claim"); !failure.ok()) return failure;
     std::vector<std::optional<std::string>> stored;
     for (const DedupClaim& claim : claims) {
-      const auto [entry, inserted] = positions.emplace(DedupKey(claim), claim.position);
+      const auto [entry, inserted] = positions.emplace(claim.key, claim.value);
+      if (!claim.extend.empty()) extended.push_back(claim.extend);
       stored.push_back(inserted ? std::nullopt : std::optional<std::string>(entry->second));
     }
     return stored;
   }
 
-  std::map<std::string, std::string> positions;  // DedupKey -> first position
+  std::map<std::string, std::string> positions;  // key -> the first claim's value
+  std::vector<std::string> extended;             // keys whose TTL a claim restarted
   int calls = 0;
   InjectedFailures failures;
 };
