@@ -123,12 +123,20 @@ int Run(const Config& config) {
   eio_options.max_held_polls = static_cast<size_t>(config.max_held_polls);
   eio_options.write_timeout = std::chrono::milliseconds(config.write_timeout_ms);
   eio_options.lanes = static_cast<size_t>(threads);  // one broadcast handler per io thread
+  // The api's clients send a token and short events: every message, body and packet is
+  // bounded by a few KB, so that no client can make the node hold much (a parsed JSON
+  // packet takes many times its size).
+  constexpr size_t kMaxPacketBytes = 4096;
+  eio_options.max_payload = kMaxPacketBytes;
   EioServer engine(
       io, eio_options, "*",
       &metrics.AddGauge("socketio_sessions", "Open Engine.IO sessions (Socket.IO clients).")
            .With());
   SioServer sockets(engine, {.packet_rate = {static_cast<double>(config.socket_event_rate_per_s),
-                                             static_cast<double>(config.socket_event_burst)}});
+                                             static_cast<double>(config.socket_event_burst)},
+                             .limits = {.max_connect_bytes = kMaxPacketBytes,
+                                        .max_event_bytes = kMaxPacketBytes,
+                                        .max_attachment_bytes = kMaxPacketBytes}});
   LikeFeed feed;
   std::function<void()> resnapshot_dashboards = AddLiveNamespaces(sockets, feed, api);
   router.AddPrefix("/socket.io/", "/socket.io/", engine.PollingHandler(),

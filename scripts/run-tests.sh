@@ -71,7 +71,7 @@ for s in "${suites[@]}"; do
     unit) gtest unit "${SANITIZED_BIN:-$BIN}/tests/unit_tests" ;;
     integration) gtest integration "$BIN/tests/integration_tests" --gtest_filter='-KafkaOutage.*' ;;
     web) nodetest web "$ROOT"/web/test/*.test.mjs ;;
-    e2e) LA_API_BIN="${SANITIZED_BIN:-$BIN}/api/la-api" nodetest e2e "$ROOT"/tests/e2e/socketio.{protocol,client,node,slow_client,cluster}.test.mjs \
+    e2e) LA_API_BIN="${SANITIZED_BIN:-$BIN}/api/la-api" nodetest e2e "$ROOT"/tests/e2e/socketio.{protocol,client,node,slow_client,redis_restart,cluster}.test.mjs \
            "$ROOT/tests/e2e/sticky_sessions.cluster.test.mjs" "$ROOT/tests/e2e/kafka_topics.test.mjs" \
            "$ROOT/tests/e2e/seed_dashboard.browser.test.mjs" ;;
     browser) nodetest browser "$ROOT/tests/e2e/dashboard.browser.test.mjs" "$ROOT/tests/e2e/history.browser.test.mjs" ;;
@@ -90,7 +90,7 @@ for s in "${suites[@]}"; do
     abuse) pyscript abuse "$ROOT/tests/abuse/abuse_test.py" --api-bin "$BIN/api/la-api"
            if [ -n "${SANITIZED_BIN:-}" ]; then
              pyscript abuse-sanitized "$ROOT/tests/abuse/abuse_test.py" --api-bin "$SANITIZED_BIN/api/la-api" \
-               --label sanitized --rss-mb 1500
+               --label sanitized --rss-mb 1500 --memory-growth-mb 256
            fi ;;
     *) echo "unknown suite $s"; failed=$((failed + 1)) ;;
   esac

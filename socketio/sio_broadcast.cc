@@ -7,8 +7,8 @@
 
 namespace la {
 
-SioBroadcast::SioBroadcast(SioEncodedPacket packet, const SioConflation* conflation)
-    : packet_(std::move(packet)), conflation_(conflation) {}
+SioBroadcast::SioBroadcast(SioEncodedPacket packet, std::shared_ptr<const SioUpdate> update)
+    : packet_(std::move(packet)), update_(std::move(update)) {}
 
 SioBroadcast::~SioBroadcast() { Send(); }
 
@@ -29,11 +29,11 @@ void SioBroadcast::Send() {
 }
 
 void SioBroadcast::Post(Batch& batch) {
-  boost::asio::post(
-      batch.lane, [sockets = std::move(batch.sockets), packet = packet_, conflation = conflation_] {
-        for (const std::shared_ptr<SioSocket>& socket : sockets)
-          SioSocketLink::SendOnLane(*socket, packet, conflation);
-      });
+  boost::asio::post(batch.lane,
+                    [sockets = std::move(batch.sockets), packet = packet_, update = update_] {
+                      for (const std::shared_ptr<SioSocket>& socket : sockets)
+                        SioSocketLink::SendOnLane(*socket, packet, update);
+                    });
   batch.sockets = {};
 }
 

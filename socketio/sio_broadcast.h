@@ -25,10 +25,9 @@ class SioBroadcast {
   // before the lane's other work (reads, acks, the next batch) gets a turn.
   static constexpr size_t kBatchSize = 256;
 
-  // `packet` for the sockets added; with `conflation`, a socket that is behind gets it
-  // merged into a waiting one (see SioSocket::SendEncoded). `conflation` must outlive the
-  // server, as for SendEncoded.
-  explicit SioBroadcast(SioEncodedPacket packet, const SioConflation* conflation = nullptr);
+  // `packet` for the sockets added; with `update` (what `packet` encodes), a socket that is
+  // behind gets it folded into a waiting update (see SioSocket::SendEncoded).
+  explicit SioBroadcast(SioEncodedPacket packet, std::shared_ptr<const SioUpdate> update = nullptr);
   SioBroadcast(const SioBroadcast&) = delete;
   SioBroadcast& operator=(const SioBroadcast&) = delete;
   SioBroadcast(SioBroadcast&&) = default;
@@ -49,7 +48,7 @@ class SioBroadcast {
   void Post(Batch& batch);
 
   SioEncodedPacket packet_;
-  const SioConflation* conflation_;
+  std::shared_ptr<const SioUpdate> update_;
   std::vector<Batch> batches_;  // one being filled per lane seen so far
 };
 

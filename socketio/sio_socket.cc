@@ -21,27 +21,6 @@ SioEncodedPacket EncodeEventPacket(std::string_view nsp, std::string_view event,
   return EncodeSioMessage(EncodeEvent(nsp, event, args));
 }
 
-SioConflation::SioConflation(SioMergeArgs merge_args)
-    : merge_([merge_args = std::move(merge_args)](const std::string& waiting,
-                                                  const std::string& update) -> EioPacketText {
-        // Both are Engine.IO messages ("4" + a Socket.IO EVENT) encoded by EncodeEventPacket.
-        if (waiting.empty() || update.empty() || waiting[0] != '4' || update[0] != '4')
-          return nullptr;
-        Result<SioPacket> old_event = DecodeSioPacket(std::string_view(waiting).substr(1));
-        Result<SioPacket> new_event = DecodeSioPacket(std::string_view(update).substr(1));
-        if (!old_event.ok() || !new_event.ok() || old_event->type != SioPacketType::kEvent ||
-            new_event->type != SioPacketType::kEvent || old_event->nsp != new_event->nsp ||
-            old_event->data[0] != new_event->data[0]) {
-          return nullptr;
-        }
-        const nlohmann::json old_args(old_event->data.begin() + 1, old_event->data.end());
-        const nlohmann::json new_args(new_event->data.begin() + 1, new_event->data.end());
-        std::optional<nlohmann::json> merged = merge_args(old_args, new_args);
-        if (!merged || !merged->is_array()) return nullptr;
-        return EncodeEventPacket(old_event->nsp, old_event->data[0].get<std::string>(),
-                                 std::vector<nlohmann::json>(merged->begin(), merged->end()));
-      }) {}
-
 SioSocket::SioSocket(std::string nsp, nlohmann::json auth,
                      const std::shared_ptr<EioSession>& session,
                      std::weak_ptr<SioSocketOwner> owner)
@@ -75,20 +54,19 @@ void SioSocket::SendPacket(std::string sio_text, const std::vector<std::string>&
 
 void SioSocket::SendEncoded(SioEncodedPacket packet) { Post(std::move(packet), nullptr); }
 
-void SioSocket::SendEncoded(SioEncodedPacket packet, const SioConflation& conflation) {
-  Post(std::move(packet), &conflation);
+void SioSocket::SendEncoded(SioEncodedPacket packet, std::shared_ptr<const SioUpdate> update) {
+  Post(std::move(packet), std::move(update));
 }
 
-void SioSocket::Post(SioEncodedPacket packet, const SioConflation* conflation) {
-  asio::post(lane_, [self = shared_from_this(), packet = std::move(packet), conflation] {
-    self->SendOnLane(packet, conflation);
-  });
+void SioSocket::Post(SioEncodedPacket packet, std::shared_ptr<const SioUpdate> update) {
+  asio::post(lane_, [self = shared_from_this(), packet = std::move(packet),
+                     update = std::move(update)] { self->SendOnLane(packet, update); });
 }
 
-void SioSocket::SendOnLane(const SioEncodedPacket& packet, const SioConflation* conflation) {
+void SioSocket::SendOnLane(const SioEncodedPacket& packet,
+                           const std::shared_ptr<const SioUpdate>& update) {
   if (!connected_) return;
-  if (auto session = session_.lock())
-    session->SendOnLane(packet, conflation ? &conflation->merge_ : nullptr);
+  if (auto session = session_.lock()) session->SendOnLane(packet, update);
 }
 
 void SioSocket::SendAll(std::vector<SioEncodedPacket> packets) {
@@ -139,9 +117,11 @@ void SioSocketLink::MarkDisconnected(SioSocket& socket) {
   if (socket.expiry_) socket.expiry_->cancel();
 }
 
+void SioSocketLink::ReleaseAuth(SioSocket& socket) { socket.auth_ = nullptr; }
+
 void SioSocketLink::SendOnLane(SioSocket& socket, const SioEncodedPacket& packet,
-                               const SioConflation* conflation) {
-  socket.SendOnLane(packet, conflation);
+                               const std::shared_ptr<const SioUpdate>& update) {
+  socket.SendOnLane(packet, update);
 }
 
 }  // namespace la

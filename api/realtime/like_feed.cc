@@ -22,50 +22,60 @@ SioEncodedPacket EncodeLikeCount(const std::string& nsp, const StreamTotal& tota
   return EncodeEventPacket(nsp, "likeCount", {StreamTotalJson(total)});
 }
 
-// The totals in the arguments of a statsUpdate ([[{streamId, likes}, ...]]), or nullopt.
-std::optional<std::vector<StreamTotal>> TotalsOf(const nlohmann::json& args) {
-  if (args.size() != 1 || !args[0].is_array()) return std::nullopt;
-  std::vector<StreamTotal> totals;
-  totals.reserve(args[0].size());
-  for (const nlohmann::json& element : args[0]) {
-    Result<StreamTotal> total = ParseStreamTotal(element);
-    if (!total.ok()) return std::nullopt;
-    totals.push_back(std::move(*total));
+// Bytes of an encoded event around its totals (`42/nsp,["statsUpdate",[` ... `]]`, plus the
+// namespace), and of one total around its stream id (`{"likes":<up to 20 digits>,
+// "streamId":""},`). Stream ids need no JSON escapes: they are [A-Za-z0-9_.:-] (CheckStreamId).
+constexpr size_t kEventOverhead = 32;
+constexpr size_t kTotalOverhead = 48;
+
+// A statsUpdate as structured data: a dashboard that is behind gets one statsUpdate with
+// the latest total of every stream in the ones it missed (MergePendingTotals). Totals only
+// grow, so the latest totals are all such a client needs, and what it sees never goes down.
+class StatsUpdate final : public SioUpdate {
+ public:
+  explicit StatsUpdate(std::vector<StreamTotal> totals) : totals_(std::move(totals)) {}
+  bool Conflates(const SioUpdate& newer) const override {
+    return dynamic_cast<const StatsUpdate*>(&newer) != nullptr;
   }
-  return totals;
-}
+  std::shared_ptr<const SioUpdate> MergedWith(const SioUpdate& newer) const override {
+    return std::make_shared<StatsUpdate>(
+        MergePendingTotals(totals_, static_cast<const StatsUpdate&>(newer).totals_));
+  }
+  SioEncodedPacket Encode() const override { return EncodeStatsUpdate(totals_); }
+  size_t EncodedSizeBound() const override {
+    size_t bytes = kEventOverhead;
+    for (const StreamTotal& total : totals_) bytes += kTotalOverhead + total.stream_id.size();
+    return bytes;
+  }
 
-// Conflation for dashboards and subscribers that cannot keep up (issue 11): a statsUpdate
-// still waiting for a slow client takes in the newer one (MergePendingTotals); a waiting
-// likeCount takes in a newer one of the same stream. Totals only grow, so the latest
-// totals are all such a client needs, and what it sees never goes down.
-const SioConflation& StatsUpdateConflation() {
-  static const SioConflation conflation(
-      [](const nlohmann::json& waiting,
-         const nlohmann::json& update) -> std::optional<nlohmann::json> {
-        std::optional<std::vector<StreamTotal>> old_totals = TotalsOf(waiting);
-        std::optional<std::vector<StreamTotal>> new_totals = TotalsOf(update);
-        if (!old_totals || !new_totals) return std::nullopt;
-        return nlohmann::json::array(
-            {StreamTotalsJson(MergePendingTotals(std::move(*old_totals), *new_totals))});
-      });
-  return conflation;
-}
+ private:
+  std::vector<StreamTotal> totals_;
+};
 
-const SioConflation& LikeCountConflation() {
-  static const SioConflation conflation(
-      [](const nlohmann::json& waiting,
-         const nlohmann::json& update) -> std::optional<nlohmann::json> {
-        if (waiting.size() != 1 || update.size() != 1) return std::nullopt;
-        Result<StreamTotal> old_total = ParseStreamTotal(waiting[0]);
-        Result<StreamTotal> new_total = ParseStreamTotal(update[0]);
-        if (!old_total.ok() || !new_total.ok() || old_total->stream_id != new_total->stream_id)
-          return std::nullopt;
-        return nlohmann::json::array({StreamTotalJson(
-            {new_total->stream_id, std::max(old_total->likes, new_total->likes)})});
-      });
-  return conflation;
-}
+// A likeCount as structured data: a waiting one takes in a newer one of the same stream
+// and namespace (the higher total).
+class LikeCountUpdate final : public SioUpdate {
+ public:
+  LikeCountUpdate(std::string nsp, StreamTotal total)
+      : nsp_(std::move(nsp)), total_(std::move(total)) {}
+  bool Conflates(const SioUpdate& newer) const override {
+    const auto* other = dynamic_cast<const LikeCountUpdate*>(&newer);
+    return other != nullptr && other->total_.stream_id == total_.stream_id && other->nsp_ == nsp_;
+  }
+  std::shared_ptr<const SioUpdate> MergedWith(const SioUpdate& newer) const override {
+    const auto& other = static_cast<const LikeCountUpdate&>(newer);
+    return std::make_shared<LikeCountUpdate>(
+        nsp_, StreamTotal{total_.stream_id, std::max(total_.likes, other.total_.likes)});
+  }
+  SioEncodedPacket Encode() const override { return EncodeLikeCount(nsp_, total_); }
+  size_t EncodedSizeBound() const override {
+    return kEventOverhead + nsp_.size() + kTotalOverhead + total_.stream_id.size();
+  }
+
+ private:
+  std::string nsp_;
+  StreamTotal total_;
+};
 
 }  // namespace
 
@@ -211,7 +221,8 @@ void LikeFeed::ForgetTotalIfEmpty(const std::string& stream_id) {
 void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
   std::lock_guard lock(mutex_);
   if (!dashboards_.empty()) {
-    SioBroadcast stats(EncodeStatsUpdate(totals), &StatsUpdateConflation());
+    auto update = std::make_shared<StatsUpdate>(totals);
+    SioBroadcast stats(update->Encode(), update);
     for (auto& [id, dashboard] : dashboards_) {
       if (!dashboard.awaiting_snapshot) {
         stats.Add(dashboard.socket);
@@ -222,27 +233,48 @@ void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
     stats.Send();
   }
   for (const StreamTotal& total : totals) {
-    const Rooms::NameSet& members = rooms_.Members(RoomOf(total.stream_id));
-    if (members.empty()) continue;
+    if (rooms_.Members(RoomOf(total.stream_id)).empty()) continue;
     int64_t& known = known_totals_[total.stream_id];
     known = std::max(known, total.likes);
-    std::map<std::string, SioBroadcast, std::less<>> like_count;  // one per namespace
-    for (const std::string& member : members) {
-      Subscriber& subscriber = subscribers_.at(member);
-      if (subscriber.awaiting_confirmation.contains(total.stream_id)) {
-        HoldTotal(subscriber.held, total);
-        continue;
-      }
-      const std::string& nsp = subscriber.socket->nsp();
-      auto broadcast = like_count.find(nsp);
-      if (broadcast == like_count.end()) {
-        broadcast =
-            like_count.try_emplace(nsp, EncodeLikeCount(nsp, total), &LikeCountConflation()).first;
-      }
-      broadcast->second.Add(subscriber.socket);
-    }
-    for (auto& [nsp, broadcast] : like_count) broadcast.Send();
+    SendToSubscribers(total);
   }
+}
+
+std::vector<std::string> LikeFeed::SubscribedStreams() {
+  std::lock_guard lock(mutex_);
+  std::unordered_set<std::string> streams;
+  for (const auto& [socket_id, subscriber] : subscribers_) {
+    for (const std::string& room : rooms_.RoomsOf(socket_id))
+      streams.insert(room.substr(kRoomPrefix.size()));
+  }
+  return {streams.begin(), streams.end()};
+}
+
+void LikeFeed::RefreshTotal(const StreamTotal& total) {
+  std::lock_guard lock(mutex_);
+  if (rooms_.Members(RoomOf(total.stream_id)).empty()) return;  // everybody left meanwhile
+  int64_t& known = known_totals_[total.stream_id];
+  known = std::max(known, total.likes);
+  SendToSubscribers({total.stream_id, known});
+}
+
+void LikeFeed::SendToSubscribers(const StreamTotal& total) {
+  std::map<std::string, SioBroadcast, std::less<>> like_count;  // one per namespace
+  for (const std::string& member : rooms_.Members(RoomOf(total.stream_id))) {
+    Subscriber& subscriber = subscribers_.at(member);
+    if (subscriber.awaiting_confirmation.contains(total.stream_id)) {
+      HoldTotal(subscriber.held, total);
+      continue;
+    }
+    const std::string& nsp = subscriber.socket->nsp();
+    auto broadcast = like_count.find(nsp);
+    if (broadcast == like_count.end()) {
+      auto update = std::make_shared<LikeCountUpdate>(nsp, total);
+      broadcast = like_count.try_emplace(nsp, update->Encode(), std::move(update)).first;
+    }
+    broadcast->second.Add(subscriber.socket);
+  }
+  for (auto& [nsp, broadcast] : like_count) broadcast.Send();
 }
 
 }  // namespace la

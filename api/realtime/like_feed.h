@@ -57,11 +57,19 @@ class LikeFeed {
   // it gets every update. A dashboard that has left meanwhile is skipped.
   void SendSnapshot(const std::string& socket_id, std::vector<StreamTotal> snapshot);
 
-  // After a Redis (re)subscription (issue 10): updates published while the api node was
+  // After a Redis (re)subscription: updates published while the api node was
   // not subscribed are lost, so every dashboard that has its snapshot holds updates again
   // and is returned, to be sent a fresh snapshot (SendSnapshot) read after this call.
   // Dashboards still waiting for their first snapshot are left to it.
   std::vector<std::string> HoldDashboardsForNewSnapshot();
+
+  // After a Redis (re)subscription, for the subscribers: the streams some socket is
+  // subscribed to, each to be read once (not once per socket) and handed to RefreshTotal.
+  std::vector<std::string> SubscribedStreams();
+  // Sends every subscriber of `total`'s stream a likeCount with that total, raised to the
+  // highest one the feed has seen (so that no total a client sees goes down); a subscriber
+  // still waiting for its own read holds it instead.
+  void RefreshTotal(const StreamTotal& total);
 
   // Subscriptions. Subscribe joins room stream:<id> and holds that stream's updates for
   // the socket until ConfirmSubscription (kRead). A socket may have at most
@@ -100,6 +108,9 @@ class LikeFeed {
 
   // Forgets the known total of a room nobody is in any more.
   void ForgetTotalIfEmpty(const std::string& stream_id);
+  // Sends `total` as likeCount to the subscribers of its stream, once encoded per namespace
+  // (held for those whose own read is in flight). Under mutex_.
+  void SendToSubscribers(const StreamTotal& total);
 
   std::mutex mutex_;
   std::unordered_map<std::string, Dashboard> dashboards_;    // by socket id

@@ -18,8 +18,9 @@
 namespace la {
 
 // Returns what to run after each Redis (re)subscription: every connected dashboard is
-// sent a fresh snapshot (read on the blocking pool), so totals published while the node
-// was not subscribed reach it without a reload.
+// sent a fresh snapshot, and every subscriber its streams' current totals (both read on
+// the blocking pool, once for all), so totals published while the node was not
+// subscribed reach them without a reload.
 std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api);
 
 }  // namespace la

@@ -50,14 +50,15 @@ void EioSession::Start(std::shared_ptr<EioSessionListener> listener) {
   ScheduleHeartbeat();
 }
 
-void EioSession::Send(EioPacketText packet, const EioMerge* merge) {
-  asio::dispatch(lane_, [self = shared_from_this(), packet = std::move(packet), merge]() mutable {
-    self->Enqueue(std::move(packet), merge);
+void EioSession::Send(EioPacketText packet, EioUpdate update) {
+  asio::dispatch(lane_, [self = shared_from_this(), packet = std::move(packet),
+                         update = std::move(update)]() mutable {
+    self->Enqueue(std::move(packet), std::move(update));
   });
 }
 
-void EioSession::SendOnLane(EioPacketText packet, const EioMerge* merge) {
-  Enqueue(std::move(packet), merge);
+void EioSession::SendOnLane(EioPacketText packet, EioUpdate update) {
+  Enqueue(std::move(packet), std::move(update));
 }
 
 void EioSession::Close(std::string reason) {
@@ -66,13 +67,13 @@ void EioSession::Close(std::string reason) {
   });
 }
 
-void EioSession::Enqueue(EioPacketText packet, const EioMerge* merge) {
+void EioSession::Enqueue(EioPacketText packet, EioUpdate update) {
   if (phase_ != Phase::kOpen || overflowed_) return;
   // Over WebSocket the queue only holds packets behind a write in progress: this client is
   // behind, so it gets the newest totals merged in, not one more stale frame.
   const bool behind_a_write = kind_ == EioTransport::kWebSocket || upgraded_;
   const size_t queued = outgoing_->bytes();
-  switch (outgoing_->Push(std::move(packet), merge, behind_a_write)) {
+  switch (outgoing_->Push(std::move(packet), std::move(update), behind_a_write)) {
     case OutgoingQueue::Pushed::kQueued:
       if (transport_) transport_->Flush();
       return;

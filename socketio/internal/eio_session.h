@@ -67,13 +67,13 @@ class EioSession : public TransportSink, public std::enable_shared_from_this<Eio
   void Start(std::shared_ptr<EioSessionListener> listener);
 
   // Queues an encoded packet for the client. Thread-safe. Ignored once the session closes.
-  // With `merge` (which must outlive the session), a WebSocket client that is behind (packets
-  // still wait behind the write in progress) gets it merged into a waiting one (see
-  // OutgoingQueue::Push), so its queue holds at most one packet per thing the merges keep
-  // apart (e.g. per stream) instead of growing with every update.
-  void Send(EioPacketText packet, const EioMerge* merge = nullptr);
+  // With `update` (what `packet` encodes), a WebSocket client that is behind (packets still
+  // wait behind the write in progress) gets it folded into a waiting update (see
+  // OutgoingQueue::Push), so its queue holds at most one update per key (e.g. per stream)
+  // instead of growing with every publish.
+  void Send(EioPacketText packet, EioUpdate update = nullptr);
   // The same, called on the lane: no hop (the broadcast path).
-  void SendOnLane(EioPacketText packet, const EioMerge* merge = nullptr);
+  void SendOnLane(EioPacketText packet, EioUpdate update = nullptr);
   // Ends the session after what is already queued has been sent (server shutdown, last
   // namespace left). Thread-safe.
   void Close(std::string reason);
@@ -97,7 +97,7 @@ class EioSession : public TransportSink, public std::enable_shared_from_this<Eio
   // server's decisions with a close packet (as the reference server does).
   enum class Initiator { kClient, kServer };
 
-  void Enqueue(EioPacketText packet, const EioMerge* merge = nullptr);
+  void Enqueue(EioPacketText packet, EioUpdate update = nullptr);
   // The heartbeat, a timer callback chain (no coroutine frame per session): sends the
   // pings and closes a dead session; the pending wait keeps the session alive.
   void ScheduleHeartbeat();

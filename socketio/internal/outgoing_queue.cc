@@ -24,46 +24,53 @@ const EioPacketText& EncodedNoop() {
   return packet;
 }
 
-OutgoingQueue::Pushed OutgoingQueue::Push(EioPacketText packet, const EioMerge* merge,
-                                          bool may_merge) {
+OutgoingQueue::Pushed OutgoingQueue::Push(EioPacketText packet, EioUpdate update, bool may_merge) {
   if (closed_) return Pushed::kClosed;
-  if (merge && may_merge && MergeIntoWaiting(packet, *merge)) return Pushed::kMerged;
-  if (bytes_ + packet->size() > max_bytes_) return Pushed::kOverflow;
-  bytes_ += packet->size();
-  entries_.push_back({std::move(packet), merge});
+  if (update && may_merge && MergeIntoWaiting(*update)) return Pushed::kMerged;
+  const size_t size = packet->size();
+  if (bytes_ + size > max_bytes_) return Pushed::kOverflow;
+  bytes_ += size;
+  entries_.push_back({std::move(packet), std::move(update), size});
   return Pushed::kQueued;
 }
 
 void OutgoingQueue::PushLast(EioPacketText packet) {
-  bytes_ += packet->size();
-  entries_.push_back({std::move(packet), nullptr});
+  const size_t size = packet->size();
+  bytes_ += size;
+  entries_.push_back({std::move(packet), nullptr, size});
 }
 
-bool OutgoingQueue::MergeIntoWaiting(const EioPacketText& packet, const EioMerge& merge) {
+bool OutgoingQueue::MergeIntoWaiting(const SioUpdate& update) {
   std::span<Entry> waiting = entries_.waiting();
-  for (auto it = waiting.rbegin(); it != waiting.rend() && it->merge == &merge; ++it) {
-    EioPacketText merged = merge(*it->text, *packet);
-    if (!merged) continue;
-    bytes_ = bytes_ - it->text->size() + merged->size();
-    it->text = std::move(merged);
+  for (auto it = waiting.rbegin(); it != waiting.rend() && it->update; ++it) {
+    if (!it->update->Conflates(update)) continue;
+    it->update = it->update->MergedWith(update);
+    it->text = nullptr;
+    const size_t size = it->update->EncodedSizeBound();
+    bytes_ = bytes_ - it->bytes + size;
+    it->bytes = size;
     return true;
   }
   return false;
 }
 
+EioPacketText OutgoingQueue::TextOf(Entry& entry) {
+  return entry.text ? std::move(entry.text) : entry.update->Encode();
+}
+
 EioPacketText OutgoingQueue::TakeFront() {
   if (entries_.empty()) return nullptr;
-  EioPacketText packet = entries_.pop_front().text;
-  bytes_ -= packet->size();
-  return packet;
+  Entry entry = entries_.pop_front();
+  bytes_ -= entry.bytes;
+  return TextOf(entry);
 }
 
 std::string OutgoingQueue::TakeAllAsPayload() {
   std::string body;
   body.reserve(bytes_ + entries_.size());
-  for (const Entry& entry : entries_.waiting()) {
+  for (Entry& entry : entries_.waiting()) {
     if (!body.empty()) body += kPayloadSeparator;
-    body += *entry.text;
+    body += *TextOf(entry);
   }
   Clear();
   return body;

@@ -3,8 +3,8 @@
 //
 // Bounded: a packet that would take the queue over its byte limit is refused, and the
 // session then ends (a client that does not read is disconnected, never buffered without
-// end). A packet queued with a merge may be folded into a waiting one instead of taking a
-// place of its own (conflation for a client that is behind).
+// end). A packet queued with its SioUpdate may be folded into a waiting update instead of
+// taking a place of its own (conflation for a client that is behind, sio_update.h).
 //
 // A closed queue takes no more packets: once its transport has sent what it holds, the
 // transport ends gracefully (the close frame, or the last polling response).
@@ -13,23 +13,18 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <string>
 
 #include "socketio/internal/packet_queue.h"
+#include "socketio/sio_update.h"
 
 namespace la {
 
 // An encoded Engine.IO packet ("4..." for a message), shared so that one broadcast is
 // encoded once and queued for many sessions without copies.
-using EioPacketText = std::shared_ptr<const std::string>;
-
-// Conflation for a client that cannot keep up: given a packet still waiting in its queue
-// and a newer one, the single packet that replaces both, or nullptr if they do not merge.
-// Pure.
-using EioMerge =
-    std::function<EioPacketText(const std::string& waiting, const std::string& update)>;
+using EioPacketText = SioEncodedPacket;
+using EioUpdate = std::shared_ptr<const SioUpdate>;
 
 // The packets the server sends on its own, encoded once for every session.
 const EioPacketText& EncodedPing();
@@ -46,15 +41,15 @@ class OutgoingQueue {
     kOverflow,  // refused: the queue would exceed its byte limit
     kClosed,    // refused: the queue is closed
   };
-  // Queues `packet`. With `merge` (which must outlive the queue) and `may_merge`, the packet
-  // is folded into a waiting one of the same merge if that merge takes it, searched from the
-  // newest back to the first packet that has no merge or another one (so that it never
-  // overtakes a packet of another kind).
-  Pushed Push(EioPacketText packet, const EioMerge* merge = nullptr, bool may_merge = false);
+  // Queues `packet`. With `update` (what `packet` encodes) and `may_merge`, the update is
+  // folded into a waiting update that it conflates with instead, searched from the newest
+  // back to the first packet that carries no update (so that it never overtakes an ack or
+  // another packet that must keep its order).
+  Pushed Push(EioPacketText packet, EioUpdate update = nullptr, bool may_merge = false);
   // Queues the packet that ends the session (a close or noop packet), whatever the limit.
   void PushLast(EioPacketText packet);
 
-  // The oldest packet, removed; nullptr when there is none.
+  // The oldest packet, removed (a merged update is encoded now); nullptr when there is none.
   EioPacketText TakeFront();
   // Every waiting packet, removed, as one HTTP long-polling body (separated by \x1e).
   std::string TakeAllAsPayload();
@@ -71,11 +66,13 @@ class OutgoingQueue {
 
  private:
   struct Entry {
-    EioPacketText text;
-    const EioMerge* merge = nullptr;  // how a newer packet may be folded into it, if at all
+    EioPacketText text;  // null for a merged update until it is taken
+    EioUpdate update;    // what a newer update may be folded into, if anything
+    size_t bytes = 0;    // the text's size, or a merged update's bound
   };
-  // Folds `packet` into a waiting packet of the same `merge`; false if none takes it.
-  bool MergeIntoWaiting(const EioPacketText& packet, const EioMerge& merge);
+  // Folds `update` into a waiting update it conflates with; false if there is none.
+  bool MergeIntoWaiting(const SioUpdate& update);
+  static EioPacketText TextOf(Entry& entry);
 
   const size_t max_bytes_;
   PacketQueue<Entry> entries_;

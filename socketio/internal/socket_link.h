@@ -16,8 +16,8 @@
 namespace la {
 
 class EioSession;
-class SioConflation;
 class SioSocket;
+class SioUpdate;
 using SioEncodedPacket = std::shared_ptr<const std::string>;
 
 // What a socket asks of the client it belongs to.
@@ -37,9 +37,11 @@ struct SioSocketLink {
   // The socket joined / left its namespace: packets reach the client only in between.
   static void MarkConnected(SioSocket& socket);
   static void MarkDisconnected(SioSocket& socket);
+  // The connect hook ran: the socket no longer needs its CONNECT payload.
+  static void ReleaseAuth(SioSocket& socket);
   // SendEncoded without the hop, on the lane.
   static void SendOnLane(SioSocket& socket, const SioEncodedPacket& packet,
-                         const SioConflation* conflation);
+                         const std::shared_ptr<const SioUpdate>& update);
 };
 
 }  // namespace la

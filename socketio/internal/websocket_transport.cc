@@ -36,7 +36,7 @@ std::string PacketTypeName(EioPacketType type) { return std::to_string(static_ca
 }  // namespace
 
 WebSocketTransport::WebSocketTransport(asio::ip::tcp::socket socket, const EioOptions& options)
-    : ws_(std::move(socket)),
+    : ws_(OneWriterSocket(std::move(socket))),
       upgrade_deadline_(ws_.get_executor()),
       write_deadline_(ws_.get_executor()),
       options_(options) {
@@ -50,8 +50,6 @@ WebSocketTransport::WebSocketTransport(asio::ip::tcp::socket socket, const EioOp
   timeouts.idle_timeout = websocket::stream_base::none();
   timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
-  ws_.control_callback(
-      [this](websocket::frame_type kind, beast::string_view) { OnControlFrame(kind); });
   // The writer sends without blocking and waits only for what the socket does not take.
   boost::system::error_code ec;
   beast::get_lowest_layer(ws_).non_blocking(true, ec);
@@ -174,6 +172,7 @@ void WebSocketTransport::Serve(std::weak_ptr<TransportSink> sink,
                                std::shared_ptr<OutgoingQueue> outgoing) {
   sink_ = std::move(sink);
   outgoing_ = std::move(outgoing);
+  ws_.next_layer().WatchBeastWrites();
   WriteNext();
   ServeNextPacket();
 }
@@ -237,10 +236,6 @@ void WebSocketTransport::RefuseOversizedMessage() {
   read_buffer_.shrink_to_fit();
   std::string reason =
       "a WebSocket message larger than " + std::to_string(options_.max_payload) + " bytes";
-  // Beast's close frame must not cut a frame of ours that is still being written.
-  if (writing_ && !beast_writes_) {
-    return Deliver(Status::Error(reason + " (connection cut: a write was pending)"));
-  }
   // The closing handshake reads and drops the rest of the message and waits for the
   // client's close frame; the write deadline bounds it.
   closed_ = true;
@@ -328,7 +323,7 @@ WebSocketTransport::~WebSocketTransport() = default;
 
 void WebSocketTransport::WriteNext() {
   if (aborted_ || writing_ || closed_ || !outgoing_) return;
-  if (beast_writes_ ? WriteOneWithBeast() : WriteGathered()) return;
+  if (ws_.next_layer().beast_wrote() ? WriteOneWithBeast() : WriteGathered()) return;
   if (aborted_ || !outgoing_->closed()) return;  // idle until Flush
   // A graceful end: the queue is empty; the client answers the close frame and the
   // reader ends the session.
@@ -364,8 +359,10 @@ bool WebSocketTransport::WriteGathered() {
     pending_->Consume(ec ? 0 : written);
     writing_ = true;
     ArmWriteDeadline();
+    ws_.next_layer().MarkRawWrite(true);  // Beast's own frames wait for this write
     asio::async_write(socket, pending_->buffers,
                       [self = shared_from_this()](const boost::system::error_code& error, size_t) {
+                        self->ws_.next_layer().MarkRawWrite(false);
                         self->OnWritten(error);
                       });
     return true;
@@ -390,23 +387,14 @@ bool WebSocketTransport::WriteOneWithBeast() {
 
 void WebSocketTransport::OnWritten(const boost::system::error_code& ec) {
   writing_ = false;
-  DisarmWriteDeadline();
+  if (closed_) {
+    ArmWriteDeadline(/*closing=*/true);  // the closing handshake still runs
+  } else {
+    DisarmWriteDeadline();
+  }
   pending_.reset();
   if (ec) return Abort();  // the reader then fails and reports to the session
   WriteNext();
-}
-
-void WebSocketTransport::OnControlFrame(websocket::frame_type kind) {
-  if (kind == websocket::frame_type::pong) return;  // Beast writes nothing for a pong
-  // Beast writes its pong or close frame right after this returns: a frame of ours that is
-  // partly written would be cut in two.
-  if (writing_ && !closed_ && !beast_writes_) {
-    spdlog::debug("engine.io: a WebSocket {} frame arrived while a write was pending; closing",
-                  kind == websocket::frame_type::ping ? "ping" : "close");
-    return Abort();
-  }
-  if (kind == websocket::frame_type::ping) beast_writes_ = true;
-  if (kind == websocket::frame_type::close) closed_ = true;
 }
 
 void WebSocketTransport::Flush() { WriteNext(); }

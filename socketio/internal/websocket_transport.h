@@ -7,11 +7,11 @@
 // Writes: the packets queued when the writer wakes are framed here (a server
 // frame is a short header and the unmasked payload, protocol/websocket_frame.h) and go out
 // in one gathered non-blocking send; only what the socket does not take at once waits for
-// an asynchronous write. Beast itself answers a client's ping with a pong and its close
-// with a close frame, written on their own: so a client that sends a WebSocket ping is
-// served by Beast's writer (one message per write) from then on, and a ping or close that
-// arrives while a write of ours is still pending ends the connection rather than mixing
-// bytes of two frames.
+// an asynchronous write. Beast itself writes frames of its own (a pong, a close frame: the
+// answer to the client's, or the one that fails the connection on a protocol error such as
+// invalid UTF-8); they go through a OneWriterSocket, which holds them back while a write of
+// ours is pending, and once Beast has written on its own every later message goes through
+// Beast's writer (one message per write): the bytes of two frames never interleave.
 //
 // Every wait is bounded: the handshakes by Beast's timeouts, the probe by
 // EioOptions::upgrade_timeout, every write by EioOptions::write_timeout, and reads by the
@@ -36,6 +36,7 @@
 #include "core/status.h"
 #include "http/message.h"
 #include "socketio/eio_options.h"
+#include "socketio/internal/one_writer_socket.h"
 #include "socketio/internal/outgoing_queue.h"
 #include "socketio/internal/transport.h"
 #include "socketio/protocol/engineio.h"
@@ -111,13 +112,11 @@ class WebSocketTransport : public SessionTransport,
   void WriteNext();
   // Sends what is queued, framed and gathered; true if a write is left pending.
   bool WriteGathered();
-  // Beast's writer, after the client sent a ping: starts writing the next packet, if any.
+  // Beast's writer, once Beast wrote a frame of its own: starts writing the next packet, if any.
   bool WriteOneWithBeast();
   void OnWritten(const boost::system::error_code& ec);
-  // Beast is about to answer a control frame from the client with one of its own.
-  void OnControlFrame(boost::beast::websocket::frame_type kind);
 
-  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  boost::beast::websocket::stream<OneWriterSocket> ws_;
   boost::beast::flat_buffer read_buffer_;
   PacketCallback on_packet_;                    // who gets the packet being read
   boost::asio::steady_timer upgrade_deadline_;  // aborts a probe that does not finish in time
@@ -128,7 +127,6 @@ class WebSocketTransport : public SessionTransport,
   std::shared_ptr<OutgoingQueue> outgoing_;  // set by Serve: what the writer sends
   bool writing_ = false;                     // a message or the closing handshake is being written
   bool closed_ = false;                      // the closing handshake was started
-  bool beast_writes_ = false;                // the client pinged: Beast's writer from now on
   // Frames the socket did not take at once, being written (null when none: idle
   // connections hold no write state).
   std::unique_ptr<OutgoingFrames> pending_;
