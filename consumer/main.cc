@@ -30,6 +30,7 @@
 #include "consumer/like_batcher.h"
 #include "consumer/metrics_endpoint.h"
 #include "consumer/mongo_counter_store.h"
+#include "consumer/mongo_partition_totals_store.h"
 #include "consumer/poll_loop.h"
 #include "consumer/redis_dedup_store.h"
 #include "consumer/redis_update_publisher.h"
@@ -139,9 +140,11 @@ int Run(const Config& config) {
   CachedCounterStore counters(store, kRememberedStreams);
   KafkaDeadLetterSink dead_letters(**producer, config.kafka_dlq_topic);
   RedisUpdatePublisher publisher(redis);
+  MongoPartitionTotalsStore partition_totals(**mongo);
   LikeBatcher batcher(**log, dedup, counters, dead_letters, publisher,
                       {.flush_interval = std::chrono::milliseconds(config.flush_interval_ms),
                        .max_batch_messages = static_cast<size_t>(config.batch_max_events),
+                       .partition_totals = &partition_totals,
                        .before_commit_for_testing = std::move(*crash_hook)});
 
   prometheus::Registry registry;

@@ -52,6 +52,51 @@ const SioConflation& StatsUpdateConflation() {
   return conflation;
 }
 
+// Viewer counts go up and down, so the newest count of a stream is the one to keep: a
+// waiting viewerCounts takes in a newer one stream by stream (and its total), a waiting
+// viewerCount a newer one of the same stream.
+const SioConflation& ViewerCountsConflation() {
+  static const SioConflation conflation(
+      [](const nlohmann::json& waiting,
+         const nlohmann::json& update) -> std::optional<nlohmann::json> {
+        if (waiting.size() != 1 || update.size() != 1 || !waiting[0].is_object() ||
+            !update[0].is_object() || !waiting[0].contains("streams") ||
+            !update[0].contains("streams"))
+          return std::nullopt;
+        std::map<std::string, nlohmann::json> streams;
+        for (const auto* counts : {&waiting[0]["streams"], &update[0]["streams"]}) {
+          for (const nlohmann::json& count : *counts) {
+            if (count.is_object() && count.contains("streamId") && count["streamId"].is_string())
+              streams[count["streamId"].get<std::string>()] = count;
+          }
+        }
+        nlohmann::json merged = update[0];
+        // A waiting snapshot stays one: the client replaces its counts with the union.
+        if (waiting[0].value("snapshot", false)) merged["snapshot"] = true;
+        merged["streams"] = nlohmann::json::array();
+        for (auto& [id, count] : streams) merged["streams"].push_back(std::move(count));
+        return nlohmann::json::array({std::move(merged)});
+      });
+  return conflation;
+}
+
+const SioConflation& ViewerCountConflation() {
+  static const SioConflation conflation(
+      [](const nlohmann::json& waiting,
+         const nlohmann::json& update) -> std::optional<nlohmann::json> {
+        if (waiting.size() != 1 || update.size() != 1 || !waiting[0].is_object() ||
+            !update[0].is_object() ||
+            waiting[0].value("streamId", "") != update[0].value("streamId", ""))
+          return std::nullopt;
+        return update;
+      });
+  return conflation;
+}
+
+nlohmann::json ViewerCountJson(const ViewerCount& count) {
+  return {{"streamId", count.stream_id}, {"viewers", count.viewers}};
+}
+
 const SioConflation& LikeCountConflation() {
   static const SioConflation conflation(
       [](const nlohmann::json& waiting,
@@ -137,7 +182,7 @@ SubscribeResult LikeFeed::Subscribe(const std::shared_ptr<SioSocket>& socket,
   Subscriber& subscriber = subscribers_[socket->id()];
   subscriber.socket = socket;
   subscriber.awaiting_confirmation.try_emplace(stream_id);
-  rooms_.Join(socket->id(), room);
+  if (rooms_.Join(socket->id(), room)) NotifyMembership(socket->nsp(), stream_id, true);
   return {SubscribeOutcome::kRead, ""};
 }
 
@@ -185,9 +230,10 @@ bool LikeFeed::AwaitsSnapshot(const std::string& socket_id) {
 
 void LikeFeed::Unsubscribe(const std::string& socket_id, const std::string& stream_id) {
   std::lock_guard lock(mutex_);
-  rooms_.Leave(socket_id, RoomOf(stream_id));
-  ForgetTotalIfEmpty(stream_id);
   auto it = subscribers_.find(socket_id);
+  if (rooms_.Leave(socket_id, RoomOf(stream_id)) && it != subscribers_.end())
+    NotifyMembership(it->second.socket->nsp(), stream_id, false);
+  ForgetTotalIfEmpty(stream_id);
   if (it == subscribers_.end()) return;
   it->second.awaiting_confirmation.erase(stream_id);
   it->second.held.erase(stream_id);
@@ -198,10 +244,16 @@ void LikeFeed::Unsubscribe(const std::string& socket_id, const std::string& stre
 void LikeFeed::Remove(const std::string& socket_id) {
   std::lock_guard lock(mutex_);
   dashboards_.erase(socket_id);
-  subscribers_.erase(socket_id);
   const Rooms::NameSet rooms = rooms_.RoomsOf(socket_id);  // a copy: LeaveAll changes it
   rooms_.LeaveAll(socket_id);
-  for (const std::string& room : rooms) ForgetTotalIfEmpty(room.substr(kRoomPrefix.size()));
+  const auto subscriber = subscribers_.find(socket_id);
+  for (const std::string& room : rooms) {
+    const std::string stream_id = room.substr(kRoomPrefix.size());
+    if (subscriber != subscribers_.end())
+      NotifyMembership(subscriber->second.socket->nsp(), stream_id, false);
+    ForgetTotalIfEmpty(stream_id);
+  }
+  if (subscriber != subscribers_.end()) subscribers_.erase(subscriber);
 }
 
 void LikeFeed::ForgetTotalIfEmpty(const std::string& stream_id) {
@@ -243,6 +295,62 @@ void LikeFeed::Publish(const std::vector<StreamTotal>& totals) {
     }
     for (auto& [nsp, broadcast] : like_count) broadcast.Send();
   }
+}
+
+void LikeFeed::PublishViewers(const std::vector<ViewerCount>& changed,
+                              const std::vector<ViewerCount>& joined, int64_t total) {
+  std::lock_guard lock(mutex_);
+  if (!changed.empty() && !dashboards_.empty()) {
+    nlohmann::json streams = nlohmann::json::array();
+    for (const ViewerCount& count : changed) streams.push_back(ViewerCountJson(count));
+    SioBroadcast counts(EncodeEventPacket("/", "viewerCounts",
+                                          {{{"total", total}, {"streams", std::move(streams)}}}),
+                        &ViewerCountsConflation());
+    for (auto& [id, dashboard] : dashboards_) counts.Add(dashboard.socket);
+    counts.Send();
+  }
+  size_t next_joined = 0;
+  for (const ViewerCount& count : changed) {
+    while (next_joined < joined.size() && joined[next_joined].stream_id < count.stream_id)
+      SendViewerCount(joined[next_joined++]);
+    if (next_joined < joined.size() && joined[next_joined].stream_id == count.stream_id)
+      ++next_joined;  // sent below, once
+    SendViewerCount(count);
+  }
+  while (next_joined < joined.size()) SendViewerCount(joined[next_joined++]);
+}
+
+void LikeFeed::PublishToDashboards(SioEncodedPacket packet) {
+  static const SioConflation newest_wins(
+      [](const nlohmann::json&, const nlohmann::json& update) -> std::optional<nlohmann::json> {
+        return update;
+      });
+  std::lock_guard lock(mutex_);
+  if (dashboards_.empty()) return;
+  SioBroadcast broadcast(std::move(packet), &newest_wins);
+  for (auto& [id, dashboard] : dashboards_) broadcast.Add(dashboard.socket);
+  broadcast.Send();
+}
+
+void LikeFeed::SendViewerCount(const ViewerCount& count) {
+  const Rooms::NameSet& members = rooms_.Members(RoomOf(count.stream_id));
+  if (members.empty()) return;
+  std::map<std::string, SioBroadcast, std::less<>> viewer_count;  // one per namespace
+  for (const std::string& member : members) {
+    const auto subscriber = subscribers_.find(member);
+    if (subscriber == subscribers_.end()) continue;
+    const std::string& nsp = subscriber->second.socket->nsp();
+    auto broadcast = viewer_count.find(nsp);
+    if (broadcast == viewer_count.end()) {
+      broadcast =
+          viewer_count
+              .try_emplace(nsp, EncodeEventPacket(nsp, "viewerCount", {ViewerCountJson(count)}),
+                           &ViewerCountConflation())
+              .first;
+    }
+    broadcast->second.Add(subscriber->second.socket);
+  }
+  for (auto& [nsp, broadcast] : viewer_count) broadcast.Send();
 }
 
 }  // namespace la

@@ -66,8 +66,9 @@ class ApiHandlersTest : public ::testing::Test {
   ApiRateLimits rate_limits{config};
   prometheus::Counter& produce_errors =
       metrics.AddCounter("kafka_produce_errors_total", "test").With();
-  ApiContext api{config,    tokens, events,      users,   streams,       readiness,
-                 passwords, reads,  rate_limits, metrics, produce_errors};
+  FakeLiveViewers viewers;
+  ApiContext api{config,    tokens, events,      users,   streams,        readiness,
+                 passwords, reads,  rate_limits, metrics, produce_errors, viewers};
 
   http::Response Like(const std::string& body, std::optional<std::string> token) {
     return RunHandler(handlers::Like(api),
