@@ -415,6 +415,13 @@ Result<ConfigOrHelp> LoadConfig(Program program, const std::vector<std::string>&
     if (auto warning = SecretOnCommandLine(flag.name, value)) out.warnings.push_back(*warning);
   }
   if (Status s = ValidateSecrets(program, config); !s.ok()) return s;
+  // A node must have had the chance to report a few times before the others drop it.
+  if (program == Program::kApi && config.viewer_node_ttl_ms < 3 * config.viewer_report_ms) {
+    return Status::Error("VIEWER_NODE_TTL_MS (" + std::to_string(config.viewer_node_ttl_ms) +
+                         ") must be at least 3 x VIEWER_REPORT_MS (" +
+                         std::to_string(config.viewer_report_ms) +
+                         "), or a slow report would make the other api nodes drop this one");
+  }
   out.config = std::move(config);
   return out;
 }

@@ -165,7 +165,9 @@ bool ViewerPresence::Report(int64_t now_ms) {
   }
   const std::string key = ViewerNodeKey(options_.node_id);
   const std::string ttl = std::to_string(options_.node_ttl.count());
-  std::vector<RedisCommand> commands = {{"MULTI"}};
+  // HGET first: if the hash does not hold the last stored report (Redis restarted empty,
+  // or the key expired), this delta lands on nothing and the next report must be full.
+  std::vector<RedisCommand> commands = {{"MULTI"}, {"HGET", key, kViewerSeqField}};
   if (report.full) commands.push_back({"DEL", key});
   RedisCommand set = {"HSET", key, kViewerSeqField, std::to_string(report.seq)};
   RedisCommand removed = {"HDEL", key};
@@ -204,7 +206,15 @@ bool ViewerPresence::Report(int64_t now_ms) {
     return false;
   }
   if (!reporting_ && seq_ > 1) spdlog::info("viewers: reporting to Redis again");
-  report_full_ = false;
+  const RedisReply& stored = replies->back().elements.front();  // the HGET
+  const bool hash_intact = stored.text == std::to_string(last_stored_seq_);
+  if (!report.full && !hash_intact) {
+    spdlog::warn(
+        "viewers: this node's counts were missing from Redis (restarted, or the key "
+        "expired); the next report carries every count");
+  }
+  report_full_ = !report.full && !hash_intact;
+  last_stored_seq_ = report.seq;
   reporting_ = true;
   return true;
 }

@@ -5,7 +5,8 @@
 //   1. reports the counts that changed since the last report (all of them after a failed
 //      report) in one MULTI/EXEC: the node's hash `viewers:node:<id>` (its counts and
 //      `#seq`), the sorted set `viewers:nodes`, both expiring after `node_ttl` unless
-//      refreshed, and a PUBLISH on `viewer-updates` that doubles as the heartbeat;
+//      refreshed, and a PUBLISH on `viewer-updates` that doubles as the heartbeat; a
+//      hash found without the last report (Redis restarted empty) makes the next one full;
 //   2. drops the nodes it has not heard from for `node_ttl`, and re-reads the full state
 //      of the nodes whose reports it missed (after a (re)subscription: every node);
 //   3. sends the sums that changed: `viewerCounts` to dashboards, `viewerCount` to the
@@ -102,9 +103,10 @@ class ViewerPresence final : public LiveViewers {
   std::set<std::string> resync_nodes_;
   bool resync_all_ = true;
 
-  uint64_t seq_ = 0;         // presence thread only
-  bool report_full_ = true;  // presence thread only: the next report carries every count
-  bool lease_held_ = false;  // presence thread only
+  uint64_t seq_ = 0;              // presence thread only
+  uint64_t last_stored_seq_ = 0;  // presence thread only: of the last report Redis took
+  bool report_full_ = true;       // presence thread only: the next report carries every count
+  bool lease_held_ = false;       // presence thread only
   std::atomic<bool> reporting_{false};
 
   std::mutex wake_mutex_;

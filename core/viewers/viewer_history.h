@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/counting/like_history.h"  // kMinuteMs
 #include "core/status.h"
 #include "core/viewers/viewer_counts.h"
 
@@ -27,7 +28,6 @@ namespace la {
 
 inline constexpr const char* kViewersCollection = "viewers";
 inline constexpr int64_t kViewerMinutes = 60;  // minutes kept
-inline constexpr int64_t kMinuteMs = 60000;
 
 // The maxima of one finished minute (minute index = ms since epoch / 60,000).
 struct MinuteOfViewers {

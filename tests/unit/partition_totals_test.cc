@@ -201,7 +201,7 @@ TEST_F(PartitionTotalsFlushTest, RandomFailuresNeverMakeTheSummariesDisagree) {
       continue;  // the next consumer replays from the committed offsets
     }
     // An injected failure may wait for the next call: a few retries settle the batch.
-    for (int retry = 0; retry < 3 && batcher->buffered_messages() > 0; ++retry)
+    for (int retry = 0; retry < 5 && batcher->buffered_messages() > 0; ++retry)
       (void)batcher->Flush();
     ASSERT_EQ(batcher->buffered_messages(), 0u) << "round " << round;
     const auto [likes, streams] = FromStreams();
