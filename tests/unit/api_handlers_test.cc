@@ -16,6 +16,7 @@ namespace la {
 namespace {
 
 using testing::FakeEventPublisher;
+using testing::FakeLiveViewers;
 using testing::FakeReadiness;
 using testing::FakeStreamReader;
 using testing::FakeUserStore;
