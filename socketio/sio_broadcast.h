@@ -1,4 +1,4 @@
-// One packet, encoded once, sent to many sockets: the broadcast path (issue 11).
+// One packet, encoded once, sent to many sockets: the broadcast path.
 //
 // Sockets live on a few shared strands (EioOptions::lanes). A broadcast groups the sockets
 // by lane and posts one handler per lane and batch of kBatchSize sockets, which queues the
@@ -14,7 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "socketio/eio_session.h"
+#include "socketio/eio_options.h"
 #include "socketio/sio_socket.h"
 
 namespace la {
@@ -43,13 +43,13 @@ class SioBroadcast {
 
  private:
   struct Batch {
-    EioSession::Strand lane;
+    EioLane lane;
     std::vector<std::shared_ptr<SioSocket>> sockets;
   };
   void Post(Batch& batch);
 
   SioEncodedPacket packet_;
-  const EioMerge* merge_;
+  const SioConflation* conflation_;
   std::vector<Batch> batches_;  // one being filled per lane seen so far
 };
 

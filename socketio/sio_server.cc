@@ -1,6 +1,7 @@
 #include "socketio/sio_server.h"
 
-#include "socketio/sio_client.h"
+#include "socketio/internal/eio_session.h"
+#include "socketio/internal/sio_client.h"
 
 namespace la {
 

@@ -1,7 +1,8 @@
 // One client's membership in one Socket.IO namespace: what Socket.IO's server calls a
-// `socket`. It lives on its Engine.IO session's strand. The functions marked
-// "thread-safe" may be called from any thread (the Redis bridge, the blocking pool);
-// the packets they send reach the client in call order.
+// `socket`. The library creates it when a client joins a namespace and hands it to the
+// namespace's hooks (sio_namespace.h). It lives on its Engine.IO session's lane. The
+// functions marked "thread-safe" may be called from any thread (the Redis bridge, the
+// blocking pool); the packets they send reach the client in call order.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -15,15 +16,17 @@
 #include <string_view>
 #include <vector>
 
-#include "socketio/eio_session.h"
+#include "socketio/eio_options.h"
 
 namespace la {
 
-class SioClient;
+class EioSession;
+class SioSocketOwner;
+struct SioSocketLink;
 
 // A Socket.IO packet encoded once, to be sent to many sockets (SendEncoded): the bytes of
 // the Engine.IO message that carries it, shared without copies.
-using SioEncodedPacket = EioPacketText;
+using SioEncodedPacket = std::shared_ptr<const std::string>;
 
 // The Engine.IO message packet that carries Socket.IO packet `sio_text` ("4" + text).
 SioEncodedPacket EncodeSioMessage(std::string_view sio_text);
@@ -45,26 +48,25 @@ using SioMergeArgs = std::function<std::optional<nlohmann::json>(const nlohmann:
 class SioConflation {
  public:
   explicit SioConflation(SioMergeArgs merge_args);
-  const EioMerge& merge() const { return merge_; }
 
  private:
-  EioMerge merge_;
+  friend class SioSocket;
+  // Two encoded packets -> the one that replaces both, or nullptr.
+  std::function<SioEncodedPacket(const std::string& waiting, const std::string& update)> merge_;
 };
 
 class SioSocket : public std::enable_shared_from_this<SioSocket> {
  public:
-  // A socket about to join `nsp`; `auth` is the CONNECT payload ({} when there was none).
-  SioSocket(std::string nsp, nlohmann::json auth, const std::shared_ptr<EioSession>& session,
-            std::weak_ptr<SioClient> client);
   SioSocket(const SioSocket&) = delete;
   SioSocket& operator=(const SioSocket&) = delete;
 
   // The Socket.IO session id (not the Engine.IO one), unique per socket.
   const std::string& id() const { return id_; }
   const std::string& nsp() const { return nsp_; }
+  // The CONNECT payload ({} when there was none), for the namespace's admission.
   const nlohmann::json& auth() const { return auth_; }
   // What the application keeps about the socket (Socket.IO's `socket.data`), e.g. the
-  // token's claims set by the namespace's admission. On the strand only.
+  // token's claims set by the namespace's admission. On the lane only.
   nlohmann::json& data() { return data_; }
 
   // Thread-safe. Sends EVENT `event` with `args`; with `attachments`, a BINARY_EVENT whose
@@ -88,29 +90,28 @@ class SioSocket : public std::enable_shared_from_this<SioSocket> {
   // Thread-safe. Disconnects the socket at `deadline`, e.g. when its token expires.
   void DisconnectAt(std::chrono::system_clock::time_point deadline);
 
-  // The strand (lane) the socket lives on, shared with other sessions' sockets.
-  const EioSession::Strand& strand() const { return strand_; }
-  // For SioBroadcast, on the strand: SendEncoded without the hop.
-  void SendOnStrand(const SioEncodedPacket& packet, const EioMerge* merge);
-
-  // For SioClient, on the strand: the socket joined / left its namespace.
-  void MarkConnected() { connected_ = true; }
-  void MarkDisconnected();
-
  private:
+  // The library's own access (SioClient, SioBroadcast): internal/socket_link.h.
+  friend struct SioSocketLink;
+
+  SioSocket(std::string nsp, nlohmann::json auth, const std::shared_ptr<EioSession>& session,
+            std::weak_ptr<SioSocketOwner> owner);
+
   // Sends the Engine.IO packets of one Socket.IO packet (its text, then its attachments).
   void SendPacket(std::string sio_text, const std::vector<std::string>& attachments);
-  void SendAll(std::vector<EioPacketText> packets);
-  // Posts one packet (with its merge, if any) to the session on the strand.
-  void Post(SioEncodedPacket packet, const EioMerge* merge);
+  void SendAll(std::vector<SioEncodedPacket> packets);
+  // Posts one packet (with its conflation, if any) to the session on the lane.
+  void Post(SioEncodedPacket packet, const SioConflation* conflation);
+  // On the lane: queues the packet for the client, if the socket is still connected.
+  void SendOnLane(const SioEncodedPacket& packet, const SioConflation* conflation);
 
   const std::string id_;
   const std::string nsp_;
   const nlohmann::json auth_;
   nlohmann::json data_ = nlohmann::json::object();
   const std::weak_ptr<EioSession> session_;
-  const EioSession::Strand strand_;
-  const std::weak_ptr<SioClient> client_;
+  const EioLane lane_;
+  const std::weak_ptr<SioSocketOwner> owner_;
   bool connected_ = false;
   std::optional<boost::asio::steady_timer> expiry_;
 };

@@ -6,6 +6,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "socketio/internal/eio_session.h"
+#include "socketio/internal/socket_link.h"
+
 namespace la {
 namespace {
 
@@ -20,9 +23,8 @@ class LikeFeedTest : public ::testing::Test {
     auto session =
         std::make_shared<EioSession>(boost::asio::make_strand(io_), NewSessionId(),
                                      EioTransport::kPolling, options_, [](const std::string&) {});
-    auto socket = std::make_shared<SioSocket>(nsp, nlohmann::json::object(), session,
-                                              std::weak_ptr<SioClient>());
-    socket->MarkConnected();
+    auto socket = SioSocketLink::Create(nsp, nlohmann::json::object(), session, {});
+    SioSocketLink::MarkConnected(*socket);
     sessions_[socket->id()] = session;
     return socket;
   }
@@ -32,7 +34,7 @@ class LikeFeedTest : public ::testing::Test {
     io_.restart();
     io_.run();
     std::vector<std::string> packets;
-    while (EioPacketText packet = sessions_.at(socket->id())->TakeQueuedPacket())
+    while (EioPacketText packet = sessions_.at(socket->id())->outgoing()->TakeFront())
       packets.push_back(*packet);
     return packets;
   }
@@ -97,8 +99,8 @@ TEST_F(LikeFeedTest, EveryDashboardGetsTheSameEncodedUpdate) {
   feed_.Publish({{"s", 1}});
   io_.restart();
   io_.run();
-  EioPacketText to_first = sessions_.at(first->id())->TakeQueuedPacket();
-  EioPacketText to_second = sessions_.at(second->id())->TakeQueuedPacket();
+  EioPacketText to_first = sessions_.at(first->id())->outgoing()->TakeFront();
+  EioPacketText to_second = sessions_.at(second->id())->outgoing()->TakeFront();
   ASSERT_TRUE(to_first);
   EXPECT_EQ(*to_first, R"(42["statsUpdate",[{"likes":1,"streamId":"s"}]])");
   EXPECT_EQ(to_first.get(), to_second.get())

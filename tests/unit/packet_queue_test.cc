@@ -1,6 +1,6 @@
 // The session's outgoing FIFO: order, the view of what waits, and the storage an idle
 // queue keeps.
-#include "socketio/packet_queue.h"
+#include "socketio/internal/packet_queue.h"
 
 #include <gtest/gtest.h>
 

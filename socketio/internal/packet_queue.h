@@ -1,6 +1,6 @@
 // A FIFO of the packets waiting for one session's client, on a vector: an empty queue owns
 // no memory until its first packet, and a queue that empties keeps a small buffer for the
-// next ones (std::deque allocates a 512-byte block per queue, idle or not, issue 11).
+// next ones (std::deque would allocate a 512-byte block per queue, idle or not).
 // Not thread-safe: used on the session's strand.
 #pragma once
 

@@ -1,7 +1,8 @@
 // The Socket.IO side of one Engine.IO session: the namespaces its client joined and the
 // packets exchanged in them (CONNECT, EVENT, ACK, DISCONNECT; events may carry binary
 // attachments, which arrive as binary messages after their packet). Lives on the session's
-// strand; the session owns it as its listener.
+// lane; the session owns it as its listener, and it owns the sockets of the namespaces its
+// client joined (they report back to it as their SioSocketOwner).
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -14,12 +15,15 @@
 #include <vector>
 
 #include "core/requests/rate_limiter.h"
-#include "socketio/eio_session.h"
+#include "socketio/internal/eio_session.h"
+#include "socketio/internal/socket_link.h"
 #include "socketio/sio_namespace.h"
 
 namespace la {
 
-class SioClient : public EioSessionListener, public std::enable_shared_from_this<SioClient> {
+class SioClient : public EioSessionListener,
+                  public SioSocketOwner,
+                  public std::enable_shared_from_this<SioClient> {
  public:
   // `packet_rate` limits the Socket.IO packets the client may send (see SioOptions).
   SioClient(const std::shared_ptr<EioSession>& session, const SioNamespaces& namespaces,
@@ -34,7 +38,7 @@ class SioClient : public EioSessionListener, public std::enable_shared_from_this
 
   // The server ended `socket` (SioSocket::Disconnect). If it was the client's last
   // namespace, the session closes: nothing is left to deliver.
-  void Remove(SioSocket& socket, std::string_view reason);
+  void Remove(SioSocket& socket, std::string_view reason) override;
 
  private:
   // Answers a CONNECT; takes the auth payload out of `packet`.

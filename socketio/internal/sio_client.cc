@@ -1,4 +1,4 @@
-#include "socketio/sio_client.h"
+#include "socketio/internal/sio_client.h"
 
 #include <spdlog/spdlog.h>
 
@@ -26,7 +26,7 @@ SioClient::SioClient(const std::shared_ptr<EioSession>& session, const SioNamesp
                      RateLimit packet_rate)
     : session_(session),
       namespaces_(namespaces),
-      connect_timer_(session->strand()),
+      connect_timer_(session->lane()),
       packet_budget_(packet_rate, TokenBucket::Clock::now()),
       refusal_budget_({packet_rate.per_second, kRefusalBurst}, TokenBucket::Clock::now()) {}
 
@@ -109,13 +109,14 @@ void SioClient::Connect(SioPacket& packet) {
   auto session = session_.lock();
   if (!session) return;
   nlohmann::json auth = packet.data.is_null() ? nlohmann::json::object() : std::move(packet.data);
-  auto socket = std::make_shared<SioSocket>(packet.nsp, std::move(auth), session, weak_from_this());
+  auto socket = SioSocketLink::Create(packet.nsp, std::move(auth), session,
+                                      std::static_pointer_cast<SioSocketOwner>(shared_from_this()));
   if (std::optional<std::string> refusal = ns->second->Admit(*socket)) {
     return Send(EncodeConnectError(packet.nsp, *refusal));
   }
   connect_timer_.cancel();
   sockets_.emplace(packet.nsp, socket);
-  socket->MarkConnected();
+  SioSocketLink::MarkConnected(*socket);
   Send(EncodeConnectAccepted(packet.nsp, socket->id()));
   ns->second->Connected(socket);
 }
@@ -125,7 +126,7 @@ bool SioClient::Leave(const std::string& nsp, std::string_view reason) {
   if (it == sockets_.end()) return false;
   const std::shared_ptr<SioSocket> socket = std::move(it->second);
   sockets_.erase(it);
-  socket->MarkDisconnected();
+  SioSocketLink::MarkDisconnected(*socket);
   namespaces_.find(socket->nsp())->second->Disconnected(*socket, reason);
   return true;
 }

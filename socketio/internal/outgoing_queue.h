@@ -1,0 +1,86 @@
+// The packets waiting for one Engine.IO session's client, shared by the session (which
+// queues them) and its transport (which takes them from the front and sends them).
+//
+// Bounded: a packet that would take the queue over its byte limit is refused, and the
+// session then ends (a client that does not read is disconnected, never buffered without
+// end). A packet queued with a merge may be folded into a waiting one instead of taking a
+// place of its own (conflation for a client that is behind).
+//
+// A closed queue takes no more packets: once its transport has sent what it holds, the
+// transport ends gracefully (the close frame, or the last polling response).
+//
+// Not thread-safe: used on the session's strand.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "socketio/internal/packet_queue.h"
+
+namespace la {
+
+// An encoded Engine.IO packet ("4..." for a message), shared so that one broadcast is
+// encoded once and queued for many sessions without copies.
+using EioPacketText = std::shared_ptr<const std::string>;
+
+// Conflation for a client that cannot keep up: given a packet still waiting in its queue
+// and a newer one, the single packet that replaces both, or nullptr if they do not merge.
+// Pure.
+using EioMerge =
+    std::function<EioPacketText(const std::string& waiting, const std::string& update)>;
+
+// The packets the server sends on its own, encoded once for every session.
+const EioPacketText& EncodedPing();
+const EioPacketText& EncodedClose();
+const EioPacketText& EncodedNoop();
+
+class OutgoingQueue {
+ public:
+  explicit OutgoingQueue(size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  enum class Pushed {
+    kQueued,    // it waits at the back
+    kMerged,    // it was folded into a waiting packet
+    kOverflow,  // refused: the queue would exceed its byte limit
+    kClosed,    // refused: the queue is closed
+  };
+  // Queues `packet`. With `merge` (which must outlive the queue) and `may_merge`, the packet
+  // is folded into a waiting one of the same merge if that merge takes it, searched from the
+  // newest back to the first packet that has no merge or another one (so that it never
+  // overtakes a packet of another kind).
+  Pushed Push(EioPacketText packet, const EioMerge* merge = nullptr, bool may_merge = false);
+  // Queues the packet that ends the session (a close or noop packet), whatever the limit.
+  void PushLast(EioPacketText packet);
+
+  // The oldest packet, removed; nullptr when there is none.
+  EioPacketText TakeFront();
+  // Every waiting packet, removed, as one HTTP long-polling body (separated by \x1e).
+  std::string TakeAllAsPayload();
+  void Clear();
+
+  // No packet is taken any more: the session is ending.
+  void Close() { closed_ = true; }
+  bool closed() const { return closed_; }
+
+  bool empty() const { return entries_.empty(); }
+  size_t size() const { return entries_.size(); }
+  size_t bytes() const { return bytes_; }
+  size_t max_bytes() const { return max_bytes_; }
+
+ private:
+  struct Entry {
+    EioPacketText text;
+    const EioMerge* merge = nullptr;  // how a newer packet may be folded into it, if at all
+  };
+  // Folds `packet` into a waiting packet of the same `merge`; false if none takes it.
+  bool MergeIntoWaiting(const EioPacketText& packet, const EioMerge& merge);
+
+  const size_t max_bytes_;
+  PacketQueue<Entry> entries_;
+  size_t bytes_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace la
