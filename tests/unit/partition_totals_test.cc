@@ -7,6 +7,7 @@
 #include <random>
 
 #include "consumer/like_batcher.h"
+#include "core/counting/like_event.h"
 #include "tests/unit/fakes/consumer_fakes.h"
 
 namespace la {
