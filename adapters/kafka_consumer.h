@@ -36,6 +36,10 @@ struct KafkaConsumerOptions {
   std::string client_id = "live-analytics-consumer";
   int session_timeout_ms = 10000;
   int max_poll_interval_ms = 300000;
+  // fetch.min.bytes / fetch.wait.max.ms: a fetch returns once this many bytes are
+  // there or after the wait, whichever comes first.
+  int fetch_min_bytes = 1;
+  int fetch_wait_max_ms = 100;
 };
 
 // Partitions gained or about to be lost.

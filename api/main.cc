@@ -56,6 +56,7 @@ void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic
 
 int Run(const Config& config) {
   auto producer = KafkaProducer::Create({.brokers = config.kafka_brokers,
+                                         .linger_ms = config.kafka_linger_ms,
                                          .delivery_timeout_ms = config.produce_timeout_ms,
                                          .client_id = "la-api-" + std::to_string(config.port),
                                          .compression = config.kafka_compression});

@@ -129,8 +129,11 @@ int Run(const Config& config) {
   WarnIfUnreachable(**mongo, redis);
 
   Result<std::unique_ptr<KafkaEventLog>> log = KafkaEventLog::Create(
-      config.kafka_topic,
-      {.brokers = config.kafka_brokers, .group = config.kafka_group, .client_id = "la-consumer"});
+      config.kafka_topic, {.brokers = config.kafka_brokers,
+                           .group = config.kafka_group,
+                           .client_id = "la-consumer",
+                           .fetch_min_bytes = config.kafka_fetch_min_bytes,
+                           .fetch_wait_max_ms = config.kafka_fetch_wait_max_ms});
   if (!log.ok()) {
     spdlog::error("{}", log.status().message());
     return 2;

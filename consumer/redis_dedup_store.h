@@ -23,6 +23,9 @@ class RedisDedupStore final : public DedupStore {
       std::span<const DedupClaim> claims) override;
 
  private:
+  // About one claim's command in the Redis protocol (a 40-byte key, a position, the TTL).
+  static constexpr size_t kCommandBytesGuess = 128;
+
   RedisClient& redis_;
   std::string ttl_seconds_;
 };

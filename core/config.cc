@@ -131,6 +131,15 @@ const std::vector<Option>& Options() {
              "\" (gzip and none are readable by every client, kafkajs included)");
        }},
       // --- end Kafka compression ---
+      {"kafka-linger-ms", "KAFKA_LINGER_MS", kApi,
+       "how long a like waits for others to share its produce request, ms (2)",
+       IntSetting("KAFKA_LINGER_MS", &Config::kafka_linger_ms, 0, 1000)},
+      {"kafka-fetch-min-bytes", "KAFKA_FETCH_MIN_BYTES", kConsumer,
+       "a fetch returns once this many bytes are there (1) ...",
+       IntSetting("KAFKA_FETCH_MIN_BYTES", &Config::kafka_fetch_min_bytes, 1, 100000000)},
+      {"kafka-fetch-wait-max-ms", "KAFKA_FETCH_WAIT_MAX_MS", kConsumer,
+       "... or after this long, ms (100)",
+       IntSetting("KAFKA_FETCH_WAIT_MAX_MS", &Config::kafka_fetch_wait_max_ms, 1, 10000)},
       {"redis-url", "REDIS_URL", kAll, "redis://[:password@]host[:port][/db]",
        [](Config& c, const std::string& v) {
          Result<RedisAddress> address = ParseRedisUrl(v);

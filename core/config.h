@@ -42,6 +42,14 @@ struct Config {
   // without plugins: kafkajs has no LZ4, Snappy or ZSTD codec built in.
   std::string kafka_compression = kDefaultKafkaCompression;
   // --- end Kafka compression ---
+  // How long an api node's producer waits to fill a batch (linger.ms): every like
+  // waits up to this long before it is sent, and the broker's cost is per produce
+  // request and per partition batch, not per like (docs/capacity.md).
+  int kafka_linger_ms = 2;
+  // A consumer's fetch returns once this many bytes are there or after the wait,
+  // so a busy partition is read in large fetches, not one per produced batch.
+  int kafka_fetch_min_bytes = 1;
+  int kafka_fetch_wait_max_ms = 100;
 
   std::string redis_url = "redis://127.0.0.1:6379";
   RedisAddress redis;  // parsed from redis_url

@@ -14,6 +14,14 @@ KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 MONGO_PORT="${MONGO_PORT:-27017}"
 NGINX_PORT="${NGINX_PORT:-8080}"
+# The local broker shares two cores with everything else: 1 network and 2 request threads
+# instead of Kafka's 3 and 8, and a JVM whose collector and JIT compilers do not spread
+# over more threads than there are cores (the serial collector, 2 compiler threads). Each
+# cost the broker 10-25 µs less CPU per like here (bench/RESULTS.md, "cost per like");
+# a production broker keeps Kafka's defaults or more (docs/capacity.md).
+KAFKA_NETWORK_THREADS="${KAFKA_NETWORK_THREADS:-1}"
+KAFKA_IO_THREADS="${KAFKA_IO_THREADS:-2}"
+KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--Xmx512m -Xms512m -XX:+UseSerialGC -XX:CICompilerCount=2}"
 
 svc_log() { printf '[dev] %s\n' "$*"; }
 
@@ -82,10 +90,14 @@ start_kafka() {
   local dir="$LOCAL/kafka" data="$DATA_DIR/kafka"
   mkdir -p "$data"
   sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@KAFKA_CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
-      -e "s|@KAFKA_DATA@|$data|g" "$ROOT/scripts/kafka/server.properties.in" > "$dir/server.properties"
-  local java=(java -Xmx512m -Xms512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-              -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.properties"
-              -cp "$dir/libs/*")
+      -e "s|@KAFKA_DATA@|$data|g" -e "s|@KAFKA_NETWORK_THREADS@|$KAFKA_NETWORK_THREADS|g" \
+      -e "s|@KAFKA_IO_THREADS@|$KAFKA_IO_THREADS|g" \
+      "$ROOT/scripts/kafka/server.properties.in" > "$dir/server.properties"
+  local jvm_opts java
+  read -r -a jvm_opts <<< "$KAFKA_JVM_OPTS"
+  java=(java "${jvm_opts[@]}"
+        -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.properties"
+        -cp "$dir/libs/*")
   if [ ! -f "$data/meta.properties" ]; then
     svc_log "formatting Kafka storage in $data"
     "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \

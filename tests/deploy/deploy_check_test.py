@@ -10,8 +10,9 @@
   compose-env  every environment variable the compose file gives a live-analytics program is
                one that program accepts (its --help lists "(env NAME)")
   images       the images run as an unprivileged user
-  cluster-env  the local cluster's api settings (scripts/cluster.sh cluster_env) are ones
-               la-api accepts, and its io threads per node are the cores over the nodes
+  cluster-env  the settings the local cluster exports (scripts/cluster.sh cluster_env) are ones
+               la-api, la-consumer and la-admin accept, and its io threads per node are the
+               cores over the nodes
 
 usage: deploy_check_test.py [--bin-dir build/release] [--junit FILE] [test ...]
 """
@@ -247,6 +248,13 @@ def test_cluster_env(options):
                "PASSWORD_JOBS_PER_ADDRESS"} - accepted_env(options, "la-api")
     if unknown:
         raise Failure(f"scripts/cluster.sh exports {sorted(unknown)}, which la-api does not accept")
+    for program, settings in (("la-consumer", {"KAFKA_FETCH_MIN_BYTES"}),
+                              ("la-admin", {"KAFKA_PARTITIONS"})):
+        if not settings <= exported.keys():
+            raise Failure(f"scripts/cluster.sh no longer exports {sorted(settings - exported.keys())}")
+        unknown = settings - accepted_env(options, program)
+        if unknown:
+            raise Failure(f"scripts/cluster.sh exports {sorted(unknown)}, which {program} does not accept")
     for ports, nodes in (("3001", 1), ("3001 3002", 2), ("3001 3002 3003", 3)):
         threads = cluster_env(ports).get("THREADS", "unset")
         if threads != str(max(1, cores // nodes)):
