@@ -6,6 +6,7 @@
 
 #include "api/accounts/user_store.h"
 #include "api/event_publisher.h"
+#include "api/live_viewers.h"
 #include "api/rate_limits.h"
 #include "api/readiness_probe.h"
 #include "api/stream_reader.h"
@@ -28,6 +29,7 @@ struct ApiContext {
   ApiRateLimits& rate_limits;
   prometheus::Registry& metrics;
   prometheus::Counter& produce_errors;
+  LiveViewers& viewers;  // cluster-wide viewer counts, from memory
 };
 
 }  // namespace la

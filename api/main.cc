@@ -15,11 +15,15 @@
 #include "api/adapters/kafka_event_publisher.h"
 #include "api/adapters/mongo_stream_reader.h"
 #include "api/adapters/mongo_user_store.h"
+#include "api/adapters/mongo_viewer_history.h"
 #include "api/adapters/server_readiness.h"
 #include "api/api_context.h"
+#include "api/event_id.h"
 #include "api/handlers/handlers.h"
+#include "api/realtime/cluster_totals_feed.h"
 #include "api/realtime/live_namespaces.h"
 #include "api/realtime/stream_updates_bridge.h"
+#include "api/realtime/viewer_presence.h"
 #include "core/retry_backoff.h"
 #include "http/server.h"
 #include "socketio/eio_server.h"
@@ -85,6 +89,22 @@ int Run(const Config& config) {
                        "Batches of Kafka delivery reports handed to the io threads, one "
                        "wake-up each (likes per batch = produced likes / batches).")
            .With());
+  // Live viewers (docs/viewers.md): this node's id is new at every start, so a restarted
+  // node never takes over the counts of its previous run (they expire after the TTL).
+  LikeFeed feed;
+  ViewerPresence viewers(
+      config.redis, feed,
+      {.node_id = "api-" + std::to_string(config.port) + "-" + NewEventId().substr(0, 12),
+       .interval = std::chrono::milliseconds(config.viewer_report_ms),
+       .node_ttl = std::chrono::milliseconds(config.viewer_node_ttl_ms),
+       .write_minute = [&mongo, &reads](const MinuteOfViewers& minute) {
+         if (!reads.TryPost([&mongo, minute] { WriteViewerMinute(**mongo, minute); }))
+           spdlog::warn("viewers: the read pool is full; minute {} not written", minute.minute);
+       }});
+  feed.SetMembershipListener(
+      [&viewers](std::string_view nsp, const std::string& stream_id, bool joined) {
+        viewers.OnMembership(nsp, stream_id, joined);
+      });
   ApiContext api{
       config,
       tokens,
@@ -97,7 +117,8 @@ int Run(const Config& config) {
       rate_limits,
       metrics,
       metrics.AddCounter("kafka_produce_errors_total", "Likes that Kafka did not acknowledge.")
-          .With()};
+          .With(),
+      viewers};
 
   std::atomic<bool> stopping{false};
   std::thread bootstrap([&] { BootstrapAccounts(users, config, stopping); });
@@ -110,6 +131,7 @@ int Run(const Config& config) {
   router.Add(verb::post, "/engagement/like", handlers::Like(api));
   router.Add(verb::get, "/metrics", handlers::Metrics(api));
   router.Add(verb::get, "/streams", handlers::TopStreams(api));
+  router.Add(verb::get, "/totals", handlers::Totals(api));
   router.AddPrefix("/streams/", "/streams/{streamId}", handlers::StreamHistory(api));
   const std::string web_root = config.web_root.empty() ? "web/dist" : config.web_root;
   router.Add(verb::get, "/socket.io/socket.io.js", handlers::StaticFiles(web_root));
@@ -137,8 +159,10 @@ int Run(const Config& config) {
                              .limits = {.max_connect_bytes = kMaxPacketBytes,
                                         .max_event_bytes = kMaxPacketBytes,
                                         .max_attachment_bytes = kMaxPacketBytes}});
-  LikeFeed feed;
-  std::function<void()> resnapshot_dashboards = AddLiveNamespaces(sockets, feed, api);
+  ClusterTotalsFeed cluster_totals(
+      config.redis, feed, [&streams] { return streams.PartitionTotals(); }, reads);
+  std::function<void()> resnapshot_dashboards =
+      AddLiveNamespaces(sockets, feed, api, viewers, cluster_totals);
   router.AddPrefix("/socket.io/", "/socket.io/", engine.PollingHandler(),
                    engine.options().max_payload);
   router.SetUpgradeHandler("/socket.io/", engine.UpgradeHandler());

@@ -88,11 +88,20 @@ FlushResult LikeBatcher::Flush() {
   result.messages = buffered_messages_;
   ClearBuffers();
 
-  if (counted->totals.empty()) return result;
-  if (Status published = publisher_.Publish(counted->totals); !published.ok()) {
-    result.published = Status::Error("flush committed, but publishing the totals of " +
-                                     std::to_string(counted->totals.size()) +
-                                     " streams failed: " + published.message());
+  if (!counted->totals.empty()) {
+    if (Status published = publisher_.Publish(counted->totals); !published.ok()) {
+      result.published = Status::Error("flush committed, but publishing the totals of " +
+                                       std::to_string(counted->totals.size()) +
+                                       " streams failed: " + published.message());
+    }
+  }
+  if (!counted->partition_totals.empty() && result.published.ok()) {
+    if (Status published = publisher_.PublishPartitionTotals(counted->partition_totals);
+        !published.ok()) {
+      result.published = Status::Error("flush committed, but publishing " +
+                                       std::to_string(counted->partition_totals.size()) +
+                                       " partition summaries failed: " + published.message());
+    }
   }
   return result;
 }
@@ -114,6 +123,10 @@ Result<LikeBatcher::CountedFlush> LikeBatcher::CountAndCommit() {
     return stopped;
   }
 
+  Result<std::vector<PartitionTotal>> summaries =
+      UpdatePartitionTotals(*events, applied->first_likes);
+  if (!summaries.ok()) return summaries.status();
+
   if (options_.before_commit_for_testing) options_.before_commit_for_testing();
   const std::map<int32_t, int64_t> next_offsets = NextOffsets();
   if (Status commit = log_.Commit(next_offsets); !commit.ok()) {
@@ -123,7 +136,8 @@ Result<LikeBatcher::CountedFlush> LikeBatcher::CountAndCommit() {
   const auto duplicates = std::count_if(
       events->begin(), events->end(),
       [](const ClassifiedEvent& e) { return e.decision == DedupDecision::kDuplicate; });
-  return CountedFlush{true, std::move(applied->totals), static_cast<uint64_t>(duplicates), ""};
+  return CountedFlush{true, std::move(applied->totals), std::move(*summaries),
+                      static_cast<uint64_t>(duplicates), ""};
 }
 
 Status LikeBatcher::SendDeadLetters() {
@@ -234,6 +248,14 @@ Result<LikeBatcher::AppliedCounts> LikeBatcher::ApplyCounts(std::vector<Classifi
     for (const StreamTotal& total : plan.totals) {
       if (!changed.contains(total.stream_id)) applied.totals.push_back(total);
     }
+    for (const StreamUpdate& update : plan.updates) {
+      if (update.first_like && !changed.contains(update.stream_id))
+        applied.first_likes[update.stream_id] = *update.first_like;
+    }
+    for (const auto& [stream_id, state] : *states) {
+      if (state.first_like && !changed.contains(stream_id))
+        applied.first_likes.try_emplace(stream_id, *state.first_like);
+    }
     metrics_.update_conflicts += changed.size();
     events = EventsOfStreams(std::move(events), changed);
   }
@@ -241,6 +263,68 @@ Result<LikeBatcher::AppliedCounts> LikeBatcher::ApplyCounts(std::vector<Classifi
             [](const StreamTotal& a, const StreamTotal& b) { return a.stream_id < b.stream_id; });
   applied.complete = true;
   return applied;
+}
+
+Result<std::vector<PartitionTotal>> LikeBatcher::UpdatePartitionTotals(
+    const std::vector<ClassifiedEvent>& events,
+    const std::map<std::string, LikePosition>& first_likes) {
+  std::vector<PartitionTotal> moved;
+  if (options_.partition_totals == nullptr) return moved;
+  std::map<int32_t, int64_t> last_offsets;
+  std::vector<int32_t> partitions;
+  for (const auto& [partition, buffer] : owned_) {
+    if (buffer.messages == 0) continue;
+    last_offsets[partition] = buffer.last_offset;
+    partitions.push_back(partition);
+  }
+  Result<std::map<int32_t, PartitionTotal>> summaries = options_.partition_totals->Read(partitions);
+  if (!summaries.ok()) {
+    return Status::Error("reading the summaries of " + std::to_string(partitions.size()) +
+                         " partitions failed: " + summaries.status().message());
+  }
+  const std::vector<PartitionTotalsUpdate> updates =
+      PlanPartitionTotals(events, last_offsets, first_likes, *summaries);
+  Result<size_t> matched = options_.partition_totals->Apply(updates);
+  if (!matched.ok()) {
+    return Status::Error("updating " + std::to_string(updates.size()) +
+                         " partition summaries failed: " + matched.status().message());
+  }
+  if (*matched != updates.size()) {
+    return Status::Error(std::to_string(updates.size() - *matched) + " of " +
+                         std::to_string(updates.size()) +
+                         " partition summaries changed under this consumer (did another one "
+                         "take the partitions?); the flush will be retried");
+  }
+  for (const PartitionTotalsUpdate& update : updates) moved.push_back(update.next);
+
+  for (const auto& [partition, last_offset] : last_offsets) {
+    if (summaries->contains(partition)) continue;
+    Result<std::vector<StreamOnPartition>> streams =
+        options_.partition_totals->StreamsOnPartition(partition);
+    if (!streams.ok()) {
+      return Status::Error("reading the streams of partition " + std::to_string(partition) +
+                           " for its first summary failed: " + streams.status().message());
+    }
+    const std::optional<PartitionTotal> first = PlanBackfill(partition, last_offset, *streams);
+    if (!first) {
+      spdlog::info(
+          "partition {}: a stream document is ahead of offset {}; its first summary "
+          "waits for a flush that has caught up",
+          partition, last_offset);
+      continue;
+    }
+    Result<bool> created = options_.partition_totals->Create(*first);
+    if (!created.ok()) {
+      return Status::Error("creating the summary of partition " + std::to_string(partition) +
+                           " failed: " + created.status().message());
+    }
+    if (*created) {
+      spdlog::info("partition {}: first summary from {} stream documents: {} likes, {} streams",
+                   partition, streams->size(), first->likes, first->streams);
+      moved.push_back(*first);
+    }
+  }
+  return moved;
 }
 
 Result<size_t> LikeBatcher::ApplySlices(const std::vector<StreamUpdate>& updates,

@@ -33,6 +33,7 @@
 #include "consumer/metrics_endpoint.h"
 #include "consumer/mongo_anchor_store.h"
 #include "consumer/mongo_counter_store.h"
+#include "consumer/mongo_partition_totals_store.h"
 #include "consumer/poll_loop.h"
 #include "consumer/redis_dedup_store.h"
 #include "consumer/redis_update_publisher.h"
@@ -153,9 +154,11 @@ int Run(const Config& config) {
   RedisDedupStore dedup(redis, std::chrono::seconds(config.dedup_ttl_s));
   KafkaDeadLetterSink dead_letters(**producer, config.kafka_dlq_topic);
   RedisUpdatePublisher publisher(redis);
+  MongoPartitionTotalsStore partition_totals(**mongo);
   LikeBatcher batcher(events, dedup, counters, dead_letters, publisher,
                       {.flush_interval = std::chrono::milliseconds(config.flush_interval_ms),
                        .max_batch_messages = static_cast<size_t>(config.batch_max_events),
+                       .partition_totals = &partition_totals,
                        .before_commit_for_testing = std::move(*crash_hook)});
 
   prometheus::Registry registry;

@@ -247,6 +247,12 @@ const std::vector<Option>& Options() {
        "Engine.IO polling GETs held at once, below MAX_CONNECTIONS; more get 503 (half of "
        "MAX_CONNECTIONS: 5000)",
        IntSetting("MAX_HELD_POLLS", &Config::max_held_polls, 0, 10000000)},
+      {"viewer-report-ms", "VIEWER_REPORT_MS", kApi,
+       "how often an api node reports its viewer counts to the others (1000)",
+       IntSetting("VIEWER_REPORT_MS", &Config::viewer_report_ms, 100, 10000)},
+      {"viewer-node-ttl-ms", "VIEWER_NODE_TTL_MS", kApi,
+       "an api node not heard from this long stops counting (10000; at least 3 reports)",
+       IntSetting("VIEWER_NODE_TTL_MS", &Config::viewer_node_ttl_ms, 300, 600000)},
       {"write-timeout-ms", "WRITE_TIMEOUT_MS", kApi,
        "a Socket.IO write stalled this long ends the session (10000)",
        IntSetting("WRITE_TIMEOUT_MS", &Config::write_timeout_ms, 100, 600000)},
@@ -445,6 +451,13 @@ Result<ConfigOrHelp> LoadConfig(Program program, const std::vector<std::string>&
   }
   if (Status s = ValidateSecrets(program, config); !s.ok()) return s;
   if (Status s = ValidateCaps(program, config); !s.ok()) return s;
+  // A node must have had the chance to report a few times before the others drop it.
+  if (program == Program::kApi && config.viewer_node_ttl_ms < 3 * config.viewer_report_ms) {
+    return Status::Error("VIEWER_NODE_TTL_MS (" + std::to_string(config.viewer_node_ttl_ms) +
+                         ") must be at least 3 x VIEWER_REPORT_MS (" +
+                         std::to_string(config.viewer_report_ms) +
+                         "), or a slow report would make the other api nodes drop this one");
+  }
   out.config = std::move(config);
   return out;
 }

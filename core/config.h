@@ -66,6 +66,10 @@ struct Config {
   size_t max_body_bytes = 4096;
   int produce_timeout_ms = 5000;
   std::string web_root;  // built dashboard files; empty: the api node's default
+  // Live viewers (docs/viewers.md): how often a node reports its counts, and how long the
+  // others keep counting a node they no longer hear from (the bound after a kill -9).
+  int viewer_report_ms = 1000;
+  int viewer_node_ttl_ms = 10000;
 
   // ---- abuse resistance (issue 9): limits of the api node; 0 turns a limit off ----
   // Peers whose X-Real-IP / X-Forwarded-For name the client (comma-separated CIDR).

@@ -73,8 +73,10 @@ for s in "${suites[@]}"; do
     web) nodetest web "$ROOT"/web/test/*.test.mjs ;;
     e2e) LA_API_BIN="${SANITIZED_BIN:-$BIN}/api/la-api" nodetest e2e "$ROOT"/tests/e2e/socketio.{protocol,client,node,slow_client,redis_restart,cluster}.test.mjs \
            "$ROOT/tests/e2e/sticky_sessions.cluster.test.mjs" "$ROOT/tests/e2e/kafka_topics.test.mjs" \
+           "$ROOT/tests/e2e/viewers.cluster.test.mjs" \
            "$ROOT/tests/e2e/seed_dashboard.browser.test.mjs" ;;
-    browser) nodetest browser "$ROOT/tests/e2e/dashboard.browser.test.mjs" "$ROOT/tests/e2e/history.browser.test.mjs" ;;
+    browser) nodetest browser "$ROOT/tests/e2e/dashboard.browser.test.mjs" "$ROOT/tests/e2e/history.browser.test.mjs" \
+               "$ROOT/tests/e2e/viewers.browser.test.mjs" ;;
     outage) gtest outage "$BIN/tests/integration_tests" --gtest_filter='KafkaOutage.*' ;;
     deploy) pyscript deploy "$ROOT/tests/deploy/deploy_check_test.py" --bin-dir "$BIN" ;;
     # deploy/Dockerfile built by a private Docker engine and run against the local servers.

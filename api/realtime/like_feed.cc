@@ -77,6 +77,88 @@ class LikeCountUpdate final : public SioUpdate {
   StreamTotal total_;
 };
 
+nlohmann::json ViewerCountJson(const ViewerCount& count) {
+  return {{"streamId", count.stream_id}, {"viewers", count.viewers}};
+}
+
+// Viewer counts go up and down, so the newest count is the one to keep. A viewerCounts
+// that waits for a slow dashboard takes in a newer one stream by stream (and its total).
+class ViewerCountsUpdate final : public SioUpdate {
+ public:
+  ViewerCountsUpdate(std::vector<ViewerCount> streams, int64_t total)
+      : streams_(std::move(streams)), total_(total) {}
+  bool Conflates(const SioUpdate& newer) const override {
+    return dynamic_cast<const ViewerCountsUpdate*>(&newer) != nullptr;
+  }
+  std::shared_ptr<const SioUpdate> MergedWith(const SioUpdate& newer) const override {
+    const auto& other = static_cast<const ViewerCountsUpdate&>(newer);
+    std::map<std::string, int64_t> merged;
+    for (const auto* counts : {&streams_, &other.streams_})
+      for (const ViewerCount& count : *counts) merged[count.stream_id] = count.viewers;
+    std::vector<ViewerCount> streams;
+    streams.reserve(merged.size());
+    for (auto& [id, viewers] : merged) streams.push_back({id, viewers});
+    return std::make_shared<ViewerCountsUpdate>(std::move(streams), other.total_);
+  }
+  SioEncodedPacket Encode() const override {
+    nlohmann::json streams = nlohmann::json::array();
+    for (const ViewerCount& count : streams_) streams.push_back(ViewerCountJson(count));
+    return EncodeEventPacket("/", "viewerCounts",
+                             {{{"total", total_}, {"streams", std::move(streams)}}});
+  }
+  size_t EncodedSizeBound() const override {
+    size_t bytes = kEventOverhead + kTotalOverhead;
+    for (const ViewerCount& count : streams_) bytes += kTotalOverhead + count.stream_id.size();
+    return bytes;
+  }
+
+ private:
+  std::vector<ViewerCount> streams_;
+  int64_t total_;
+};
+
+// A viewerCount waiting for a slow subscriber is replaced by a newer one of its stream.
+class ViewerCountUpdate final : public SioUpdate {
+ public:
+  ViewerCountUpdate(std::string nsp, ViewerCount count)
+      : nsp_(std::move(nsp)), count_(std::move(count)) {}
+  bool Conflates(const SioUpdate& newer) const override {
+    const auto* other = dynamic_cast<const ViewerCountUpdate*>(&newer);
+    return other != nullptr && other->count_.stream_id == count_.stream_id && other->nsp_ == nsp_;
+  }
+  std::shared_ptr<const SioUpdate> MergedWith(const SioUpdate& newer) const override {
+    return std::make_shared<ViewerCountUpdate>(static_cast<const ViewerCountUpdate&>(newer));
+  }
+  SioEncodedPacket Encode() const override {
+    return EncodeEventPacket(nsp_, "viewerCount", {ViewerCountJson(count_)});
+  }
+  size_t EncodedSizeBound() const override {
+    return kEventOverhead + nsp_.size() + kTotalOverhead + count_.stream_id.size();
+  }
+
+ private:
+  std::string nsp_;
+  ViewerCount count_;
+};
+
+// A dashboard event of which only the newest matters (clusterTotals): one waiting for a
+// slow dashboard is replaced by the next.
+class LatestDashboardEvent final : public SioUpdate {
+ public:
+  explicit LatestDashboardEvent(SioEncodedPacket packet) : packet_(std::move(packet)) {}
+  bool Conflates(const SioUpdate& newer) const override {
+    return dynamic_cast<const LatestDashboardEvent*>(&newer) != nullptr;
+  }
+  std::shared_ptr<const SioUpdate> MergedWith(const SioUpdate& newer) const override {
+    return std::make_shared<LatestDashboardEvent>(static_cast<const LatestDashboardEvent&>(newer));
+  }
+  SioEncodedPacket Encode() const override { return packet_; }
+  size_t EncodedSizeBound() const override { return packet_->size(); }
+
+ private:
+  SioEncodedPacket packet_;
+};
+
 }  // namespace
 
 void LikeFeed::AddDashboard(std::shared_ptr<SioSocket> socket) {
@@ -147,7 +229,7 @@ SubscribeResult LikeFeed::Subscribe(const std::shared_ptr<SioSocket>& socket,
   Subscriber& subscriber = subscribers_[socket->id()];
   subscriber.socket = socket;
   subscriber.awaiting_confirmation.try_emplace(stream_id);
-  rooms_.Join(socket->id(), room);
+  if (rooms_.Join(socket->id(), room)) NotifyMembership(socket->nsp(), stream_id, true);
   return {SubscribeOutcome::kRead, ""};
 }
 
@@ -195,9 +277,10 @@ bool LikeFeed::AwaitsSnapshot(const std::string& socket_id) {
 
 void LikeFeed::Unsubscribe(const std::string& socket_id, const std::string& stream_id) {
   std::lock_guard lock(mutex_);
-  rooms_.Leave(socket_id, RoomOf(stream_id));
-  ForgetTotalIfEmpty(stream_id);
   auto it = subscribers_.find(socket_id);
+  if (rooms_.Leave(socket_id, RoomOf(stream_id)) && it != subscribers_.end())
+    NotifyMembership(it->second.socket->nsp(), stream_id, false);
+  ForgetTotalIfEmpty(stream_id);
   if (it == subscribers_.end()) return;
   it->second.awaiting_confirmation.erase(stream_id);
   it->second.held.erase(stream_id);
@@ -208,10 +291,16 @@ void LikeFeed::Unsubscribe(const std::string& socket_id, const std::string& stre
 void LikeFeed::Remove(const std::string& socket_id) {
   std::lock_guard lock(mutex_);
   dashboards_.erase(socket_id);
-  subscribers_.erase(socket_id);
   const Rooms::NameSet rooms = rooms_.RoomsOf(socket_id);  // a copy: LeaveAll changes it
   rooms_.LeaveAll(socket_id);
-  for (const std::string& room : rooms) ForgetTotalIfEmpty(room.substr(kRoomPrefix.size()));
+  const auto subscriber = subscribers_.find(socket_id);
+  for (const std::string& room : rooms) {
+    const std::string stream_id = room.substr(kRoomPrefix.size());
+    if (subscriber != subscribers_.end())
+      NotifyMembership(subscriber->second.socket->nsp(), stream_id, false);
+    ForgetTotalIfEmpty(stream_id);
+  }
+  if (subscriber != subscribers_.end()) subscribers_.erase(subscriber);
 }
 
 void LikeFeed::ForgetTotalIfEmpty(const std::string& stream_id) {
@@ -275,6 +364,53 @@ void LikeFeed::SendToSubscribers(const StreamTotal& total) {
     broadcast->second.Add(subscriber.socket);
   }
   for (auto& [nsp, broadcast] : like_count) broadcast.Send();
+}
+
+void LikeFeed::PublishViewers(const std::vector<ViewerCount>& changed,
+                              const std::vector<ViewerCount>& joined, int64_t total) {
+  std::lock_guard lock(mutex_);
+  if (!changed.empty() && !dashboards_.empty()) {
+    auto update = std::make_shared<ViewerCountsUpdate>(changed, total);
+    SioBroadcast counts(update->Encode(), update);
+    for (auto& [id, dashboard] : dashboards_) counts.Add(dashboard.socket);
+    counts.Send();
+  }
+  size_t next_joined = 0;
+  for (const ViewerCount& count : changed) {
+    while (next_joined < joined.size() && joined[next_joined].stream_id < count.stream_id)
+      SendViewerCount(joined[next_joined++]);
+    if (next_joined < joined.size() && joined[next_joined].stream_id == count.stream_id)
+      ++next_joined;  // sent below, once
+    SendViewerCount(count);
+  }
+  while (next_joined < joined.size()) SendViewerCount(joined[next_joined++]);
+}
+
+void LikeFeed::PublishToDashboards(SioEncodedPacket packet) {
+  std::lock_guard lock(mutex_);
+  if (dashboards_.empty()) return;
+  auto update = std::make_shared<LatestDashboardEvent>(packet);
+  SioBroadcast broadcast(std::move(packet), std::move(update));
+  for (auto& [id, dashboard] : dashboards_) broadcast.Add(dashboard.socket);
+  broadcast.Send();
+}
+
+void LikeFeed::SendViewerCount(const ViewerCount& count) {
+  const Rooms::NameSet& members = rooms_.Members(RoomOf(count.stream_id));
+  if (members.empty()) return;
+  std::map<std::string, SioBroadcast, std::less<>> viewer_count;  // one per namespace
+  for (const std::string& member : members) {
+    const auto subscriber = subscribers_.find(member);
+    if (subscriber == subscribers_.end()) continue;
+    const std::string& nsp = subscriber->second.socket->nsp();
+    auto broadcast = viewer_count.find(nsp);
+    if (broadcast == viewer_count.end()) {
+      auto update = std::make_shared<ViewerCountUpdate>(nsp, count);
+      broadcast = viewer_count.try_emplace(nsp, update->Encode(), std::move(update)).first;
+    }
+    broadcast->second.Add(subscriber->second.socket);
+  }
+  for (auto& [nsp, broadcast] : viewer_count) broadcast.Send();
 }
 
 }  // namespace la

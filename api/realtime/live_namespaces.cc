@@ -137,16 +137,20 @@ void RefreshSubscribers(LikeFeed& feed, ApiContext& api) {
 
 }  // namespace
 
-std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api) {
+std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api,
+                                        ViewerPresence& viewers, ClusterTotalsFeed& totals) {
   SioNamespace& dashboard = sockets.AddNamespace("/");
   dashboard.SetAdmission(TokenAdmission(api, Action::kWatchDashboard));
   auto snapshots = std::make_shared<SharedSnapshot>(
       [&api] { return api.streams.TopStreams(kSnapshotLimit); }, api.reads);
-  dashboard.OnConnect([&feed, snapshots](const std::shared_ptr<SioSocket>& socket) {
-    DisconnectAtExpiry(socket);
-    feed.AddDashboard(socket);  // from here on, updates are held until the snapshot is sent
-    RequestSnapshot(*snapshots, feed, socket->id());
-  });
+  dashboard.OnConnect(
+      [&feed, &viewers, &totals, snapshots](const std::shared_ptr<SioSocket>& socket) {
+        DisconnectAtExpiry(socket);
+        feed.AddDashboard(socket);  // from here on, updates are held until the snapshot is sent
+        RequestSnapshot(*snapshots, feed, socket->id());
+        viewers.SendSnapshot(socket, kSnapshotLimit);
+        totals.SendTo(socket);
+      });
 
   SioNamespace& live = sockets.AddNamespace("/live");
   live.SetAdmission(TokenAdmission(api, Action::kWatchStream));

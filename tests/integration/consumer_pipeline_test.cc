@@ -25,6 +25,7 @@
 #include "adapters/mongo_client.h"
 #include "adapters/redis_client.h"
 #include "core/counting/like_event.h"
+#include "core/counting/partition_totals.h"
 #include "core/counting/stream_document.h"
 #include "core/counting/stream_updates.h"
 #include "tests/integration/http_client.h"
@@ -108,6 +109,39 @@ class ConsumerPipelineTest : public ::testing::Test {
     auto mongo = MongoClient::Create(test::MongoUri(), topic_);
     ASSERT_TRUE(mongo.ok()) << mongo.status().message();
     mongo_ = std::move(*mongo);
+  }
+
+  // The cluster totals the partition summaries hold (core/counting/partition_totals.h)
+  // equal the sums over the stream documents: likes, and streams with a like. The summary
+  // is written just after the stream documents of a flush, so this waits for it a little.
+  void ExpectSummariesEqualTheStreams() {
+    struct Sums {
+      int64_t likes = 0, streams = 0;
+      bool operator==(const Sums&) const = default;
+    };
+    Sums from_streams, from_summaries;
+    for (auto deadline = Clock::now() + 10s; Clock::now() < deadline;) {
+      auto summaries = mongo_->Find(kPartitionTotalsCollection, nlohmann::json::object());
+      ASSERT_TRUE(summaries.ok()) << summaries.status().message();
+      auto documents = mongo_->Find(kStreamsCollection, nlohmann::json::object());
+      ASSERT_TRUE(documents.ok()) << documents.status().message();
+      from_streams = from_summaries = {};
+      for (const nlohmann::json& document : *documents) {
+        from_streams.likes += document["likes"].get<int64_t>();
+        from_streams.streams += document["likes"].get<int64_t>() > 0 ? 1 : 0;
+      }
+      for (const nlohmann::json& summary : *summaries) {
+        Result<PartitionTotal> total = ParsePartitionTotal(summary);
+        ASSERT_TRUE(total.ok()) << total.status().message();
+        from_summaries.likes += total->likes;
+        from_summaries.streams += total->streams;
+      }
+      if (from_summaries == from_streams) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_GT(from_streams.likes, 0);
+    EXPECT_EQ(from_summaries.likes, from_streams.likes);
+    EXPECT_EQ(from_summaries.streams, from_streams.streams);
   }
 
   // la-consumer on this test's topic, group and database, flushing every 100 ms.
@@ -206,6 +240,7 @@ TEST_F(ConsumerPipelineTest, CountsDistinctValidLikesDeadLettersTheRestAndPublis
 
   auto consumer = StartConsumer();
   EXPECT_EQ(WaitForExpectedTotals(30s), expected_);
+  ExpectSummariesEqualTheStreams();
 
   // The dead-letter topic holds exactly the malformed messages, with headers.
   auto reader = KafkaConsumer::Create(
@@ -387,6 +422,7 @@ TEST_F(ConsumerPipelineTest, AReplayAfterACrashCountsEachMinuteOnce) {
   like_at(topic_ + "-late", stream_prefix_ + "0", now_ms);
   ASSERT_EQ(WaitForExpectedTotals(30s), expected_);
   EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
+  ExpectSummariesEqualTheStreams();  // the crash came after the summaries were written
 
   auto documents = mongo_->Find(kStreamsCollection, nlohmann::json::object());
   ASSERT_TRUE(documents.ok()) << documents.status().message();

@@ -42,6 +42,19 @@ TEST(Config, FlagsOverrideEnvironment) {
   EXPECT_EQ(loaded->config->jwt_secret, kSecret);
 }
 
+TEST(Config, TheViewerNodeTtlMustCoverAFewReports) {
+  auto loaded = LoadConfig(Program::kApi, {"--viewer-report-ms", "2000"},
+                           Env({{"JWT_SECRET", kSecret}, {"VIEWER_NODE_TTL_MS", "5000"}}));
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().message().find("VIEWER_NODE_TTL_MS (5000) must be at least 3 x"),
+            std::string::npos)
+      << loaded.status().message();
+  auto defaults = LoadConfig(Program::kApi, {}, Env({{"JWT_SECRET", kSecret}}));
+  ASSERT_TRUE(defaults.ok()) << defaults.status().message();
+  EXPECT_EQ(defaults->config->viewer_report_ms, 1000);
+  EXPECT_EQ(defaults->config->viewer_node_ttl_ms, 10000);
+}
+
 TEST(Config, HelpListsTheSettingsOfTheProgram) {
   auto loaded = LoadConfig(Program::kConsumer, {"--help"}, Env({}));
   ASSERT_TRUE(loaded.ok());

@@ -18,6 +18,7 @@
 #include "consumer/dedup_store.h"
 #include "consumer/event_log.h"
 #include "consumer/log_reader.h"
+#include "consumer/partition_totals_store.h"
 #include "consumer/update_publisher.h"
 
 namespace la {
@@ -274,6 +275,7 @@ class FakeCounterStore final : public CounterStore {
       StreamState& created = documents[update.stream_id];
       created.likes = update.new_likes;
       for (const WatermarkAdvance& a : update.advances) created.watermarks[a.partition] = a.next;
+      created.first_like = update.first_like;
       return UpdateOutcome::kApplied;
     }
     if (found == documents.end() || found->second.likes != update.expected_likes) {
@@ -288,6 +290,7 @@ class FakeCounterStore final : public CounterStore {
     }
     state.likes += update.likes_to_add;
     for (const WatermarkAdvance& a : update.advances) state.watermarks[a.partition] = a.next;
+    if (update.first_like) state.first_like = update.first_like;
     return UpdateOutcome::kApplied;
   }
 };
@@ -372,9 +375,58 @@ class FakeUpdatePublisher final : public UpdatePublisher {
     messages.emplace_back(totals.begin(), totals.end());
     return Status::Ok();
   }
+  Status PublishPartitionTotals(std::span<const PartitionTotal> totals) override {
+    if (Status failure = failures.Next("publish"); !failure.ok()) return failure;
+    partition_messages.emplace_back(totals.begin(), totals.end());
+    return Status::Ok();
+  }
 
   std::vector<std::vector<StreamTotal>> messages;
+  std::vector<std::vector<PartitionTotal>> partition_messages;
   InjectedFailures failures;
+};
+
+// The partition summaries in memory, written with the same compare-and-set rule as
+// MongoDB's; its stream documents come from a FakeCounterStore.
+class FakePartitionTotalsStore final : public PartitionTotalsStore {
+ public:
+  explicit FakePartitionTotalsStore(const FakeCounterStore& streams) : streams_(streams) {}
+
+  Result<std::map<int32_t, PartitionTotal>> Read(std::span<const int32_t> partitions) override {
+    if (Status failure = failures.Next("read summaries"); !failure.ok()) return failure;
+    std::map<int32_t, PartitionTotal> found;
+    for (const int32_t p : partitions) {
+      if (const auto it = summaries.find(p); it != summaries.end()) found.insert(*it);
+    }
+    return found;
+  }
+  Result<size_t> Apply(std::span<const PartitionTotalsUpdate> updates) override {
+    if (Status failure = failures.Next("update summaries"); !failure.ok()) return failure;
+    size_t matched = 0;
+    for (const PartitionTotalsUpdate& update : updates) {
+      const auto it = summaries.find(update.next.partition);
+      if (it == summaries.end() || it->second.wm != update.expected_wm) continue;
+      it->second = update.next;
+      ++matched;
+    }
+    return matched;
+  }
+  Result<bool> Create(const PartitionTotal& total) override {
+    return summaries.try_emplace(total.partition, total).second;
+  }
+  Result<std::vector<StreamOnPartition>> StreamsOnPartition(int32_t partition) override {
+    std::vector<StreamOnPartition> found;
+    for (const auto& [id, state] : streams_.documents) {
+      if (state.watermarks.contains(partition)) found.push_back({state.likes, state.watermarks});
+    }
+    return found;
+  }
+
+  std::map<int32_t, PartitionTotal> summaries;
+  InjectedFailures failures;
+
+ private:
+  const FakeCounterStore& streams_;
 };
 
 }  // namespace la::testing
