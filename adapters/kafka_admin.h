@@ -21,6 +21,12 @@ struct TopicSpec {
 Status EnsureTopics(const std::string& brokers, const std::vector<TopicSpec>& topics,
                     std::chrono::milliseconds timeout);
 
+// Deletes `topics` (with every message and the groups' committed offsets of them);
+// a topic that does not exist is not an error. Kafka may refuse to create a topic
+// of the same name for a moment afterwards.
+Status DeleteTopics(const std::string& brokers, const std::vector<std::string>& topics,
+                    std::chrono::milliseconds timeout);
+
 // The number of partitions of `topic`, or an error if it does not exist.
 Result<int> CountPartitions(const std::string& brokers, const std::string& topic,
                             std::chrono::milliseconds timeout);

@@ -15,7 +15,7 @@ struct PartitionListOwner {
 };
 
 RebalanceEvent ToEvent(RebalanceEvent::Kind kind, const PartitionList& partitions) {
-  RebalanceEvent event{kind, {}, {}};
+  RebalanceEvent event{kind, {}, {}, {}};
   for (const RdKafka::TopicPartition* tp : partitions) {
     event.topic = tp->topic();
     event.partitions.push_back(tp->partition());
@@ -35,19 +35,28 @@ class KafkaConsumer::Rebalancer : public RdKafka::RebalanceCb {
                     PartitionList& partitions) override {
     const bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      // The listener hears first, so that it can say where partitions start.
+      if (!partitions.empty()) {
+        RebalanceEvent event = ToEvent(RebalanceEvent::Kind::kAssigned, partitions);
+        listener_(event);
+        for (RdKafka::TopicPartition* tp : partitions) {
+          const auto start = event.start_offsets.find(tp->partition());
+          if (start != event.start_offsets.end()) tp->set_offset(start->second);
+        }
+      }
       if (cooperative) {
         delete consumer->incremental_assign(partitions);
       } else {
         consumer->assign(partitions);
       }
-      if (!partitions.empty()) listener_(ToEvent(RebalanceEvent::Kind::kAssigned, partitions));
       return;
     }
     // Revoked (or lost): let the owner flush or drop before giving them up.
     const bool lost = consumer->assignment_lost();
     if (!partitions.empty()) {
-      listener_(
-          ToEvent(lost ? RebalanceEvent::Kind::kLost : RebalanceEvent::Kind::kRevoked, partitions));
+      RebalanceEvent event =
+          ToEvent(lost ? RebalanceEvent::Kind::kLost : RebalanceEvent::Kind::kRevoked, partitions);
+      listener_(event);
     }
     if (cooperative) {
       delete consumer->incremental_unassign(partitions);
@@ -72,7 +81,8 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaConsumer
       {"partition.assignment.strategy", "cooperative-sticky"},
       {"session.timeout.ms", std::to_string(options.session_timeout_ms)},
       {"max.poll.interval.ms", std::to_string(options.max_poll_interval_ms)},
-      {"fetch.wait.max.ms", "100"},
+      {"fetch.min.bytes", std::to_string(options.fetch_min_bytes)},
+      {"fetch.wait.max.ms", std::to_string(options.fetch_wait_max_ms)},
       {"queued.max.messages.kbytes", "65536"},
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "2000"},
@@ -187,6 +197,18 @@ Status SetAssignmentPaused(RdKafka::KafkaConsumer& consumer, bool paused) {
 Status KafkaConsumer::Pause() { return SetAssignmentPaused(*consumer_, true); }
 
 Status KafkaConsumer::Resume() { return SetAssignmentPaused(*consumer_, false); }
+
+Status KafkaConsumer::Seek(const std::string& topic, int32_t partition, int64_t offset,
+                           std::chrono::milliseconds timeout) {
+  std::unique_ptr<RdKafka::TopicPartition> tp(
+      RdKafka::TopicPartition::create(topic, partition, offset));
+  const RdKafka::ErrorCode err = consumer_->seek(*tp, static_cast<int>(timeout.count()));
+  if (err != RdKafka::ERR_NO_ERROR) {
+    return Status::Error("Kafka seek of " + topic + "[" + std::to_string(partition) + "] to " +
+                         std::to_string(offset) + " failed: " + RdKafka::err2str(err));
+  }
+  return Status::Ok();
+}
 
 std::map<int32_t, int64_t> KafkaConsumer::Lag(const std::string& topic) {
   std::map<int32_t, int64_t> lag;

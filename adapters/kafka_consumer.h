@@ -1,6 +1,7 @@
 // A Kafka group consumer (librdkafka) with manual, synchronous offset commits and
 // cooperative-sticky assignment. Rebalance events are handed to a listener on the
-// polling thread, before partitions are released, so their work can be flushed.
+// polling thread, before partitions are taken (so the listener may say where each
+// starts) or released (so their work can be flushed).
 #pragma once
 
 #include <chrono>
@@ -36,18 +37,25 @@ struct KafkaConsumerOptions {
   std::string client_id = "live-analytics-consumer";
   int session_timeout_ms = 10000;
   int max_poll_interval_ms = 300000;
+  // fetch.min.bytes / fetch.wait.max.ms: a fetch returns once this many bytes are
+  // there or after the wait, whichever comes first.
+  int fetch_min_bytes = 1;
+  int fetch_wait_max_ms = 100;
 };
 
-// Partitions gained or about to be lost.
+// Partitions about to be gained or lost.
 struct RebalanceEvent {
   enum class Kind { kAssigned, kRevoked, kLost } kind;
   std::string topic;
   std::vector<int32_t> partitions;
+  // kAssigned: the listener may set where some of `partitions` start reading;
+  // the others start at their committed offsets.
+  std::map<int32_t, int64_t> start_offsets;
 };
 
 class KafkaConsumer {
  public:
-  using RebalanceListener = std::function<void(const RebalanceEvent&)>;
+  using RebalanceListener = std::function<void(RebalanceEvent&)>;
 
   // Subscribes to the topics; partitions arrive through `listener` during Poll().
   static Result<std::unique_ptr<KafkaConsumer>> Create(const KafkaConsumerOptions& options,
@@ -70,6 +78,10 @@ class KafkaConsumer {
   Status Pause();
   // Fetches again from every assigned partition, from where consumption stopped.
   Status Resume();
+  // Makes the assigned `partition` of `topic` read on from `offset`; messages
+  // fetched before are not delivered.
+  Status Seek(const std::string& topic, int32_t partition, int64_t offset,
+              std::chrono::milliseconds timeout);
   // Lag per assigned partition: high watermark minus position (from cached stats).
   std::map<int32_t, int64_t> Lag(const std::string& topic);
   // Leaves the group cleanly (revocation runs through the listener first).

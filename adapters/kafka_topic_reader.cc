@@ -62,6 +62,16 @@ bool IsLeaderElection(RdKafka::ErrorCode err) {
 Result<std::vector<PartitionOffsets>> ReadPartitionOffsets(const std::string& brokers,
                                                            const std::string& topic,
                                                            std::chrono::milliseconds timeout) {
+  std::map<int32_t, std::string> unreadable;
+  Result<std::vector<PartitionOffsets>> offsets =
+      ReadSomePartitionOffsets(brokers, topic, {}, timeout, unreadable);
+  if (offsets.ok() && !unreadable.empty()) return Status::Error(unreadable.begin()->second);
+  return offsets;
+}
+
+Result<std::vector<PartitionOffsets>> ReadSomePartitionOffsets(
+    const std::string& brokers, const std::string& topic, const std::set<int32_t>& partitions,
+    std::chrono::milliseconds timeout, std::map<int32_t, std::string>& unreadable) {
   Result<std::unique_ptr<RdKafka::KafkaConsumer>> reader = MakeReader(brokers);
   if (!reader.ok()) return reader.status();
   // All topics' metadata: asking for one topic may create it on a broker that auto-creates.
@@ -73,6 +83,7 @@ Result<std::vector<PartitionOffsets>> ReadPartitionOffsets(const std::string& br
     return Status::Error("Kafka metadata of topic " + topic + " at " + brokers + ": " +
                          RdKafka::err2str(err));
   }
+  bool found = false;
   std::vector<PartitionOffsets> offsets;
   for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
     if (t->topic() != topic) continue;
@@ -80,9 +91,12 @@ Result<std::vector<PartitionOffsets>> ReadPartitionOffsets(const std::string& br
       return Status::Error("topic " + topic + ": " + RdKafka::err2str(t->err()) +
                            " (create it with `la-admin topics`)");
     }
+    found = !t->partitions()->empty();
     for (const RdKafka::PartitionMetadata* p : *t->partitions()) {
+      if (!partitions.empty() && !partitions.contains(p->id())) continue;
       PartitionOffsets range{p->id(), 0, 0};
-      // A topic created moments ago may not have its leaders elected yet: wait for them.
+      // A topic created moments ago, or a partition whose leader just died, may not have
+      // a leader yet: wait for it.
       const auto deadline = std::chrono::steady_clock::now() + timeout;
       do {
         err = (*reader)->query_watermark_offsets(topic, p->id(), &range.low, &range.high,
@@ -91,14 +105,15 @@ Result<std::vector<PartitionOffsets>> ReadPartitionOffsets(const std::string& br
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       } while (std::chrono::steady_clock::now() < deadline);
       if (err != RdKafka::ERR_NO_ERROR) {
-        return Status::Error("offsets of " + topic + " partition " + std::to_string(p->id()) +
-                             ": " + RdKafka::err2str(err));
+        unreadable[p->id()] = "offsets of " + topic + " partition " + std::to_string(p->id()) +
+                              ": " + RdKafka::err2str(err);
+        continue;
       }
       offsets.push_back(range);
     }
   }
   (*reader)->close();
-  if (offsets.empty()) return Status::Error("topic " + topic + " does not exist at " + brokers);
+  if (!found) return Status::Error("topic " + topic + " does not exist at " + brokers);
   std::sort(offsets.begin(), offsets.end(),
             [](const PartitionOffsets& a, const PartitionOffsets& b) {
               return a.partition < b.partition;
@@ -109,6 +124,22 @@ Result<std::vector<PartitionOffsets>> ReadPartitionOffsets(const std::string& br
 Result<std::vector<TopicRecord>> ReadRanges(const std::string& brokers, const std::string& topic,
                                             const std::vector<PartitionOffsets>& ranges,
                                             std::chrono::milliseconds timeout) {
+  std::set<int32_t> unfinished;
+  Result<std::vector<TopicRecord>> records =
+      ReadSomeRanges(brokers, topic, ranges, timeout, unfinished);
+  if (records.ok() && !unfinished.empty()) {
+    return Status::Error("reading " + topic + " timed out after " +
+                         std::to_string(timeout.count()) + " ms with " +
+                         std::to_string(unfinished.size()) + " partitions unfinished");
+  }
+  return records;
+}
+
+Result<std::vector<TopicRecord>> ReadSomeRanges(const std::string& brokers,
+                                                const std::string& topic,
+                                                const std::vector<PartitionOffsets>& ranges,
+                                                std::chrono::milliseconds timeout,
+                                                std::set<int32_t>& unfinished) {
   std::vector<TopicRecord> records;
   std::map<int32_t, int64_t> end_of;  // partition -> high of the ranges still being read
   std::vector<RdKafka::TopicPartition*> assignment;
@@ -140,11 +171,8 @@ Result<std::vector<TopicRecord>> ReadRanges(const std::string& brokers, const st
     if (m->offset() + 1 >= open->second) end_of.erase(open);
   }
   (*reader)->close();
-  if (!end_of.empty()) {
-    return Status::Error("reading " + topic + " timed out after " +
-                         std::to_string(timeout.count()) + " ms with " +
-                         std::to_string(end_of.size()) + " partitions unfinished");
-  }
+  for (const auto& [partition, high] : end_of) unfinished.insert(partition);
+  std::erase_if(records, [&](const TopicRecord& r) { return unfinished.contains(r.partition); });
   std::sort(records.begin(), records.end(), [](const TopicRecord& a, const TopicRecord& b) {
     return a.partition != b.partition ? a.partition < b.partition : a.offset < b.offset;
   });

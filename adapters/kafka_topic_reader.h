@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,10 +38,26 @@ Result<std::vector<PartitionOffsets>> ReadPartitionOffsets(const std::string& br
                                                            const std::string& topic,
                                                            std::chrono::milliseconds timeout);
 
+// The same for `partitions` of `topic` only (every partition when empty), each on
+// its own: a partition whose offsets cannot be read within `timeout` (no leader)
+// is left out and named in `unreadable` with the reason. An error if the topic
+// does not exist or the cluster does not answer.
+Result<std::vector<PartitionOffsets>> ReadSomePartitionOffsets(
+    const std::string& brokers, const std::string& topic, const std::set<int32_t>& partitions,
+    std::chrono::milliseconds timeout, std::map<int32_t, std::string>& unreadable);
+
 // The messages of every range [low, high) in `ranges`, in (partition, offset) order.
 // Fails when they are not all read within `timeout`.
 Result<std::vector<TopicRecord>> ReadRanges(const std::string& brokers, const std::string& topic,
                                             const std::vector<PartitionOffsets>& ranges,
                                             std::chrono::milliseconds timeout);
+
+// The same, but the ranges of partitions not finished within `timeout` are left
+// out (the messages read of them too) and the partitions put in `unfinished`.
+Result<std::vector<TopicRecord>> ReadSomeRanges(const std::string& brokers,
+                                                const std::string& topic,
+                                                const std::vector<PartitionOffsets>& ranges,
+                                                std::chrono::milliseconds timeout,
+                                                std::set<int32_t>& unfinished);
 
 }  // namespace la

@@ -192,6 +192,11 @@ Status MongoClient::Ping() {
   bson_t* command = BCON_NEW("ping", BCON_INT32(1));
   bson_error_t error;
   bool ok = mongoc_client_command_simple(client.get(), "admin", command, nullptr, nullptr, &error);
+  // A connection the server closed while it sat idle (a restart) fails with a socket
+  // error; libmongoc drops it, and the second ping goes over a new one.
+  if (!ok && error.domain == MONGOC_ERROR_STREAM) {
+    ok = mongoc_client_command_simple(client.get(), "admin", command, nullptr, nullptr, &error);
+  }
   bson_destroy(command);
   if (!ok) return Status::Error("MongoDB at " + endpoint_ + " is unreachable: " + error.message);
   return Status::Ok();
@@ -251,8 +256,10 @@ Result<MongoBulkResult> MongoClient::BulkUpdate(const std::string& collection,
       return update.status();
     }
     bson_t* update_options = BCON_NEW("upsert", BCON_BOOL(u.upsert));
-    const bool added = mongoc_bulk_operation_update_one_with_opts(
-        bulk, filter->get(), update->get(), update_options, &error);
+    const bool added = u.many ? mongoc_bulk_operation_update_many_with_opts(
+                                    bulk, filter->get(), update->get(), update_options, &error)
+                              : mongoc_bulk_operation_update_one_with_opts(
+                                    bulk, filter->get(), update->get(), update_options, &error);
     bson_destroy(update_options);
     if (!added) {
       mongoc_bulk_operation_destroy(bulk);

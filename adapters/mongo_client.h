@@ -20,6 +20,7 @@ struct MongoUpdate {
   nlohmann::json filter;
   nlohmann::json update;  // update operators, e.g. {"$inc": {...}, "$set": {...}}
   bool upsert = false;
+  bool many = false;  // every matching document (updateMany), not only the first
 };
 
 struct MongoWriteError {
@@ -49,7 +50,9 @@ class MongoClient {
   static Result<std::unique_ptr<MongoClient>> Create(const std::string& uri, std::string database);
   ~MongoClient();
 
-  // Runs {ping: 1} against the server.
+  // Runs {ping: 1} against the server; once more after a socket error (a connection the
+  // server closed while idle, e.g. after a restart), so that only a server that does not
+  // answer fails it.
   Status Ping();
   // Documents of `collection` matching `filter`, with optional find options (projection, sort,
   // limit).

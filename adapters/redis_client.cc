@@ -9,31 +9,41 @@
 namespace la {
 namespace {
 
-RedisReply Convert(const redisReply* r) {
-  RedisReply out;
+// What a hiredis reply is, without copying it.
+RedisReplyView View(const redisReply* r) {
+  RedisReplyView view;
   switch (r->type) {
     case REDIS_REPLY_STRING:
-      out.type = RedisReply::Type::kString;
-      out.text.assign(r->str, r->len);
+      view.type = RedisReply::Type::kString;
       break;
     case REDIS_REPLY_STATUS:
-      out.type = RedisReply::Type::kStatus;
-      out.text.assign(r->str, r->len);
+      view.type = RedisReply::Type::kStatus;
       break;
     case REDIS_REPLY_ERROR:
-      out.type = RedisReply::Type::kError;
-      out.text.assign(r->str, r->len);
+      view.type = RedisReply::Type::kError;
       break;
     case REDIS_REPLY_INTEGER:
-      out.type = RedisReply::Type::kInteger;
-      out.integer = r->integer;
+      view.type = RedisReply::Type::kInteger;
+      view.integer = r->integer;
       break;
     case REDIS_REPLY_ARRAY:
-      out.type = RedisReply::Type::kArray;
-      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(Convert(r->element[i]));
+      view.type = RedisReply::Type::kArray;
       break;
     default:
-      out.type = RedisReply::Type::kNil;
+      view.type = RedisReply::Type::kNil;
+  }
+  if (view.type == RedisReply::Type::kString || view.type == RedisReply::Type::kStatus ||
+      view.type == RedisReply::Type::kError) {
+    view.text = std::string_view(r->str, r->len);
+  }
+  return view;
+}
+
+RedisReply Convert(const redisReply* r) {
+  const RedisReplyView view = View(r);
+  RedisReply out{.type = view.type, .text = std::string(view.text), .integer = view.integer};
+  if (view.type == RedisReply::Type::kArray) {
+    for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(Convert(r->element[i]));
   }
   return out;
 }
@@ -137,6 +147,34 @@ Result<std::vector<RedisReply>> RedisClient::Pipeline(const std::vector<RedisCom
     freeReplyObject(raw);
   }
   return replies;
+}
+
+void AppendRedisCommand(std::string& out, std::initializer_list<std::string_view> args) {
+  out.append("*").append(std::to_string(args.size())).append("\r\n");
+  for (std::string_view arg : args) {
+    out.append("$").append(std::to_string(arg.size())).append("\r\n");
+    out.append(arg).append("\r\n");
+  }
+}
+
+Status RedisClient::PipelineFormatted(std::string_view commands, size_t count,
+                                      const std::function<void(const RedisReplyView&)>& on_reply) {
+  if (count == 0) return Status::Ok();
+  if (Status s = EnsureConnected(); !s.ok()) return s;
+  if (redisAppendFormattedCommand(context_, commands.data(), commands.size()) != REDIS_OK) {
+    return ConnectionError("a pipeline of " + std::to_string(count) + " commands");
+  }
+  for (size_t i = 0; i < count; ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context_, &raw) != REDIS_OK) {
+      return ConnectionError("a pipeline of " + std::to_string(count) + " commands");
+    }
+    std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(static_cast<redisReply*>(raw),
+                                                                  freeReplyObject);
+    const RedisReplyView view = View(reply.get());
+    on_reply(view);
+  }
+  return Status::Ok();
 }
 
 RedisSubscriber::RedisSubscriber(RedisAddress address, std::string channel,

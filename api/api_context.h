@@ -6,8 +6,9 @@
 
 #include "api/accounts/user_store.h"
 #include "api/event_publisher.h"
+#include "api/live_viewers.h"
 #include "api/rate_limits.h"
-#include "api/readiness.h"
+#include "api/readiness_probe.h"
 #include "api/stream_reader.h"
 #include "core/auth/jwt_verifier.h"
 #include "core/config.h"
@@ -21,13 +22,14 @@ struct ApiContext {
   JwtVerifier& tokens;     // bearer tokens of HTTP requests and Socket.IO handshakes
   EventPublisher& events;  // likes -> Kafka
   UserStore& users;
-  StreamReader& streams;  // totals and histories
-  Readiness& readiness;
+  StreamReader& streams;      // totals and histories
+  ReadinessProbe& readiness;  // GET /ready, checked on its own thread
   http::WorkPool& passwords;  // argon2id hashing (login, register): few threads, short queue
-  http::WorkPool& reads;      // MongoDB reads (readiness, totals, snapshots)
+  http::WorkPool& reads;      // MongoDB reads (totals, histories, snapshots, subscribe reads)
   ApiRateLimits& rate_limits;
   prometheus::Registry& metrics;
   prometheus::Counter& produce_errors;
+  LiveViewers& viewers;  // cluster-wide viewer counts, from memory
 };
 
 }  // namespace la

@@ -15,11 +15,15 @@
 #include "api/adapters/kafka_event_publisher.h"
 #include "api/adapters/mongo_stream_reader.h"
 #include "api/adapters/mongo_user_store.h"
+#include "api/adapters/mongo_viewer_history.h"
 #include "api/adapters/server_readiness.h"
 #include "api/api_context.h"
+#include "api/event_id.h"
 #include "api/handlers/handlers.h"
+#include "api/realtime/cluster_totals_feed.h"
 #include "api/realtime/live_namespaces.h"
 #include "api/realtime/stream_updates_bridge.h"
+#include "api/realtime/viewer_presence.h"
 #include "core/retry_backoff.h"
 #include "http/server.h"
 #include "socketio/eio_server.h"
@@ -30,6 +34,9 @@ namespace {
 
 namespace asio = boost::asio;
 using verb = http::beast_http::verb;
+
+// GET /ready requests that may wait for a running dependency check; more get 503 at once.
+constexpr size_t kMaxWaitingReadyRequests = 1000;
 
 // Creates the users index and the configured admin account, retrying with
 // backoff while MongoDB is unreachable; the node serves meanwhile.
@@ -52,6 +59,7 @@ void BootstrapAccounts(UserStore& users, const Config& config, const std::atomic
 
 int Run(const Config& config) {
   auto producer = KafkaProducer::Create({.brokers = config.kafka_brokers,
+                                         .linger_ms = config.kafka_linger_ms,
                                          .delivery_timeout_ms = config.produce_timeout_ms,
                                          .client_id = "la-api-" + std::to_string(config.port),
                                          .compression = config.kafka_compression});
@@ -62,6 +70,8 @@ int Run(const Config& config) {
   MongoUserStore users(**mongo);
   MongoStreamReader streams(**mongo);
   ServerReadiness readiness(**producer, **mongo, config.redis);
+  // /ready's checks on a thread of their own, each result reused for a second.
+  ReadinessProbe ready_probe(readiness, std::chrono::seconds(1), kMaxWaitingReadyRequests);
   prometheus::Registry metrics;
   // Separate bounded pools: a flood of logins cannot delay reads, and the reverse.
   http::WorkPool passwords("password", config.password_threads, config.password_queue, &metrics);
@@ -79,19 +89,36 @@ int Run(const Config& config) {
                        "Batches of Kafka delivery reports handed to the io threads, one "
                        "wake-up each (likes per batch = produced likes / batches).")
            .With());
+  // Live viewers (docs/viewers.md): this node's id is new at every start, so a restarted
+  // node never takes over the counts of its previous run (they expire after the TTL).
+  LikeFeed feed;
+  ViewerPresence viewers(
+      config.redis, feed,
+      {.node_id = "api-" + std::to_string(config.port) + "-" + NewEventId().substr(0, 12),
+       .interval = std::chrono::milliseconds(config.viewer_report_ms),
+       .node_ttl = std::chrono::milliseconds(config.viewer_node_ttl_ms),
+       .write_minute = [&mongo, &reads](const MinuteOfViewers& minute) {
+         if (!reads.TryPost([&mongo, minute] { WriteViewerMinute(**mongo, minute); }))
+           spdlog::warn("viewers: the read pool is full; minute {} not written", minute.minute);
+       }});
+  feed.SetMembershipListener(
+      [&viewers](std::string_view nsp, const std::string& stream_id, bool joined) {
+        viewers.OnMembership(nsp, stream_id, joined);
+      });
   ApiContext api{
       config,
       tokens,
       events,
       users,
       streams,
-      readiness,
+      ready_probe,
       passwords,
       reads,
       rate_limits,
       metrics,
       metrics.AddCounter("kafka_produce_errors_total", "Likes that Kafka did not acknowledge.")
-          .With()};
+          .With(),
+      viewers};
 
   std::atomic<bool> stopping{false};
   std::thread bootstrap([&] { BootstrapAccounts(users, config, stopping); });
@@ -104,6 +131,7 @@ int Run(const Config& config) {
   router.Add(verb::post, "/engagement/like", handlers::Like(api));
   router.Add(verb::get, "/metrics", handlers::Metrics(api));
   router.Add(verb::get, "/streams", handlers::TopStreams(api));
+  router.Add(verb::get, "/totals", handlers::Totals(api));
   router.AddPrefix("/streams/", "/streams/{streamId}", handlers::StreamHistory(api));
   const std::string web_root = config.web_root.empty() ? "web/dist" : config.web_root;
   router.Add(verb::get, "/socket.io/socket.io.js", handlers::StaticFiles(web_root));
@@ -114,16 +142,27 @@ int Run(const Config& config) {
   EioOptions eio_options;
   eio_options.max_sessions = config.max_sessions;
   eio_options.max_sessions_per_address = config.max_sessions_per_address;
+  eio_options.max_held_polls = static_cast<size_t>(config.max_held_polls);
   eio_options.write_timeout = std::chrono::milliseconds(config.write_timeout_ms);
   eio_options.lanes = static_cast<size_t>(threads);  // one broadcast handler per io thread
+  // The api's clients send a token and short events: every message, body and packet is
+  // bounded by a few KB, so that no client can make the node hold much (a parsed JSON
+  // packet takes many times its size).
+  constexpr size_t kMaxPacketBytes = 4096;
+  eio_options.max_payload = kMaxPacketBytes;
   EioServer engine(
       io, eio_options, "*",
       &metrics.AddGauge("socketio_sessions", "Open Engine.IO sessions (Socket.IO clients).")
            .With());
   SioServer sockets(engine, {.packet_rate = {static_cast<double>(config.socket_event_rate_per_s),
-                                             static_cast<double>(config.socket_event_burst)}});
-  LikeFeed feed;
-  std::function<void()> resnapshot_dashboards = AddLiveNamespaces(sockets, feed, api);
+                                             static_cast<double>(config.socket_event_burst)},
+                             .limits = {.max_connect_bytes = kMaxPacketBytes,
+                                        .max_event_bytes = kMaxPacketBytes,
+                                        .max_attachment_bytes = kMaxPacketBytes}});
+  ClusterTotalsFeed cluster_totals(
+      config.redis, feed, [&streams] { return streams.PartitionTotals(); }, reads);
+  std::function<void()> resnapshot_dashboards =
+      AddLiveNamespaces(sockets, feed, api, viewers, cluster_totals);
   router.AddPrefix("/socket.io/", "/socket.io/", engine.PollingHandler(),
                    engine.options().max_payload);
   router.SetUpgradeHandler("/socket.io/", engine.UpgradeHandler());

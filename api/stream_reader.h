@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/counting/partition_totals.h"
 #include "core/counting/stream_total.h"
 #include "core/status.h"
 
@@ -28,6 +29,12 @@ class StreamReader {
   virtual Result<int64_t> StreamLikes(const std::string& stream_id) = 0;
   // The stored document of one stream, or nullopt if it has no likes yet.
   virtual Result<std::optional<nlohmann::json>> StreamDocument(const std::string& stream_id) = 0;
+  // The stored viewers-over-time document of one stream (collection `viewers`,
+  // core/viewers/viewer_history.h), or nullopt if it was never watched.
+  virtual Result<std::optional<nlohmann::json>> ViewerDocument(const std::string& stream_id) = 0;
+  // Every per-partition summary (collection `partitionTotals`,
+  // core/counting/partition_totals.h): their sums are the cluster's totals.
+  virtual Result<std::vector<PartitionTotal>> PartitionTotals() = 0;
 };
 
 }  // namespace la

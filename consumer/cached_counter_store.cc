@@ -52,6 +52,7 @@ Result<std::vector<UpdateOutcome>> CachedCounterStore::Apply(
       state.watermarks[advance.partition] = advance.next;
     }
     ApplyHistoryChange(updates[i].history, state.history);
+    if (updates[i].first_like) state.first_like = updates[i].first_like;
     Remember(updates[i].stream_id, std::move(state));
   }
   return outcomes;

@@ -7,9 +7,12 @@
 // after a rebalance); that is safe because every update is a compare-and-set on
 // the state it was planned on: a stale state makes the update miss
 // (kStateChanged), the entry is forgotten, and the batcher re-reads and
-// re-plans that stream. At most `max_streams` states are kept; past that the
-// memory is cleared and refilled.
-// Not thread-safe: used from the polling thread only.
+// re-plans that stream. It also relies on watermarks only growing: a stale
+// watermark is never above the stored one, so it never skips a like. A re-base
+// (`la-admin partitions rebase`) lowers watermarks; so the consumer calls Clear()
+// whenever it is given partitions (consumer/anchored_event_log.h). At most `max_streams` states are
+// kept; past that the memory is cleared and refilled. Not thread-safe: used from the polling thread
+// only.
 #pragma once
 
 #include <cstddef>

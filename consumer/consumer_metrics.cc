@@ -1,6 +1,7 @@
 #include "consumer/consumer_metrics.h"
 
 #include <string>
+#include <utility>
 
 namespace la {
 namespace {
@@ -14,6 +15,17 @@ prometheus::Counter& NewCounter(prometheus::Registry& registry, const std::strin
 void Advance(prometheus::Counter& counter, uint64_t& reported, uint64_t total) {
   counter.Add(total - reported);
   reported = total;
+}
+
+// Sets each gauge of `family` to its value in `values`, and to 0 those shown before
+// and absent now.
+void SetAll(prometheus::Family<prometheus::Gauge>& family,
+            std::map<prometheus::Labels, int64_t> values) {
+  // ForEach holds the family's lock, so the gauges are set afterwards.
+  family.ForEach([&](const prometheus::Labels& labels, const prometheus::Gauge&) {
+    values.emplace(labels, 0);
+  });
+  for (const auto& [labels, value] : values) family.With(labels).Set(value);
 }
 
 }  // namespace
@@ -48,6 +60,10 @@ ConsumerMetrics::ConsumerMetrics(prometheus::Registry& registry, std::chrono::se
                           .With()),
       lag_(registry.AddGauge("la_consumer_lag_messages",
                              "Messages of an owned partition not consumed yet")),
+      halted_(registry.AddGauge("la_consumer_partition_halted",
+                                "1 while an owned partition is halted: its log is not the one its "
+                                "watermarks were written against (offsets started again); "
+                                "nothing of it is counted until `la-admin partitions rebase`")),
       oldest_event_age_(registry
                             .AddGauge("la_consumer_oldest_event_age_seconds",
                                       "Age (now - its timeStamp) of the oldest event of the last "
@@ -84,12 +100,13 @@ void ConsumerMetrics::SetLag(const std::map<int32_t, int64_t>& lag_by_partition)
   for (const auto& [partition, lag] : lag_by_partition) {
     values[{{"partition", std::to_string(partition)}}] = lag;
   }
-  // Partitions shown before and no longer owned; ForEach holds the family's
-  // lock, so they are set afterwards.
-  lag_.ForEach([&](const prometheus::Labels& labels, const prometheus::Gauge&) {
-    values.emplace(labels, 0);
-  });
-  for (const auto& [labels, lag] : values) lag_.With(labels).Set(lag);
+  SetAll(lag_, std::move(values));
+}
+
+void ConsumerMetrics::SetHalted(const std::vector<int32_t>& partitions) {
+  std::map<prometheus::Labels, int64_t> values;
+  for (int32_t partition : partitions) values[{{"partition", std::to_string(partition)}}] = 1;
+  SetAll(halted_, std::move(values));
 }
 
 }  // namespace la

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <vector>
 
 #include "consumer/like_batcher.h"
 #include "core/prometheus.h"
@@ -26,6 +27,9 @@ class ConsumerMetrics {
   void RecordFlush(std::chrono::duration<double> latency, uint64_t messages);
   // Sets the lag of the owned partitions; partitions no longer owned show 0.
   void SetLag(const std::map<int32_t, int64_t>& lag_by_partition);
+  // Shows 1 for each of `partitions` (halted: their log was replaced,
+  // consumer/anchored_event_log.h) and 0 for every partition shown before.
+  void SetHalted(const std::vector<int32_t>& partitions);
 
  private:
   LikeBatcherMetrics reported_;  // the totals the counters already hold
@@ -40,6 +44,7 @@ class ConsumerMetrics {
   prometheus::Histogram& flush_seconds_;
   prometheus::Histogram& batch_messages_;
   prometheus::Family<prometheus::Gauge>& lag_;
+  prometheus::Family<prometheus::Gauge>& halted_;
   prometheus::Gauge& oldest_event_age_;  // how close the batches are to the dedup window's end
 };
 

@@ -1,7 +1,7 @@
-// Where the consumer records the first Kafka position of each eventId
-// (Redis, `dedup:{userId}:{eventId}`; see core/dedup_decision.h for why a position).
-// Keys are scoped to the user: clients choose eventIds, so a global key would
-// let one user make another user's like a "duplicate" by sending its id first.
+// Where the consumer records the first Kafka position of each like's eventId (Redis;
+// the keys and values are core/counting/dedup_decision.h's). Keys are scoped to the
+// user: clients choose eventIds, so a global key would let one user make another
+// user's like a "duplicate" by sending its id first.
 #pragma once
 
 #include <optional>
@@ -13,31 +13,27 @@
 
 namespace la {
 
-// "Remember `position` for `event_id` unless a position is already there."
+// "Store `value` under `key` unless a value is already there."
 struct DedupClaim {
-  std::string user_id;  // the event's userId (the JWT's `id` claim)
-  std::string event_id;
-  std::string position;  // FormatPosition(partition, offset)
+  std::string key;    // DedupKey or StreamDedupKey
+  std::string value;  // EventIdClaimValue or FormatPosition
+  // If set, a key whose time to live restarts with this claim. A StreamDedupKey claim
+  // names its event's DedupKey here: were that key to expire before the stream key, the
+  // stream's next copy would find it absent and be counted again.
+  std::string extend;
 };
-
-// The Redis key of a claim: `dedup:{userId}:{eventId}`. Event ids hold no
-// character outside [A-Za-z0-9_.:-]; the event id is last, so a user id
-// cannot end inside it unless a user id itself holds ':' (server-made ids do not).
-inline std::string DedupKey(const DedupClaim& claim) {
-  return "dedup:" + claim.user_id + ":" + claim.event_id;
-}
 
 class DedupStore {
  public:
   virtual ~DedupStore() = default;
 
   // Runs, in order and in one round trip (a pipeline), for each claim:
-  //   SET dedup:{user_id}:{event_id} {position} NX GET EX {ttl}
-  // and returns, for each claim in the same order, the position that was
-  // already stored, or nullopt when the key was absent and the claim is now
-  // stored. Order matters: two copies of an event in one batch must see each
-  // other. An error means no answer could be read; claims may still have been
-  // stored, which is harmless since claiming again finds the same position.
+  //   SET {key} {value} NX GET EX {ttl}    and, if `extend` is set,  EXPIRE {extend} {ttl}
+  // and returns, for each claim in the same order, the value that was already
+  // stored, or nullopt when the key was absent and the claim is now stored.
+  // Order matters: two copies of an event in one batch must see each other. An
+  // error means no answer could be read; claims may still have been stored, which
+  // is harmless since claiming again finds the same value.
   virtual Result<std::vector<std::optional<std::string>>> Claim(
       std::span<const DedupClaim> claims) = 0;
 };

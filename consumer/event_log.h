@@ -1,6 +1,7 @@
 // What the consumer needs from Kafka: the messages of the events topic, in
 // offset order per partition, hand-committed offsets, word of partitions
-// gained and lost, pausing while the caller's buffer is full, and the lag.
+// gained and lost, pausing while the caller's buffer is full, moving a
+// partition's position, and the lag.
 // Implemented over librdkafka's group consumer (KafkaEventLog) and in memory
 // for the tests (tests/unit/fakes/consumer_fakes.h). Not thread-safe: one
 // polling thread calls everything.
@@ -32,6 +33,12 @@ class PartitionOwnershipListener {
  public:
   virtual ~PartitionOwnershipListener() = default;
 
+  // Asked just before OnPartitionsAssigned: where some of `partitions` start
+  // reading. The others (all, by default) start at their committed offsets.
+  virtual std::map<int32_t, int64_t> StartOffsets(const std::vector<int32_t>& partitions) {
+    (void)partitions;
+    return {};
+  }
   // `partitions` now belong to this consumer; their messages start at the
   // committed offsets.
   virtual void OnPartitionsAssigned(const std::vector<int32_t>& partitions) = 0;
@@ -66,9 +73,34 @@ class EventLog {
   // changes meanwhile; partitions assigned after a Pause() are not paused.
   virtual Status Pause() = 0;
   virtual Status Resume() = 0;
+  // Makes the owned `partition` read on from `offset`.
+  virtual Status Seek(int32_t partition, int64_t offset) = 0;
   // Messages not yet consumed, per owned partition (for /metrics); empty when
   // unknown.
   virtual std::map<int32_t, int64_t> Lag() = 0;
+  // Owned partitions whose messages are held back because their log is not the
+  // one their counts were written against (consumer/anchored_event_log.h); for
+  // /metrics.
+  virtual std::vector<int32_t> HaltedPartitions() const { return {}; }
+
+  // Leaves the group; `listener` hears of the revocation first.
+  virtual Status Close(PartitionOwnershipListener& listener) = 0;
+};
+
+// Points `slot` at `listener` while it lives: how an EventLog hands the
+// ownership changes of one Poll() or Close() to that call's listener.
+class ListenerScope {
+ public:
+  ListenerScope(PartitionOwnershipListener*& slot, PartitionOwnershipListener& listener)
+      : slot_(slot) {
+    slot_ = &listener;
+  }
+  ~ListenerScope() { slot_ = nullptr; }
+  ListenerScope(const ListenerScope&) = delete;
+  ListenerScope& operator=(const ListenerScope&) = delete;
+
+ private:
+  PartitionOwnershipListener*& slot_;
 };
 
 }  // namespace la

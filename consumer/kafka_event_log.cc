@@ -8,20 +8,7 @@
 namespace la {
 namespace {
 
-// Points `slot` at `listener` for one call, so rebalances reach it.
-class ListenerScope {
- public:
-  ListenerScope(PartitionOwnershipListener*& slot, PartitionOwnershipListener& listener)
-      : slot_(slot) {
-    slot_ = &listener;
-  }
-  ~ListenerScope() { slot_ = nullptr; }
-  ListenerScope(const ListenerScope&) = delete;
-  ListenerScope& operator=(const ListenerScope&) = delete;
-
- private:
-  PartitionOwnershipListener*& slot_;
-};
+constexpr std::chrono::milliseconds kSeekTimeout{5000};
 
 }  // namespace
 
@@ -30,7 +17,7 @@ Result<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Create(std::string topic,
   std::unique_ptr<KafkaEventLog> log(new KafkaEventLog(std::move(topic)));
   options.topics = {log->topic_};
   Result<std::unique_ptr<KafkaConsumer>> consumer = KafkaConsumer::Create(
-      options, [raw = log.get()](const RebalanceEvent& event) { raw->Forward(event); });
+      options, [raw = log.get()](RebalanceEvent& event) { raw->Forward(event); });
   if (!consumer.ok()) return consumer.status();
   log->consumer_ = std::move(*consumer);
   return log;
@@ -38,11 +25,14 @@ Result<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Create(std::string topic,
 
 KafkaEventLog::KafkaEventLog(std::string topic) : topic_(std::move(topic)) {}
 
-void KafkaEventLog::Forward(const RebalanceEvent& event) {
+void KafkaEventLog::Forward(RebalanceEvent& event) {
   switch (event.kind) {
     case RebalanceEvent::Kind::kAssigned:
       spdlog::info("partitions {} of {} assigned", fmt::join(event.partitions, ","), event.topic);
-      if (listener_) listener_->OnPartitionsAssigned(event.partitions);
+      if (listener_) {
+        event.start_offsets = listener_->StartOffsets(event.partitions);
+        listener_->OnPartitionsAssigned(event.partitions);
+      }
       return;
     case RebalanceEvent::Kind::kRevoked:
       spdlog::info("partitions {} of {} revoked", fmt::join(event.partitions, ","), event.topic);
@@ -78,6 +68,10 @@ Status KafkaEventLog::Commit(const std::map<int32_t, int64_t>& next_offsets) {
 Status KafkaEventLog::Pause() { return consumer_->Pause(); }
 
 Status KafkaEventLog::Resume() { return consumer_->Resume(); }
+
+Status KafkaEventLog::Seek(int32_t partition, int64_t offset) {
+  return consumer_->Seek(topic_, partition, offset, kSeekTimeout);
+}
 
 std::map<int32_t, int64_t> KafkaEventLog::Lag() { return consumer_->Lag(topic_); }
 

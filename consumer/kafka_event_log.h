@@ -29,17 +29,17 @@ class KafkaEventLog final : public EventLog {
   Status Commit(const std::map<int32_t, int64_t>& next_offsets) override;
   Status Pause() override;
   Status Resume() override;
+  Status Seek(int32_t partition, int64_t offset) override;
   std::map<int32_t, int64_t> Lag() override;
 
-  // Leaves the group; `listener` hears of the revocation first. Destroying an
-  // unclosed log also leaves, telling no listener (the partitions' uncommitted
-  // work goes to the next owner).
-  Status Close(PartitionOwnershipListener& listener);
+  // Destroying an unclosed log also leaves the group, telling no listener (the
+  // partitions' uncommitted work goes to the next owner).
+  Status Close(PartitionOwnershipListener& listener) override;
 
  private:
   explicit KafkaEventLog(std::string topic);
   // Hands a rebalance to `listener_`, which is set only during Poll() and Close().
-  void Forward(const RebalanceEvent& event);
+  void Forward(RebalanceEvent& event);
 
   std::string topic_;
   PartitionOwnershipListener* listener_ = nullptr;

@@ -88,11 +88,20 @@ FlushResult LikeBatcher::Flush() {
   result.messages = buffered_messages_;
   ClearBuffers();
 
-  if (counted->totals.empty()) return result;
-  if (Status published = publisher_.Publish(counted->totals); !published.ok()) {
-    result.published = Status::Error("flush committed, but publishing the totals of " +
-                                     std::to_string(counted->totals.size()) +
-                                     " streams failed: " + published.message());
+  if (!counted->totals.empty()) {
+    if (Status published = publisher_.Publish(counted->totals); !published.ok()) {
+      result.published = Status::Error("flush committed, but publishing the totals of " +
+                                       std::to_string(counted->totals.size()) +
+                                       " streams failed: " + published.message());
+    }
+  }
+  if (!counted->partition_totals.empty() && result.published.ok()) {
+    if (Status published = publisher_.PublishPartitionTotals(counted->partition_totals);
+        !published.ok()) {
+      result.published = Status::Error("flush committed, but publishing " +
+                                       std::to_string(counted->partition_totals.size()) +
+                                       " partition summaries failed: " + published.message());
+    }
   }
   return result;
 }
@@ -114,6 +123,10 @@ Result<LikeBatcher::CountedFlush> LikeBatcher::CountAndCommit() {
     return stopped;
   }
 
+  Result<std::vector<PartitionTotal>> summaries =
+      UpdatePartitionTotals(*events, applied->first_likes);
+  if (!summaries.ok()) return summaries.status();
+
   if (options_.before_commit_for_testing) options_.before_commit_for_testing();
   const std::map<int32_t, int64_t> next_offsets = NextOffsets();
   if (Status commit = log_.Commit(next_offsets); !commit.ok()) {
@@ -123,7 +136,8 @@ Result<LikeBatcher::CountedFlush> LikeBatcher::CountAndCommit() {
   const auto duplicates = std::count_if(
       events->begin(), events->end(),
       [](const ClassifiedEvent& e) { return e.decision == DedupDecision::kDuplicate; });
-  return CountedFlush{true, std::move(applied->totals), static_cast<uint64_t>(duplicates), ""};
+  return CountedFlush{true, std::move(applied->totals), std::move(*summaries),
+                      static_cast<uint64_t>(duplicates), ""};
 }
 
 Status LikeBatcher::SendDeadLetters() {
@@ -146,12 +160,16 @@ Status LikeBatcher::SendDeadLetters() {
 Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
   std::vector<DedupClaim> claims;
   std::vector<ClassifiedEvent> events;
+  std::vector<const PendingEvent*> pending_of;  // of events[i]
+  std::vector<std::string> positions;           // of events[i]
   for (const auto& [partition, buffer] : owned_) {
     for (const PendingEvent& pending : buffer.events) {
-      claims.push_back(
-          {pending.user_id, pending.event_id, FormatPosition(partition, pending.offset)});
+      positions.push_back(FormatPosition(partition, pending.offset));
+      claims.push_back({DedupKey(pending.user_id, pending.event_id),
+                        EventIdClaimValue(positions.back(), pending.stream_id)});
       events.push_back({partition, pending.offset, pending.stream_id, DedupDecision::kCount,
                         pending.timestamp_ms});
+      pending_of.push_back(&pending);
     }
   }
   if (claims.empty()) return events;
@@ -160,6 +178,32 @@ Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
   for (const ClassifiedEvent& event : events) oldest_ms = std::min(oldest_ms, event.timestamp_ms);
   metrics_.oldest_claimed_event_age_ms = std::max<int64_t>(0, options_.wall_clock_ms() - oldest_ms);
 
+  Result<std::vector<std::optional<std::string>>> stored = ClaimAll(claims);
+  if (!stored.ok()) return stored.status();
+  // Likes whose eventId the user first used on another stream: likes of their own,
+  // claimed again under their stream's key, in a second round trip.
+  std::vector<size_t> on_other_streams;
+  std::vector<DedupClaim> stream_claims;
+  for (size_t i = 0; i < events.size(); ++i) {
+    events[i].decision = DecideDedup((*stored)[i], positions[i], events[i].stream_id);
+    if (events[i].decision != DedupDecision::kClaimOnItsStream) continue;
+    on_other_streams.push_back(i);
+    stream_claims.push_back(
+        {StreamDedupKey(pending_of[i]->user_id, pending_of[i]->event_id, events[i].stream_id),
+         positions[i], claims[i].key});
+  }
+  if (stream_claims.empty()) return events;
+  Result<std::vector<std::optional<std::string>>> stream_stored = ClaimAll(stream_claims);
+  if (!stream_stored.ok()) return stream_stored.status();
+  for (size_t j = 0; j < on_other_streams.size(); ++j) {
+    ClassifiedEvent& event = events[on_other_streams[j]];
+    event.decision = DecideDedup((*stream_stored)[j], stream_claims[j].value, event.stream_id);
+  }
+  return events;
+}
+
+Result<std::vector<std::optional<std::string>>> LikeBatcher::ClaimAll(
+    std::span<const DedupClaim> claims) {
   Result<std::vector<std::optional<std::string>>> stored = dedup_.Claim(claims);
   if (!stored.ok()) {
     return Status::Error("claiming " + std::to_string(claims.size()) +
@@ -169,10 +213,7 @@ Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
     return Status::Error("dedup store answered " + std::to_string(stored->size()) + " of " +
                          std::to_string(claims.size()) + " claims");
   }
-  for (size_t i = 0; i < events.size(); ++i) {
-    events[i].decision = DecideDedup((*stored)[i], claims[i].position);
-  }
-  return events;
+  return stored;
 }
 
 // Reads, plans and applies until every touched stream is settled: its update
@@ -207,6 +248,14 @@ Result<LikeBatcher::AppliedCounts> LikeBatcher::ApplyCounts(std::vector<Classifi
     for (const StreamTotal& total : plan.totals) {
       if (!changed.contains(total.stream_id)) applied.totals.push_back(total);
     }
+    for (const StreamUpdate& update : plan.updates) {
+      if (update.first_like && !changed.contains(update.stream_id))
+        applied.first_likes[update.stream_id] = *update.first_like;
+    }
+    for (const auto& [stream_id, state] : *states) {
+      if (state.first_like && !changed.contains(stream_id))
+        applied.first_likes.try_emplace(stream_id, *state.first_like);
+    }
     metrics_.update_conflicts += changed.size();
     events = EventsOfStreams(std::move(events), changed);
   }
@@ -214,6 +263,68 @@ Result<LikeBatcher::AppliedCounts> LikeBatcher::ApplyCounts(std::vector<Classifi
             [](const StreamTotal& a, const StreamTotal& b) { return a.stream_id < b.stream_id; });
   applied.complete = true;
   return applied;
+}
+
+Result<std::vector<PartitionTotal>> LikeBatcher::UpdatePartitionTotals(
+    const std::vector<ClassifiedEvent>& events,
+    const std::map<std::string, LikePosition>& first_likes) {
+  std::vector<PartitionTotal> moved;
+  if (options_.partition_totals == nullptr) return moved;
+  std::map<int32_t, int64_t> last_offsets;
+  std::vector<int32_t> partitions;
+  for (const auto& [partition, buffer] : owned_) {
+    if (buffer.messages == 0) continue;
+    last_offsets[partition] = buffer.last_offset;
+    partitions.push_back(partition);
+  }
+  Result<std::map<int32_t, PartitionTotal>> summaries = options_.partition_totals->Read(partitions);
+  if (!summaries.ok()) {
+    return Status::Error("reading the summaries of " + std::to_string(partitions.size()) +
+                         " partitions failed: " + summaries.status().message());
+  }
+  const std::vector<PartitionTotalsUpdate> updates =
+      PlanPartitionTotals(events, last_offsets, first_likes, *summaries);
+  Result<size_t> matched = options_.partition_totals->Apply(updates);
+  if (!matched.ok()) {
+    return Status::Error("updating " + std::to_string(updates.size()) +
+                         " partition summaries failed: " + matched.status().message());
+  }
+  if (*matched != updates.size()) {
+    return Status::Error(std::to_string(updates.size() - *matched) + " of " +
+                         std::to_string(updates.size()) +
+                         " partition summaries changed under this consumer (did another one "
+                         "take the partitions?); the flush will be retried");
+  }
+  for (const PartitionTotalsUpdate& update : updates) moved.push_back(update.next);
+
+  for (const auto& [partition, last_offset] : last_offsets) {
+    if (summaries->contains(partition)) continue;
+    Result<std::vector<StreamOnPartition>> streams =
+        options_.partition_totals->StreamsOnPartition(partition);
+    if (!streams.ok()) {
+      return Status::Error("reading the streams of partition " + std::to_string(partition) +
+                           " for its first summary failed: " + streams.status().message());
+    }
+    const std::optional<PartitionTotal> first = PlanBackfill(partition, last_offset, *streams);
+    if (!first) {
+      spdlog::info(
+          "partition {}: a stream document is ahead of offset {}; its first summary "
+          "waits for a flush that has caught up",
+          partition, last_offset);
+      continue;
+    }
+    Result<bool> created = options_.partition_totals->Create(*first);
+    if (!created.ok()) {
+      return Status::Error("creating the summary of partition " + std::to_string(partition) +
+                           " failed: " + created.status().message());
+    }
+    if (*created) {
+      spdlog::info("partition {}: first summary from {} stream documents: {} likes, {} streams",
+                   partition, streams->size(), first->likes, first->streams);
+      moved.push_back(*first);
+    }
+  }
+  return moved;
 }
 
 Result<size_t> LikeBatcher::ApplySlices(const std::vector<StreamUpdate>& updates,

@@ -3,14 +3,17 @@
 // (docs/exactly-once.md):
 //
 //   1. malformed messages -> dead-letter topic (each awaited)
-//   2. dedup claims of all events (one Redis round trip)
+//   2. dedup claims of all events (one Redis round trip; a second one for the rare likes
+//      whose eventId the user first used on another stream)
 //   3. read the touched stream documents, plan, apply as compare-and-set
 //      (one MongoDB round trip each); documents changed meanwhile are re-read
 //      and re-planned, a bounded number of times
-//   4. commit the next offset of every buffered partition
-//   5. publish the new totals
+//   4. move the summaries of the flushed partitions (core/counting/partition_totals.h),
+//      when a PartitionTotalsStore is given
+//   5. commit the next offset of every buffered partition
+//   6. publish the new totals and summaries
 //
-// Any failure before step 4 leaves the buffer as it was and commits nothing;
+// Any failure before step 5 leaves the buffer as it was and commits nothing;
 // the next Flush() repeats the work, which is safe because dedup claims find
 // their own positions again and watermarks keep likes from being added twice.
 // For the same reason a flush may stop part-way through step 3 when it has run
@@ -27,6 +30,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,6 +38,7 @@
 #include "consumer/dead_letter_sink.h"
 #include "consumer/dedup_store.h"
 #include "consumer/event_log.h"
+#include "consumer/partition_totals_store.h"
 #include "consumer/update_publisher.h"
 #include "core/counting/flush_plan.h"
 #include "core/status.h"
@@ -55,6 +60,8 @@ struct LikeBatcherOptions {
   std::chrono::milliseconds max_flush_duration{10000};
   // The clock of that budget (tests pass their own).
   std::function<std::chrono::steady_clock::time_point()> now = std::chrono::steady_clock::now;
+  // The per-partition summaries (true cluster totals); null: none are kept.
+  PartitionTotalsStore* partition_totals = nullptr;
   // Test-only: called after the counters are applied and before the offsets
   // are committed, so a crash test can kill the process exactly there.
   std::function<void()> before_commit_for_testing;
@@ -162,6 +169,7 @@ class LikeBatcher final : public PartitionOwnershipListener {
   struct CountedFlush {
     bool committed = false;  // false: stopped at the time budget
     std::vector<StreamTotal> totals;
+    std::vector<PartitionTotal> partition_totals;  // the summaries moved
     uint64_t duplicates = 0;
     std::string progress;  // when not committed: how far it got
   };
@@ -171,12 +179,19 @@ class LikeBatcher final : public PartitionOwnershipListener {
     std::vector<StreamTotal> totals;
     size_t applied_updates = 0;
     size_t planned_updates = 0;
+    std::map<std::string, LikePosition> first_likes;  // of the settled streams that have one
   };
 
   Result<CountedFlush> CountAndCommit();
   Status SendDeadLetters();
   Result<std::vector<ClassifiedEvent>> ClaimEvents();
+  // One round trip of dedup claims, checked to answer every claim.
+  Result<std::vector<std::optional<std::string>>> ClaimAll(std::span<const DedupClaim> claims);
   Result<AppliedCounts> ApplyCounts(std::vector<ClassifiedEvent> events);
+  // Step 4: the summaries moved (or created by a first backfill).
+  Result<std::vector<PartitionTotal>> UpdatePartitionTotals(
+      const std::vector<ClassifiedEvent>& events,
+      const std::map<std::string, LikePosition>& first_likes);
   // Applies `updates` in slices; counts the applied ones and names the streams
   // whose compare-and-set missed in `changed`. Stops after a slice once
   // `deadline` has passed; returns how many updates it applied or skipped.

@@ -23,13 +23,17 @@
 #include "adapters/kafka_producer.h"
 #include "adapters/mongo_client.h"
 #include "adapters/redis_client.h"
+#include "consumer/anchored_event_log.h"
 #include "consumer/cached_counter_store.h"
 #include "consumer/consumer_metrics.h"
 #include "consumer/kafka_dead_letter_sink.h"
 #include "consumer/kafka_event_log.h"
+#include "consumer/kafka_log_reader.h"
 #include "consumer/like_batcher.h"
 #include "consumer/metrics_endpoint.h"
+#include "consumer/mongo_anchor_store.h"
 #include "consumer/mongo_counter_store.h"
+#include "consumer/mongo_partition_totals_store.h"
 #include "consumer/poll_loop.h"
 #include "consumer/redis_dedup_store.h"
 #include "consumer/redis_update_publisher.h"
@@ -41,6 +45,8 @@ namespace {
 
 constexpr std::chrono::seconds kRedisTimeout{5};
 constexpr std::chrono::seconds kShutdownFlushTimeout{10};
+// Each step of reading a partition's log at its anchor (offsets, then the message).
+constexpr std::chrono::seconds kLogReadTimeout{5};
 // Stream documents whose state a consumer remembers between flushes (about 150
 // bytes each).
 constexpr size_t kRememberedStreams = 200000;
@@ -128,20 +134,31 @@ int Run(const Config& config) {
   WarnIfUnreachable(**mongo, redis);
 
   Result<std::unique_ptr<KafkaEventLog>> log = KafkaEventLog::Create(
-      config.kafka_topic,
-      {.brokers = config.kafka_brokers, .group = config.kafka_group, .client_id = "la-consumer"});
+      config.kafka_topic, {.brokers = config.kafka_brokers,
+                           .group = config.kafka_group,
+                           .client_id = "la-consumer",
+                           .fetch_min_bytes = config.kafka_fetch_min_bytes,
+                           .fetch_wait_max_ms = config.kafka_fetch_wait_max_ms});
   if (!log.ok()) {
     spdlog::error("{}", log.status().message());
     return 2;
   }
-  RedisDedupStore dedup(redis, std::chrono::seconds(config.dedup_ttl_s));
+  // Partitions are counted only while their log is the one their watermarks were written
+  // against (docs/exactly-once.md, "When Kafka's offsets start again").
   MongoCounterStore store(**mongo);
   CachedCounterStore counters(store, kRememberedStreams);
+  MongoAnchorStore anchors(**mongo, config.kafka_topic);
+  KafkaLogReader log_reader(config.kafka_brokers, config.kafka_topic, kLogReadTimeout);
+  AnchoredEventLog events(**log, anchors, log_reader,
+                          {.forget_remembered_states = [&counters] { counters.Clear(); }});
+  RedisDedupStore dedup(redis, std::chrono::seconds(config.dedup_ttl_s));
   KafkaDeadLetterSink dead_letters(**producer, config.kafka_dlq_topic);
   RedisUpdatePublisher publisher(redis);
-  LikeBatcher batcher(**log, dedup, counters, dead_letters, publisher,
+  MongoPartitionTotalsStore partition_totals(**mongo);
+  LikeBatcher batcher(events, dedup, counters, dead_letters, publisher,
                       {.flush_interval = std::chrono::milliseconds(config.flush_interval_ms),
                        .max_batch_messages = static_cast<size_t>(config.batch_max_events),
+                       .partition_totals = &partition_totals,
                        .before_commit_for_testing = std::move(*crash_hook)});
 
   prometheus::Registry registry;
@@ -168,7 +185,7 @@ int Run(const Config& config) {
                                      std::to_string(config.metrics_port) + "/metrics"
                                : "");
 
-  PollLoop loop(**log, batcher, metrics,
+  PollLoop loop(events, batcher, metrics,
                 {.max_buffered_messages = static_cast<size_t>(config.batch_max_events)});
   loop.Run(stop_requested);
 
@@ -176,7 +193,7 @@ int Run(const Config& config) {
   const Status flushed =
       loop.FlushRemaining(std::chrono::steady_clock::now() + kShutdownFlushTimeout);
   if (!flushed.ok()) spdlog::error("{}", flushed.message());
-  if (Status closed = (*log)->Close(batcher); !closed.ok()) spdlog::warn("{}", closed.message());
+  if (Status closed = events.Close(batcher); !closed.ok()) spdlog::warn("{}", closed.message());
   spdlog::info("consumer stopped (exit status {})", flushed.ok() ? 0 : 1);
   return flushed.ok() ? 0 : 1;
 }

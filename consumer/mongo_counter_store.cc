@@ -50,6 +50,13 @@ std::set<int64_t> BucketIndexes(const nlohmann::json& document, const char* fiel
   return indexes;
 }
 
+// `firstLike` (core/counting/flush_plan.h): {p: partition, o: offset}.
+constexpr const char* kFirstLikeField = "firstLike";
+
+nlohmann::json FirstLikeJson(const LikePosition& position) {
+  return {{"p", position.partition}, {"o", position.offset}};
+}
+
 // The current time as an extended-JSON date, for `updatedAt`.
 nlohmann::json Now() {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -63,13 +70,15 @@ nlohmann::json NewDocument(const StreamUpdate& update, const nlohmann::json& now
   for (const WatermarkAdvance& advance : update.advances) {
     watermarks[std::to_string(advance.partition)] = advance.next;
   }
-  return {{"_id", update.stream_id},
-          {"streamId", update.stream_id},
-          {"likes", update.new_likes},
-          {"wm", std::move(watermarks)},
-          {kMinutesField, BucketObject(update.history.minute_increments)},
-          {kHoursField, BucketObject(update.history.hour_increments)},
-          {"updatedAt", now}};
+  nlohmann::json document = {{"_id", update.stream_id},
+                             {"streamId", update.stream_id},
+                             {"likes", update.new_likes},
+                             {"wm", std::move(watermarks)},
+                             {kMinutesField, BucketObject(update.history.minute_increments)},
+                             {kHoursField, BucketObject(update.history.hour_increments)},
+                             {"updatedAt", now}};
+  if (update.first_like) document[kFirstLikeField] = FirstLikeJson(*update.first_like);
+  return document;
 }
 
 // The compare-and-set update of an existing document: it matches only while
@@ -77,6 +86,7 @@ nlohmann::json NewDocument(const StreamUpdate& update, const nlohmann::json& now
 MongoUpdate ConditionalUpdate(const StreamUpdate& update, const nlohmann::json& now) {
   nlohmann::json filter = {{"_id", update.stream_id}, {"likes", update.expected_likes}};
   nlohmann::json set = {{"updatedAt", now}};
+  if (update.first_like) set[kFirstLikeField] = FirstLikeJson(*update.first_like);
   for (const WatermarkAdvance& advance : update.advances) {
     const std::string path = WatermarkPath(advance.partition);
     filter[path] =
@@ -120,6 +130,16 @@ Result<StreamState> ParseState(const std::string& id, const nlohmann::json& docu
     }
   }
   state.history = {BucketIndexes(document, kMinutesField), BucketIndexes(document, kHoursField)};
+  if (const auto first = document.find(kFirstLikeField);
+      first != document.end() && first->is_object()) {
+    Result<int64_t> partition =
+        IntegerField(first->value("p", nlohmann::json()), "firstLike.p of stream \"" + id + "\"");
+    if (!partition.ok()) return partition.status();
+    Result<int64_t> offset =
+        IntegerField(first->value("o", nlohmann::json()), "firstLike.o of stream \"" + id + "\"");
+    if (!offset.ok()) return offset.status();
+    state.first_like = LikePosition{static_cast<int32_t>(*partition), *offset};
+  }
   return state;
 }
 
@@ -135,7 +155,8 @@ Result<StreamStates> MongoCounterStore::Read(std::span<const std::string> stream
   }
   StreamStates states;
   const nlohmann::json options = {
-      {"projection", {{"likes", 1}, {"wm", 1}, {kMinutesField, 1}, {kHoursField, 1}}}};
+      {"projection",
+       {{"likes", 1}, {"wm", 1}, {kMinutesField, 1}, {kHoursField, 1}, {kFirstLikeField, 1}}}};
   for (size_t first = 0; first < stream_ids.size(); first += kIdsPerRead) {
     const auto slice = stream_ids.subspan(first, std::min(kIdsPerRead, stream_ids.size() - first));
     const nlohmann::json filter = {

@@ -143,6 +143,7 @@ void PollLoop::PauseWhileFull() {
 void PollLoop::ReportProgress(Clock::time_point now) {
   if (now >= next_lag_report_) {
     metrics_.SetLag(log_.Lag());
+    metrics_.SetHalted(log_.HaltedPartitions());
     next_lag_report_ = now + kLagReportInterval;
   }
   if (now < next_progress_log_) return;

@@ -10,7 +10,8 @@
 //    continues so the group membership stays alive. A flush stopped by its
 //    time budget (incomplete) goes on right after the next poll.
 //  - While the buffer is full (flushes keep failing), fetching is paused.
-//  - Metrics are brought up to date every round; lag once a second.
+//  - Metrics are brought up to date every round; lag and halted partitions once
+//    a second.
 // Not thread-safe: Run() and FlushRemaining() on one thread, the polling one.
 #pragma once
 

@@ -7,31 +7,47 @@ RedisDedupStore::RedisDedupStore(RedisClient& redis, std::chrono::seconds ttl)
 
 Result<std::vector<std::optional<std::string>>> RedisDedupStore::Claim(
     std::span<const DedupClaim> claims) {
-  std::vector<RedisCommand> commands;
-  commands.reserve(claims.size());
+  // One buffer of commands in the Redis protocol, not an argument vector per claim:
+  // at thousands of claims per flush the allocations were half of the consumer's CPU.
+  std::string commands;
+  commands.reserve(claims.size() * kCommandBytesGuess);
+  size_t count = 0;
   for (const DedupClaim& claim : claims) {
-    commands.push_back({"SET", DedupKey(claim), claim.position, "NX", "GET", "EX", ttl_seconds_});
+    AppendRedisCommand(commands, {"SET", claim.key, claim.value, "NX", "GET", "EX", ttl_seconds_});
+    ++count;
+    if (claim.extend.empty()) continue;
+    AppendRedisCommand(commands, {"EXPIRE", claim.extend, ttl_seconds_});
+    ++count;
   }
-  Result<std::vector<RedisReply>> replies = redis_.Pipeline(commands);
-  if (!replies.ok()) return replies.status();
-
   std::vector<std::optional<std::string>> stored;
-  stored.reserve(replies->size());
-  for (size_t i = 0; i < replies->size(); ++i) {
-    RedisReply& reply = (*replies)[i];
-    switch (reply.type) {
-      case RedisReply::Type::kNil:
-        stored.emplace_back(std::nullopt);
-        break;
-      case RedisReply::Type::kString:
-        stored.emplace_back(std::move(reply.text));
-        break;
-      default:
-        return Status::Error("Redis SET " + DedupKey(claims[i]) + " NX GET answered " +
-                             (reply.is_error() ? "with error \"" + reply.text + "\""
-                                               : std::string("neither nil nor a string")));
+  stored.reserve(claims.size());
+  std::string unexpected;    // the first reply that is not what its command answers
+  bool expire_next = false;  // the next reply is the EXPIRE of the last claim
+  Status sent = redis_.PipelineFormatted(commands, count, [&](const RedisReplyView& reply) {
+    if (expire_next) {
+      expire_next = false;
+      if (reply.type == RedisReply::Type::kError && unexpected.empty()) {
+        unexpected = "Redis EXPIRE " + claims[stored.size() - 1].extend +
+                     " answered with error \"" + std::string(reply.text) + "\"";
+      }
+      return;
     }
-  }
+    const DedupClaim& claim = claims[stored.size()];
+    expire_next = !claim.extend.empty();
+    if (reply.type == RedisReply::Type::kString) {
+      stored.emplace_back(std::string(reply.text));
+      return;
+    }
+    if (reply.type != RedisReply::Type::kNil && unexpected.empty()) {
+      unexpected =
+          "Redis SET " + claim.key + " NX GET answered " +
+          (reply.type == RedisReply::Type::kError ? "with error \"" + std::string(reply.text) + "\""
+                                                  : std::string("neither nil nor a string"));
+    }
+    stored.emplace_back(std::nullopt);
+  });
+  if (!sent.ok()) return sent;
+  if (!unexpected.empty()) return Status::Error(unexpected);
   return stored;
 }
 

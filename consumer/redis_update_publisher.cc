@@ -12,4 +12,11 @@ Status RedisUpdatePublisher::Publish(std::span<const StreamTotal> totals) {
   return reply.ok() ? Status::Ok() : reply.status();
 }
 
+Status RedisUpdatePublisher::PublishPartitionTotals(std::span<const PartitionTotal> totals) {
+  nlohmann::json message = nlohmann::json::array();
+  for (const PartitionTotal& total : totals) message.push_back(PartitionTotalJson(total));
+  Result<RedisReply> reply = redis_.Command({"PUBLISH", kTotalsUpdatesChannel, message.dump()});
+  return reply.ok() ? Status::Ok() : reply.status();
+}
+
 }  // namespace la

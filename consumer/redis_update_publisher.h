@@ -19,6 +19,7 @@ class RedisUpdatePublisher final : public UpdatePublisher {
   explicit RedisUpdatePublisher(RedisClient& redis);
 
   Status Publish(std::span<const StreamTotal> totals) override;
+  Status PublishPartitionTotals(std::span<const PartitionTotal> totals) override;
 
  private:
   RedisClient& redis_;

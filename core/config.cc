@@ -7,6 +7,7 @@
 
 #include "core/command_line.h"
 #include "core/requests/client_address.h"
+#include "core/requests/request_body.h"
 
 namespace la {
 namespace {
@@ -129,6 +130,15 @@ const std::vector<Option>& Options() {
              "KAFKA_COMPRESSION must be one of none, gzip, snappy, lz4, zstd; got \"" + v +
              "\" (gzip and none are readable by every client, kafkajs included)");
        }},
+      {"kafka-linger-ms", "KAFKA_LINGER_MS", kApi,
+       "how long a like waits for others to share its produce request, ms (2)",
+       IntSetting("KAFKA_LINGER_MS", &Config::kafka_linger_ms, 0, 1000)},
+      {"kafka-fetch-min-bytes", "KAFKA_FETCH_MIN_BYTES", kConsumer,
+       "a fetch returns once this many bytes are there (1) ...",
+       IntSetting("KAFKA_FETCH_MIN_BYTES", &Config::kafka_fetch_min_bytes, 1, 100000000)},
+      {"kafka-fetch-wait-max-ms", "KAFKA_FETCH_WAIT_MAX_MS", kConsumer,
+       "... or after this long, ms (100)",
+       IntSetting("KAFKA_FETCH_WAIT_MAX_MS", &Config::kafka_fetch_wait_max_ms, 1, 10000)},
       {"redis-url", "REDIS_URL", kAll, "redis://[:password@]host[:port][/db]",
        [](Config& c, const std::string& v) {
          Result<RedisAddress> address = ParseRedisUrl(v);
@@ -159,7 +169,13 @@ const std::vector<Option>& Options() {
          return Status::Ok();
        }},
       {"admin-email", "ADMIN_EMAIL", kApi | kTool, "admin account created at start if missing",
-       TextSetting("ADMIN_EMAIL", &Config::admin_email)},
+       // Stored as logins look it up (trimmed, lower-cased), or nobody could log in as it.
+       [](Config& c, const std::string& v) {
+         Result<std::string> email = NormaliseEmail(v, "ADMIN_EMAIL");
+         if (!email.ok()) return email.status();
+         c.admin_email = std::move(email).value();
+         return Status::Ok();
+       }},
       {"admin-password", "ADMIN_PASSWORD", kApi | kTool, "its password (at least 8 characters)",
        TextSetting("ADMIN_PASSWORD", &Config::admin_password)},
       {"max-body-bytes", "MAX_BODY_BYTES", kApi, "request body limit in bytes (4096)",
@@ -225,6 +241,16 @@ const std::vector<Option>& Options() {
       {"max-sessions-per-address", "MAX_SESSIONS_PER_ADDRESS", kApi,
        "open Engine.IO sessions per client address (200)",
        IntSetting("MAX_SESSIONS_PER_ADDRESS", &Config::max_sessions_per_address, 0, 10000000)},
+      {"max-held-polls", "MAX_HELD_POLLS", kApi,
+       "Engine.IO polling GETs held at once, below MAX_CONNECTIONS; more get 503 (half of "
+       "MAX_CONNECTIONS: 5000)",
+       IntSetting("MAX_HELD_POLLS", &Config::max_held_polls, 0, 10000000)},
+      {"viewer-report-ms", "VIEWER_REPORT_MS", kApi,
+       "how often an api node reports its viewer counts to the others (1000)",
+       IntSetting("VIEWER_REPORT_MS", &Config::viewer_report_ms, 100, 10000)},
+      {"viewer-node-ttl-ms", "VIEWER_NODE_TTL_MS", kApi,
+       "an api node not heard from this long stops counting (10000; at least 3 reports)",
+       IntSetting("VIEWER_NODE_TTL_MS", &Config::viewer_node_ttl_ms, 300, 600000)},
       {"write-timeout-ms", "WRITE_TIMEOUT_MS", kApi,
        "a Socket.IO write stalled this long ends the session (10000)",
        IntSetting("WRITE_TIMEOUT_MS", &Config::write_timeout_ms, 100, 600000)},
@@ -309,6 +335,21 @@ Status ValidateSecrets(Program program, Config& c) {
   }
   if (!c.admin_password.empty() && c.admin_password.size() < 8) {
     return Status::Error("ADMIN_PASSWORD must be at least 8 characters");
+  }
+  return Status::Ok();
+}
+
+// Held polling GETs occupy HTTP connections: they must leave some for everything else.
+Status ValidateCaps(Program program, Config& c) {
+  if (program != Program::kApi) return Status::Ok();
+  if (c.max_held_polls < 0) c.max_held_polls = c.max_connections / 2;  // not set
+  if (c.max_connections == 0) return Status::Ok();
+  if (c.max_held_polls == 0 || c.max_held_polls >= c.max_connections) {
+    return Status::Error("MAX_HELD_POLLS (" + std::to_string(c.max_held_polls) +
+                         ") must be between 1 and MAX_CONNECTIONS - 1 (" +
+                         std::to_string(c.max_connections - 1) +
+                         "): held polls count among the open connections, and likes and logins "
+                         "need some of them; lower it or raise MAX_CONNECTIONS");
   }
   return Status::Ok();
 }
@@ -406,6 +447,14 @@ Result<ConfigOrHelp> LoadConfig(Program program, const std::vector<std::string>&
     if (auto warning = SecretOnCommandLine(flag.name, value)) out.warnings.push_back(*warning);
   }
   if (Status s = ValidateSecrets(program, config); !s.ok()) return s;
+  if (Status s = ValidateCaps(program, config); !s.ok()) return s;
+  // A node must have had the chance to report a few times before the others drop it.
+  if (program == Program::kApi && config.viewer_node_ttl_ms < 3 * config.viewer_report_ms) {
+    return Status::Error("VIEWER_NODE_TTL_MS (" + std::to_string(config.viewer_node_ttl_ms) +
+                         ") must be at least 3 x VIEWER_REPORT_MS (" +
+                         std::to_string(config.viewer_report_ms) +
+                         "), or a slow report would make the other api nodes drop this one");
+  }
   out.config = std::move(config);
   return out;
 }

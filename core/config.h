@@ -40,6 +40,14 @@ struct Config {
   // la-admin: DLQ replay). The default is one every mainstream client reads
   // without plugins: kafkajs has no LZ4, Snappy or ZSTD codec built in.
   std::string kafka_compression = kDefaultKafkaCompression;
+  // How long an api node's producer waits to fill a batch (linger.ms): every like
+  // waits up to this long before it is sent, and the broker's cost is per produce
+  // request and per partition batch, not per like (docs/capacity.md).
+  int kafka_linger_ms = 2;
+  // A consumer's fetch returns once this many bytes are there or after the wait,
+  // so a busy partition is read in large fetches, not one per produced batch.
+  int kafka_fetch_min_bytes = 1;
+  int kafka_fetch_wait_max_ms = 100;
 
   std::string redis_url = "redis://127.0.0.1:6379";
   RedisAddress redis;  // parsed from redis_url
@@ -56,6 +64,10 @@ struct Config {
   size_t max_body_bytes = 4096;
   int produce_timeout_ms = 5000;
   std::string web_root;  // built dashboard files; empty: the api node's default
+  // Live viewers (docs/viewers.md): how often a node reports its counts, and how long the
+  // others keep counting a node they no longer hear from (the bound after a kill -9).
+  int viewer_report_ms = 1000;
+  int viewer_node_ttl_ms = 10000;
 
   // Abuse limits of the api node; 0 turns a limit off.
   // Peers whose X-Real-IP / X-Forwarded-For name the client (comma-separated CIDR).
@@ -79,6 +91,8 @@ struct Config {
   int max_connections_per_address = 256;
   int max_sessions = 20000;  // Engine.IO sessions
   int max_sessions_per_address = 200;
+  // Engine.IO polling GETs in progress, below max_connections (-1, unset: half of it).
+  int max_held_polls = -1;
   int write_timeout_ms = 10000;  // a WebSocket or polling write that takes longer ends the session
   std::string jwt_secret_file;   // read into jwt_secret at start (JWT_SECRET_FILE)
   std::string metrics_host = "127.0.0.1";  // consumer: address of its /metrics

@@ -7,7 +7,8 @@
 read -r -a API_PORTS <<< "${API_PORTS:-3001 3002}"
 CONSUMER_METRICS_BASE="${CONSUMER_METRICS_BASE:-9100}"
 CONSUMERS=2
-BIN_DIR="$ROOT/build/${PRESET:-release}"
+# LA_BIN_DIR runs the binaries of another build (bench/e2e-ab compares two builds so).
+BIN_DIR="${LA_BIN_DIR:-$ROOT/build/${PRESET:-release}}"
 
 # The admin account of dev mode, unless ADMIN_EMAIL / ADMIN_PASSWORD say otherwise.
 DEV_ADMIN_EMAIL="admin@example.com"
@@ -21,8 +22,19 @@ cluster_env() {
     export LA_DEV=1
     export ADMIN_EMAIL="${ADMIN_EMAIL:-$DEV_ADMIN_EMAIL}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-$DEV_ADMIN_PASSWORD}"
   fi
-  export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  KAFKA_BROKERS="$(kafka_brokers)"  # every broker, so a client outlives any one of them
+  export KAFKA_BROKERS REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
   export MONGO_URI="mongodb://127.0.0.1:$MONGO_PORT"
+  # The topics of a fresh local cluster get 4 partitions, not la-admin's 12: the broker's
+  # cost is per partition batch, and at the few thousand likes/s of this machine a
+  # 12-partition produce request carries about one like per batch; 4 cost the broker
+  # 40-60 µs less CPU per like (bench/RESULTS.md, "cost per like") and still give each
+  # of the 2 consumers 2. A deployment keeps 12 or more (docs/capacity.md).
+  export KAFKA_PARTITIONS="${KAFKA_PARTITIONS:-4}"
+  # Consumers fetch once 64 KiB are there or after fetch.wait.max.ms (100), not as soon as
+  # one like is: with 1 (librdkafka's default) the broker answered one fetch per produce
+  # request. docker-compose.yml sets the same for a deployment.
+  export KAFKA_FETCH_MIN_BYTES="${KAFKA_FETCH_MIN_BYTES:-65536}"
   # The local cluster is the target of the e2e suites and of the load benches, which send
   # many requests from one loopback address and one user (bench/ingest: one token at
   # 10-20k likes/s): the per-user like limit is off and the per-address limits are high
@@ -42,9 +54,11 @@ cluster_env() {
   export THREADS="${THREADS:-$((nodes > 0 && cores / nodes > 1 ? cores / nodes : 1))}"
 }
 
+# 3 copies, 2 in sync (acks=all survives one broker's loss) when 3 Kafka nodes run; 1 / 1 on one.
 create_topics() {
   cluster_env
-  "$BIN_DIR/tools/la-admin" topics
+  "$BIN_DIR/tools/la-admin" topics --replication-factor "$(kafka_replication_factor)" \
+    --min-insync-replicas "$(kafka_min_insync_replicas)"
 }
 
 # Stops NAME if it runs a binary older than BINARY (rebuilt since it started),
@@ -123,7 +137,7 @@ print_welcome() {
     mode="dev mode: a built-in JWT secret; set JWT_SECRET (32+ bytes) for a real one"
     login="$ADMIN_EMAIL / $ADMIN_PASSWORD"
   else
-    mode="JWT_SECRET from the environment"
+    mode="the JWT secret from JWT_SECRET or JWT_SECRET_FILE"
     login="${ADMIN_EMAIL:-(no admin yet: ./dev admin create-admin --admin-email E --admin-password P)}${ADMIN_EMAIL:+ / the ADMIN_PASSWORD given}"
   fi
   cat <<TXT

@@ -16,7 +16,7 @@ case "$SECONDS_EACH" in ''|*[!0-9]*) echo "fuzz: SECONDS must be a whole number,
 "$ROOT/scripts/install.sh" fuzz
 [ -f "$BUILD/build.ninja" ] || (cd "$ROOT" && cmake --preset fuzz >/dev/null)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_request_body fuzz_like_event fuzz_jwt fuzz_engineio fuzz_socketio)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_request_body fuzz_like_event fuzz_jwt fuzz_engineio fuzz_socketio fuzz_sio_assembler)
 nice -n 10 cmake --build "$BUILD" --target "${targets[@]}" -- -j"$(nproc)" | { grep -vE '^\[[0-9]+/[0-9]+\] ' || true; }
 
 mkdir -p "$WORK/crashes"

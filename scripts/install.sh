@@ -2,9 +2,9 @@
 # Installs everything the project needs that a fresh Debian 12 machine lacks:
 # Debian packages (compilers' libraries, Redis, nginx, kcat), Kafka's jars from
 # Maven Central, FerretDB through the Go module proxy, and the npm packages.
-# What only the tests need (chromium, promtool, docker-compose, the e2e test
-# clients) comes with the steps apt-test and npm-test, which `./dev test` runs
-# and `./dev up` does not.
+# What only the tests need (chromium, promtool, docker-compose, Docker's engine and
+# debootstrap, the e2e test clients) comes with the steps apt-test and npm-test, which
+# `./dev test` runs and `./dev up` does not.
 # Idempotent: each step is skipped when its result is already there.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +28,7 @@ APT_TEST_PACKAGES=(
   chromium fonts-liberation      # browser tests (driven by playwright-core)
   prometheus                     # promtool: the deploy suite checks deploy/prometheus
   docker-compose python3-yaml    # `docker-compose config`: the deploy suite checks the compose file
+  docker.io debootstrap          # the image suite: a private engine builds and runs deploy/Dockerfile
 )
 
 # install_apt PACKAGE...: installs those not installed yet, showing apt's progress.
@@ -55,6 +56,14 @@ install_apt() {
     $sudo systemctl disable --now "$daemon" >/dev/null 2>&1 || $sudo service "$daemon" stop >/dev/null 2>&1 || true
     pkill -x "$daemon" 2>/dev/null || true
   done
+  # The machine's Docker engine is not used (the image suite starts its own, scripts/image.sh),
+  # so the one the package starts is stopped; by its service only, never by process name, which
+  # would also stop private engines.
+  if [[ "$just_installed" == *" docker.io "* ]]; then
+    for daemon in docker.socket docker containerd; do
+      $sudo systemctl disable --now "$daemon" >/dev/null 2>&1 || $sudo service "$daemon" stop >/dev/null 2>&1 || true
+    done
+  fi
   log "Debian packages installed"
 }
 
@@ -71,7 +80,9 @@ install_kafka() {
 
 FERRETDB_VERSION="v1.24.2"
 # Our patch (its header says why): _id lookups through the index, no hang under
-# concurrent multi-statement updates, one transaction per update command.
+# concurrent multi-statement updates, one transaction per update command with each
+# write conditional on the document read, per-statement write errors. Rebuilt
+# whenever the patch's hash differs from the one the binary was built from.
 FERRETDB_PATCH="$ROOT/scripts/ferretdb/ferretdb-$FERRETDB_VERSION-live-analytics.patch"
 install_ferretdb() {
   local bin="$LOCAL/bin/ferretdb" stamp="$LOCAL/bin/ferretdb.patch.sha256"

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "http/drain_wait.h"
-#include "socketio/websocket_transport.h"
+#include "socketio/internal/eio_session.h"
+#include "socketio/internal/polling_transport.h"
+#include "socketio/internal/websocket_transport.h"
 
 namespace la {
 namespace {
@@ -45,11 +47,11 @@ http::Response ErrorFor(EioErrorCode code) {
                             EncodeEioErrorBody(code), "application/json");
 }
 
-// Moves an accepted connection's socket onto `strand`, so that its WebSocket and the
+// Moves an accepted connection's socket onto `lane`, so that its WebSocket and the
 // session it serves run on one strand. A socket that is already broken comes back closed.
-tcp::socket AdoptSocket(beast::tcp_stream stream, const EioSession::Strand& strand) {
+tcp::socket AdoptSocket(beast::tcp_stream stream, const EioLane& lane) {
   tcp::socket original = stream.release_socket();
-  tcp::socket adopted(strand);
+  tcp::socket adopted(lane);
   boost::system::error_code ec;
   const tcp::endpoint local = original.local_endpoint(ec);
   if (ec) return adopted;
@@ -58,8 +60,8 @@ tcp::socket AdoptSocket(beast::tcp_stream stream, const EioSession::Strand& stra
   return adopted;
 }
 
-std::vector<EioSession::Strand> MakeLanes(asio::io_context& io, size_t count) {
-  std::vector<EioSession::Strand> lanes;
+std::vector<EioLane> MakeLanes(asio::io_context& io, size_t count) {
+  std::vector<EioLane> lanes;
   for (size_t i = 0; i < std::max<size_t>(count, 1); ++i) lanes.push_back(asio::make_strand(io));
   return lanes;
 }
@@ -73,6 +75,7 @@ EioServer::EioServer(asio::io_context& io, EioOptions options, std::string cors_
       cors_origin_(std::move(cors_origin)),
       sessions_gauge_(sessions_gauge),
       caps_(options_.max_sessions, options_.max_sessions_per_address),
+      held_polls_(options_.max_held_polls, 0),
       lanes_(MakeLanes(io, options_.lanes)) {}
 
 void EioServer::OnSession(SessionHandler handler) { on_session_ = std::move(handler); }
@@ -110,14 +113,27 @@ asio::awaitable<http::Response> EioServer::HandlePolling(http::RequestContext& c
   const EioRequest& eio = std::get<EioRequest>(checked);
   if (eio.is_handshake()) co_return WithCors(Handshake(context.client_ip));
 
-  std::shared_ptr<EioSession> session = Find(*eio.sid);
-  if (!session) co_return WithCors(ErrorFor(EioErrorCode::kUnknownSid));
+  Found found = Find(*eio.sid);
+  if (!found.session) co_return WithCors(ErrorFor(EioErrorCode::kUnknownSid));
+  // A session opened over WebSocket takes no polling requests.
+  if (!found.polling) co_return WithCors(ErrorFor(EioErrorCode::kBadRequest));
   const bool is_post = request.method() == verb::post;
   PollResult result;
   if (is_post) {
-    result = co_await session->Push(request.body());
+    result = co_await found.polling->Push(request.body());
   } else {
-    result = co_await session->Poll();
+    // The client polls again after an error, or reconnects; the session is left as it is.
+    if (held_polls_.TryAcquire("", /*per_address=*/false) != CapDecision::kAdmitted) {
+      http::Response busy =
+          http::ErrorResponse(http::Status::service_unavailable,
+                              DescribeCapRefusal(CapDecision::kGlobalCapReached,
+                                                 "held polling requests", "", held_polls_) +
+                                  "; retry later");
+      busy.set(field::retry_after, "1");
+      co_return WithCors(std::move(busy));
+    }
+    result = co_await found.polling->Poll();
+    held_polls_.Release("", /*per_address=*/false);
   }
   if (const EioErrorCode* code = std::get_if<EioErrorCode>(&result))
     co_return WithCors(ErrorFor(*code));
@@ -128,7 +144,7 @@ asio::awaitable<http::Response> EioServer::HandlePolling(http::RequestContext& c
 http::Response EioServer::Handshake(const std::string& client_ip) {
   if (shutting_down_)
     return http::ErrorResponse(http::Status::service_unavailable, "the server is shutting down");
-  auto created = NewSession(NextLane(), EioTransport::kPolling, client_ip);
+  auto created = NewSession(NextLane(), client_ip);
   if (const std::string* refusal = std::get_if<std::string>(&created)) {
     http::Response busy = http::ErrorResponse(http::Status::service_unavailable, *refusal);
     busy.set(field::retry_after, "5");
@@ -136,7 +152,7 @@ http::Response EioServer::Handshake(const std::string& client_ip) {
   }
   std::shared_ptr<EioSession> session = std::get<std::shared_ptr<EioSession>>(std::move(created));
   std::string open = session->OpenPacket();
-  asio::post(session->strand(), [this, session] { session->Start(on_session_(session)); });
+  asio::post(session->lane(), [this, session] { session->Start(on_session_(session)); });
   return http::TextResponse(http::Status::ok, std::move(open), "text/plain; charset=UTF-8");
 }
 
@@ -155,24 +171,23 @@ void EioServer::HandleUpgrade(beast::tcp_stream stream, http::Request request,
     spdlog::debug("engine.io upgrade refused: {}", error->reason);
     refusal = error->code;
   } else if (const EioRequest& eio = std::get<EioRequest>(checked); !eio.is_handshake()) {
-    session = Find(*eio.sid);
+    session = Find(*eio.sid).session;
     if (!session) refusal = EioErrorCode::kUnknownSid;
   } else if (shutting_down_) {
     refusal = EioErrorCode::kBadRequest;
   }
-  EioSession::Strand strand = session ? session->strand() : NextLane();
+  EioLane lane = session ? session->lane() : NextLane();
   auto websocket =
-      std::make_shared<WebSocketTransport>(AdoptSocket(std::move(stream), strand), options_);
-  asio::co_spawn(strand,
-                 ServeWebSocket(std::move(websocket), std::move(request), std::move(session),
-                                strand, refusal, std::move(client_ip)),
+      std::make_shared<WebSocketTransport>(AdoptSocket(std::move(stream), lane), options_);
+  asio::co_spawn(lane,
+                 ServeWebSocket(std::move(websocket), std::move(request), std::move(session), lane,
+                                refusal, std::move(client_ip)),
                  asio::detached);
 }
 
 asio::awaitable<void> EioServer::ServeWebSocket(std::shared_ptr<WebSocketTransport> websocket,
                                                 http::Request request,
-                                                std::shared_ptr<EioSession> session,
-                                                EioSession::Strand strand,
+                                                std::shared_ptr<EioSession> session, EioLane lane,
                                                 std::optional<EioErrorCode> refusal,
                                                 std::string client_ip) {
   if (refusal) {
@@ -182,7 +197,8 @@ asio::awaitable<void> EioServer::ServeWebSocket(std::shared_ptr<WebSocketTranspo
   // A new WebSocket session takes its cap slot before the handshake is answered.
   std::shared_ptr<EioSession> created;
   if (!session) {
-    auto made = NewSession(strand, EioTransport::kWebSocket, client_ip);
+    // Registered with its transport, so that a shutdown meanwhile finds it.
+    auto made = NewSession(lane, client_ip, websocket);
     if (const std::string* capped = std::get_if<std::string>(&made)) {
       spdlog::debug("engine.io: refused a WebSocket session: {}", *capped);
       http::Response busy = http::ErrorResponse(http::Status::service_unavailable, *capped);
@@ -191,7 +207,6 @@ asio::awaitable<void> EioServer::ServeWebSocket(std::shared_ptr<WebSocketTranspo
       co_return;
     }
     created = std::get<std::shared_ptr<EioSession>>(std::move(made));
-    created->UseWebSocket(websocket);  // so that a shutdown meanwhile finds its transport
   }
   // A session that already upgraded, or is probing another WebSocket, takes no second
   // one: like the reference server, accept it and close it at once.
@@ -205,42 +220,52 @@ asio::awaitable<void> EioServer::ServeWebSocket(std::shared_ptr<WebSocketTranspo
   }
   if (!accepted.ok()) {
     spdlog::debug("engine.io: {}", accepted.message());
-    if (session && !superfluous) session->AbandonUpgrade(*websocket, accepted.message());
+    if (session && !superfluous) session->OnTransportEnded(*websocket, accepted.message());
     if (created) Forget(created->sid());
     co_return;
   }
   if (session) {
-    co_await websocket->Upgrade(session);
+    co_await websocket->Upgrade(session, session->outgoing());
     co_return;
   }
   session = std::move(created);
   session->Start(on_session_(session));
-  websocket->Serve(session);  // the transport's callbacks keep it going; this frame ends here
+  // The transport's callbacks keep it going; this frame ends here.
+  websocket->Serve(session, session->outgoing());
 }
 
 std::variant<std::shared_ptr<EioSession>, std::string> EioServer::NewSession(
-    EioSession::Strand strand, EioTransport transport, const std::string& client_ip) {
+    EioLane lane, const std::string& client_ip, std::shared_ptr<WebSocketTransport> websocket) {
   if (CapDecision cap = caps_.TryAcquire(client_ip); cap != CapDecision::kAdmitted) {
     return DescribeCapRefusal(cap, "Socket.IO sessions", client_ip, caps_) + "; retry later";
   }
   std::lock_guard lock(mutex_);
   std::string sid = NewSessionId();
   while (sessions_.contains(sid)) sid = NewSessionId();
-  auto session = std::make_shared<EioSession>(std::move(strand), sid, transport, options_,
-                                              [this](const std::string& ended) { Forget(ended); });
-  sessions_.emplace(std::move(sid), Registered{session, client_ip});
+  auto session = std::make_shared<EioSession>(
+      lane, sid, websocket ? EioTransport::kWebSocket : EioTransport::kPolling, options_,
+      [this](const std::string& ended) { Forget(ended); });
+  std::shared_ptr<PollingTransport> polling;
+  if (websocket) {
+    session->Attach(std::move(websocket));
+  } else {
+    polling =
+        std::make_shared<PollingTransport>(std::move(lane), options_, session, session->outgoing());
+    session->Attach(polling);
+  }
+  sessions_.emplace(std::move(sid), Registered{{session, std::move(polling)}, client_ip});
   if (sessions_gauge_ != nullptr) sessions_gauge_->Set(static_cast<int64_t>(sessions_.size()));
   return session;
 }
 
-EioSession::Strand EioServer::NextLane() {
+EioLane EioServer::NextLane() {
   return lanes_[next_lane_.fetch_add(1, std::memory_order_relaxed) % lanes_.size()];
 }
 
-std::shared_ptr<EioSession> EioServer::Find(const std::string& sid) const {
+EioServer::Found EioServer::Find(const std::string& sid) const {
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(sid);
-  return it == sessions_.end() ? nullptr : it->second.session;
+  return it == sessions_.end() ? Found{} : it->second.found;
 }
 
 void EioServer::Forget(const std::string& sid) {
@@ -267,7 +292,7 @@ void EioServer::Shutdown(std::chrono::milliseconds grace, std::function<void()> 
   std::vector<std::shared_ptr<EioSession>> sessions;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [sid, registered] : sessions_) sessions.push_back(registered.session);
+    for (const auto& [sid, registered] : sessions_) sessions.push_back(registered.found.session);
   }
   for (const auto& session : sessions) session->Close("the server is shutting down");
   http::CallWhenDrained(

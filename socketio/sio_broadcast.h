@@ -1,4 +1,4 @@
-// One packet, encoded once, sent to many sockets: the broadcast path (issue 11).
+// One packet, encoded once, sent to many sockets: the broadcast path.
 //
 // Sockets live on a few shared strands (EioOptions::lanes). A broadcast groups the sockets
 // by lane and posts one handler per lane and batch of kBatchSize sockets, which queues the
@@ -14,7 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "socketio/eio_session.h"
+#include "socketio/eio_options.h"
 #include "socketio/sio_socket.h"
 
 namespace la {
@@ -25,10 +25,9 @@ class SioBroadcast {
   // before the lane's other work (reads, acks, the next batch) gets a turn.
   static constexpr size_t kBatchSize = 256;
 
-  // `packet` for the sockets added; with `conflation`, a socket that is behind gets it
-  // merged into a waiting one (see SioSocket::SendEncoded). `conflation` must outlive the
-  // server, as for SendEncoded.
-  explicit SioBroadcast(SioEncodedPacket packet, const SioConflation* conflation = nullptr);
+  // `packet` for the sockets added; with `update` (what `packet` encodes), a socket that is
+  // behind gets it folded into a waiting update (see SioSocket::SendEncoded).
+  explicit SioBroadcast(SioEncodedPacket packet, std::shared_ptr<const SioUpdate> update = nullptr);
   SioBroadcast(const SioBroadcast&) = delete;
   SioBroadcast& operator=(const SioBroadcast&) = delete;
   SioBroadcast(SioBroadcast&&) = default;
@@ -43,13 +42,13 @@ class SioBroadcast {
 
  private:
   struct Batch {
-    EioSession::Strand lane;
+    EioLane lane;
     std::vector<std::shared_ptr<SioSocket>> sockets;
   };
   void Post(Batch& batch);
 
   SioEncodedPacket packet_;
-  const EioMerge* merge_;
+  std::shared_ptr<const SioUpdate> update_;
   std::vector<Batch> batches_;  // one being filled per lane seen so far
 };
 

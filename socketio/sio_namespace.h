@@ -31,7 +31,7 @@ class SioNamespace {
  public:
   // Decides on a CONNECT (the payload is socket.auth()): nullopt admits the socket, a
   // message refuses it with CONNECT_ERROR {"message": message}. May fill socket.data().
-  // Runs on the strand.
+  // Runs on the lane.
   using Admission = std::function<std::optional<std::string>(SioSocket& socket)>;
   // The socket joined: the CONNECT reply is already queued, so it may emit right away.
   using ConnectHandler = std::function<void(const std::shared_ptr<SioSocket>& socket)>;
@@ -51,7 +51,9 @@ class SioNamespace {
   void OnDisconnect(DisconnectHandler handler) { on_disconnect_ = std::move(handler); }
   void On(const std::string& event, EventHandler handler) { events_[event] = std::move(handler); }
 
-  // Used by SioClient, on the socket's strand.
+ private:
+  // What the library calls, on the socket's lane.
+  friend class SioClient;
   std::optional<std::string> Admit(SioSocket& socket) const;
   void Connected(const std::shared_ptr<SioSocket>& socket) const;
   void Disconnected(SioSocket& socket, std::string_view reason) const;
@@ -60,7 +62,6 @@ class SioNamespace {
   void Dispatch(const std::shared_ptr<SioSocket>& socket, SioPacket event,
                 std::vector<std::string> attachments) const;
 
- private:
   std::string name_;
   Admission admission_;
   ConnectHandler on_connect_;

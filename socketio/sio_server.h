@@ -3,24 +3,13 @@
 // is refused with {"message":"Invalid namespace"}.
 #pragma once
 
-#include <chrono>
 #include <string>
 
-#include "core/requests/rate_limiter.h"
 #include "socketio/eio_server.h"
 #include "socketio/sio_namespace.h"
+#include "socketio/sio_options.h"
 
 namespace la {
-
-struct SioOptions {
-  // A client that joins no namespace within this time is disconnected (the reference
-  // server's default is 45 s).
-  std::chrono::milliseconds connect_timeout{45000};
-  // Socket.IO packets (CONNECT, EVENT, DISCONNECT, ...) one connection may send; over the
-  // limit a packet is dropped (an event that asked for an ack gets {"error": ...}) and a
-  // client that keeps on is disconnected. Off by default.
-  RateLimit packet_rate;
-};
 
 class SioServer {
  public:

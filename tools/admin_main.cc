@@ -5,6 +5,8 @@
 //   la-admin mint-token --id ID --role R    print a signed JWT (for scripts and load tests)
 //   la-admin create-admin                   create or promote the ADMIN_EMAIL account
 //   la-admin dlq list|show|replay ...       inspect and replay dead letters (tools/admin/)
+//   la-admin partitions [rebase ...]        whether each partition's log is the one counted,
+//                                           and the re-base of a replaced one (tools/admin/)
 //
 // Connection settings come from the same environment variables and flags as the
 // services (see --help).
@@ -20,8 +22,10 @@
 #include "core/auth/jwt.h"
 #include "core/auth/role.h"
 #include "core/config.h"
+#include "core/counting/like_event.h"
 #include "tools/admin/admin_flags.h"
 #include "tools/admin/dlq_commands.h"
+#include "tools/admin/partitions_commands.h"
 #include "tools/admin/topic_flags.h"
 
 namespace la {
@@ -64,6 +68,8 @@ int MintToken(const Config& config, const MintRequest& request) {
   if (!request.id || !request.role)
     return Fail("mint-token needs --id ID --role viewer|admin [--ttl-s 3600]");
   if (config.jwt_secret.empty()) return Fail("JWT_SECRET is not set (or use dev mode, LA_DEV=1)");
+  // The api nodes refuse a token whose id is not a valid user id.
+  if (Status valid = CheckUserId(*request.id); !valid.ok()) return Fail("--id: " + valid.message());
   if (Result<Role> role = ParseRole(*request.role); !role.ok()) {
     return Fail("--role: " + role.status().message());
   }
@@ -113,7 +119,7 @@ const char* kCommands =
     "--admin-password\n";
 
 std::string Usage() {
-  return std::string(kCommands) + admin::kDlqUsage +
+  return std::string(kCommands) + admin::kDlqUsage + admin::kPartitionsUsage +
          "Run `la-admin --help` for connection settings.\n";
 }
 
@@ -139,6 +145,12 @@ int Main(int argc, char** argv) {
     if (!parsed.ok()) return Fail(parsed.status().message());
     dlq = std::move(*parsed);
   }
+  std::optional<admin::PartitionsCommand> partitions;
+  if (command == "partitions" && std::find(args.begin(), args.end(), "--help") == args.end()) {
+    Result<admin::PartitionsCommand> parsed = admin::TakePartitionsCommand(args);
+    if (!parsed.ok()) return Fail(parsed.status().message());
+    partitions = std::move(*parsed);
+  }
   if (command == "--help" || command == "help") args = {"--help"};
   Result<ConfigOrHelp> loaded = LoadConfig(Program::kTool, args, ProcessEnvironment());
   if (!loaded.ok()) return Fail(loaded.status().message());
@@ -154,6 +166,10 @@ int Main(int argc, char** argv) {
   if (command == "create-admin") return CreateAdmin(config);
   if (command == "dlq") {
     const Status done = admin::RunDlq(config, *dlq, std::cout);
+    return done.ok() ? 0 : Fail(done.message());
+  }
+  if (command == "partitions") {
+    const Status done = admin::RunPartitions(config, *partitions, std::cout);
     return done.ok() ? 0 : Fail(done.message());
   }
   return Fail("unknown command \"" + command + "\"\n" + kUsage);

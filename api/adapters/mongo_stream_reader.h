@@ -1,4 +1,5 @@
-// The stream reader on MongoDB `streams` (api/stream_reader.h). Blocking calls;
+// The stream reader on MongoDB `streams`, `viewers` and `partitionTotals`
+// (api/stream_reader.h). Blocking calls;
 // thread-safe (MongoClient is).
 #pragma once
 
@@ -15,6 +16,8 @@ class MongoStreamReader final : public StreamReader {
   Result<std::vector<StreamTotal>> TopStreams(size_t limit) override;
   Result<int64_t> StreamLikes(const std::string& stream_id) override;
   Result<std::optional<nlohmann::json>> StreamDocument(const std::string& stream_id) override;
+  Result<std::optional<nlohmann::json>> ViewerDocument(const std::string& stream_id) override;
+  Result<std::vector<PartitionTotal>> PartitionTotals() override;
 
  private:
   MongoClient& mongo_;

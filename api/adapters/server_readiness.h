@@ -1,9 +1,12 @@
 // Readiness (api/readiness.h) checked against the servers themselves: a Kafka metadata
-// request, a Redis PING and a MongoDB ping, at most ~1 s each. Results are cached for
-// 500 ms so a busy probe cannot hammer them. Thread-safe.
+// request, a Redis PING and a MongoDB ping. Redis and MongoDB connections that the
+// server closed while they sat idle (a restart) fail their first use, so a failure on a
+// connection that was open is tried once more on a new one before the dependency is
+// reported down (for MongoDB, MongoClient::Ping does it). A check takes ~1 s per server that does
+// not answer (2 s for Redis when its open connection stalls), up to ~6 s in all;
+// api/readiness_probe.h reuses results. Thread-safe (checks run one at a time).
 #pragma once
 
-#include <chrono>
 #include <mutex>
 #include <vector>
 
@@ -24,10 +27,8 @@ class ServerReadiness final : public Readiness {
  private:
   KafkaProducer& producer_;
   MongoClient& mongo_;
-  std::mutex mutex_;  // guards everything below
+  std::mutex mutex_;  // guards redis_
   RedisClient redis_;
-  std::chrono::steady_clock::time_point checked_at_{};
-  std::vector<DependencyState> last_;
 };
 
 }  // namespace la

@@ -13,7 +13,8 @@ http::Handler Login(ApiContext& api);          // POST /auth/login
 http::Handler Like(ApiContext& api);           // POST /engagement/like
 http::Handler Metrics(ApiContext& api);        // GET /metrics
 http::Handler StreamHistory(ApiContext& api);  // GET /streams/{streamId}
-http::Handler TopStreams(ApiContext& api);     // GET /streams?top=N
+http::Handler TopStreams(ApiContext& api);     // GET /streams?top=N[&by=likes|viewers]
+http::Handler Totals(ApiContext& api);         // GET /totals
 http::Handler StaticFiles(
     const std::string& web_root);  // GET /admin, /admin/*, /socket.io/socket.io.js
 

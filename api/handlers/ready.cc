@@ -3,19 +3,24 @@
 
 namespace la::handlers {
 
-// 200 when Kafka, Redis and MongoDB answer; 503 naming each one that does not.
+// 200 when Kafka, Redis and MongoDB answer; 503 naming each one that does not. The
+// checks run on the readiness probe's own thread (api/readiness_probe.h), never here.
 http::Handler Ready(ApiContext& api) {
-  return [&api](http::RequestContext& context) -> boost::asio::awaitable<http::Response> {
-    auto check = [&api] { return api.readiness.Check(); };
-    http::Pooled<std::vector<DependencyState>> pooled =
-        co_await http::RunBlocking<std::vector<DependencyState>>(api.reads, check,
-                                                                 context.client_gone);
-    if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
-      co_return http::RefusedResponse(*refused);
-    const std::vector<DependencyState>& states = std::get<0>(pooled);
+  return [&api](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+    auto ask = [&api](std::function<void(ReadinessProbe::Answer)> done) {
+      api.readiness.Get(std::move(done));
+    };
+    const ReadinessProbe::Answer answer = co_await http::AwaitCallback<ReadinessProbe::Answer>(ask);
+    if (!answer) {
+      http::Response busy = http::ErrorResponse(
+          http::Status::service_unavailable,
+          "too many /ready requests are waiting for the running check; retry in a second");
+      busy.set(http::beast_http::field::retry_after, "1");
+      co_return busy;
+    }
     nlohmann::json dependencies = nlohmann::json::object();
     std::string down;
-    for (const DependencyState& s : states) {
+    for (const DependencyState& s : *answer) {
       dependencies[s.name] = s.up ? nlohmann::json("up") : nlohmann::json(s.detail);
       if (!s.up) down += (down.empty() ? "" : ", ") + s.name;
     }

@@ -7,11 +7,23 @@
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
 #include "core/counting/like_event.h"
+#include "core/viewers/viewer_history.h"
 #include "http/blocking.h"
 
 namespace la::handlers {
 
-// GET /streams/{streamId} (admin): the total and the likes over time of one stream.
+namespace {
+
+// What one read job fetches: the stream's `streams` and `viewers` documents.
+struct StoredStream {
+  std::optional<nlohmann::json> likes;
+  std::optional<nlohmann::json> viewers;
+};
+
+}  // namespace
+
+// GET /streams/{streamId} (admin): the total and the likes over time of one stream, and its
+// viewers now, at their peak and per minute (docs/viewers.md).
 http::Handler StreamHistory(ApiContext& api) {
   return [&api](http::RequestContext& context) -> boost::asio::awaitable<http::Response> {
     if (context.request.method() != http::beast_http::verb::get) {
@@ -24,31 +36,46 @@ http::Handler StreamHistory(ApiContext& api) {
     if (Status valid = CheckStreamId(stream_id); !valid.ok()) {
       co_return http::ErrorResponse(http::Status::bad_request, valid.message());
     }
-    auto read = [&api, stream_id] { return api.streams.StreamDocument(stream_id); };
-    http::Pooled<Result<std::optional<nlohmann::json>>> pooled =
-        co_await http::RunBlocking<Result<std::optional<nlohmann::json>>>(api.reads, read,
-                                                                          context.client_gone);
+    auto read = [&api, stream_id]() -> Result<StoredStream> {
+      Result<std::optional<nlohmann::json>> likes = api.streams.StreamDocument(stream_id);
+      if (!likes.ok()) return likes.status();
+      Result<std::optional<nlohmann::json>> viewers = api.streams.ViewerDocument(stream_id);
+      if (!viewers.ok()) return viewers.status();
+      return StoredStream{std::move(*likes), std::move(*viewers)};
+    };
+    http::Pooled<Result<StoredStream>> pooled =
+        co_await http::RunBlocking<Result<StoredStream>>(api.reads, read, context.client_gone);
     if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
       co_return http::RefusedResponse(*refused);
-    Result<std::optional<nlohmann::json>>& document = std::get<0>(pooled);
-    if (!document.ok()) {
-      spdlog::error("GET /streams/{}: {}", stream_id, document.status().message());
+    Result<StoredStream>& stored = std::get<0>(pooled);
+    if (!stored.ok()) {
+      spdlog::error("GET /streams/{}: {}", stream_id, stored.status().message());
       co_return http::ErrorResponse(http::Status::service_unavailable,
                                     "stream storage is unavailable; try again shortly");
     }
-    if (!*document) {
-      co_return http::ErrorResponse(http::Status::not_found,
-                                    "no likes recorded for stream \"" + stream_id + "\"");
+    const int64_t viewers = api.viewers.Viewers(stream_id);
+    if (!stored->likes && !stored->viewers && viewers == 0) {
+      co_return http::ErrorResponse(
+          http::Status::not_found,
+          "no likes recorded and no viewers for stream \"" + stream_id + "\"");
     }
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-    Result<nlohmann::json> body = StreamHistoryBody(**document, now_ms);
-    if (!body.ok()) {
-      spdlog::error("GET /streams/{}: {}", stream_id, body.status().message());
+    // A stream watched but never liked has no `streams` document: its likes are 0.
+    const nlohmann::json likes_document =
+        stored->likes ? *stored->likes
+                      : nlohmann::json{{"_id", stream_id}, {"streamId", stream_id}, {"likes", 0}};
+    Result<nlohmann::json> body = StreamHistoryBody(likes_document, now_ms);
+    Result<nlohmann::json> watched = ViewerHistoryBody(stored->viewers, now_ms, viewers,
+                                                       api.viewers.CurrentMinuteMax(stream_id));
+    if (!body.ok() || !watched.ok()) {
+      spdlog::error("GET /streams/{}: {}", stream_id,
+                    (body.ok() ? watched.status() : body.status()).message());
       co_return http::ErrorResponse(http::Status::internal_server_error,
                                     "the stored document of this stream is invalid");
     }
+    body->update(*watched);
     co_return http::JsonResponse(http::Status::ok, *body);
   };
 }

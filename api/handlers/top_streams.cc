@@ -7,7 +7,8 @@
 
 namespace la::handlers {
 
-// GET /streams?top=N (admin): the N most liked streams, most liked first.
+// GET /streams?top=N[&by=likes|viewers] (admin): the N most liked streams, most liked
+// first; by=viewers: the N most watched now, [{streamId, viewers}], from memory.
 http::Handler TopStreams(ApiContext& api) {
   return [&api](http::RequestContext& context) -> boost::asio::awaitable<http::Response> {
     auto authorized = Authorize(context.request, api.tokens, Action::kReadStreams);
@@ -15,6 +16,18 @@ http::Handler TopStreams(ApiContext& api) {
 
     Result<size_t> top = ParseTopStreamsParameter(http::QueryParameter(context.query, "top"));
     if (!top.ok()) co_return http::ErrorResponse(http::Status::bad_request, top.status().message());
+    const std::string by = http::QueryParameter(context.query, "by");
+    if (by == "viewers") {
+      nlohmann::json body = nlohmann::json::array();
+      for (const ViewerCount& count : api.viewers.Top(*top))
+        body.push_back({{"streamId", count.stream_id}, {"viewers", count.viewers}});
+      co_return http::JsonResponse(http::Status::ok, body);
+    }
+    if (!by.empty() && by != "likes") {
+      co_return http::ErrorResponse(
+          http::Status::bad_request,
+          "by must be \"likes\" or \"viewers\", got \"" + by.substr(0, 40) + "\"");
+    }
     auto read = [&api, limit = *top] { return api.streams.TopStreams(limit); };
     http::Pooled<Result<std::vector<StreamTotal>>> pooled =
         co_await http::RunBlocking<Result<std::vector<StreamTotal>>>(api.reads, read,

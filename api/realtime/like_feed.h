@@ -1,7 +1,9 @@
 // Delivers like totals to Socket.IO clients: `statsUpdate` to the admin dashboards on
 // namespace "/", and `likeCount` to the sockets subscribed to a stream (room
 // "stream:<id>", in "/live" or "/"). Each update from Redis is encoded once per event and
-// namespace and the same bytes go to every socket.
+// namespace and the same bytes go to every socket. It delivers viewer counts the same way
+// (`viewerCounts` to dashboards, `viewerCount` to a stream's room), and tells a membership
+// listener when a socket joins or leaves a stream's room (the viewers, docs/viewers.md).
 //
 // A subscribe costs at most one MongoDB read per socket and stream: a socket that
 // subscribes again to a stream it holds is answered from the last total the feed knows
@@ -17,16 +19,19 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "core/counting/stream_updates.h"
 #include "core/status.h"
+#include "core/viewers/viewer_counts.h"
 #include "socketio/protocol/rooms.h"
 #include "socketio/sio_socket.h"
 
@@ -46,6 +51,15 @@ struct SubscribeResult {
 
 class LikeFeed {
  public:
+  // Called under the feed's lock when a socket of namespace `nsp` joins (`joined`) or
+  // leaves the room of `stream_id`: once per socket and stream, whatever the reason it
+  // left (unsubscribe, disconnect). Must not call back into the feed.
+  using MembershipListener =
+      std::function<void(std::string_view nsp, const std::string& stream_id, bool joined)>;
+
+  // Set before serving.
+  void SetMembershipListener(MembershipListener listener) { membership_ = std::move(listener); }
+
   // A socket may be subscribed to this many streams at once.
   static constexpr size_t kMaxSubscriptionsPerSocket = 100;
   // Acks of repeated subscribes that may wait for one read.
@@ -62,6 +76,14 @@ class LikeFeed {
   // and is returned, to be sent a fresh snapshot (SendSnapshot) read after this call.
   // Dashboards still waiting for their first snapshot are left to it.
   std::vector<std::string> HoldDashboardsForNewSnapshot();
+
+  // After a Redis (re)subscription, for the subscribers: the streams some socket is
+  // subscribed to, each to be read once (not once per socket) and handed to RefreshTotal.
+  std::vector<std::string> SubscribedStreams();
+  // Sends every subscriber of `total`'s stream a likeCount with that total, raised to the
+  // highest one the feed has seen (so that no total a client sees goes down); a subscriber
+  // still waiting for its own read holds it instead.
+  void RefreshTotal(const StreamTotal& total);
 
   // Subscriptions. Subscribe joins room stream:<id> and holds that stream's updates for
   // the socket until ConfirmSubscription (kRead). A socket may have at most
@@ -85,6 +107,17 @@ class LikeFeed {
   // Delivers the totals of one `stream-updates` message.
   void Publish(const std::vector<StreamTotal>& totals);
 
+  // Sends `packet` (of namespace "/") to every dashboard; a newer one replaces one still
+  // waiting for a slow dashboard. For one event whose newest value is all that matters
+  // (clusterTotals): every packet sent this way replaces any other waiting.
+  void PublishToDashboards(SioEncodedPacket packet);
+
+  // Delivers viewer counts: `viewerCounts` {total, streams: changed} to every dashboard,
+  // and `viewerCount` {streamId, viewers} to the room of each stream in `changed` and of
+  // each stream in `joined` (a new member is owed the count even if it did not change).
+  void PublishViewers(const std::vector<ViewerCount>& changed,
+                      const std::vector<ViewerCount>& joined, int64_t total);
+
  private:
   struct Dashboard {
     std::shared_ptr<SioSocket> socket;
@@ -100,6 +133,16 @@ class LikeFeed {
 
   // Forgets the known total of a room nobody is in any more.
   void ForgetTotalIfEmpty(const std::string& stream_id);
+  // Sends `total` as likeCount to the subscribers of its stream, once encoded per namespace
+  // (held for those whose own read is in flight). Under mutex_.
+  void SendToSubscribers(const StreamTotal& total);
+  // Sends `viewerCount` to the members of one stream's room.
+  void SendViewerCount(const ViewerCount& count);
+  void NotifyMembership(std::string_view nsp, const std::string& stream_id, bool joined) {
+    if (membership_) membership_(nsp, stream_id, joined);
+  }
+
+  MembershipListener membership_;
 
   std::mutex mutex_;
   std::unordered_map<std::string, Dashboard> dashboards_;    // by socket id

@@ -103,18 +103,54 @@ void RequestSnapshot(SharedSnapshot& snapshots, LikeFeed& feed, const std::strin
                     });
 }
 
+// After a Redis (re)subscription: every subscriber gets its streams' current totals. One
+// job on the read pool reads each subscribed stream once, whatever its number of sockets.
+void RefreshSubscribers(LikeFeed& feed, ApiContext& api) {
+  std::vector<std::string> streams = feed.SubscribedStreams();
+  if (streams.empty()) return;
+  spdlog::info("socket.io: reading the totals of {} subscribed streams after a Redis reconnect",
+               streams.size());
+  auto read = [&feed, &api, streams = std::move(streams)] {
+    for (const std::string& stream_id : streams) {
+      Result<int64_t> likes = Status::Error("the read failed");
+      try {
+        likes = api.streams.StreamLikes(stream_id);
+      } catch (const std::exception& e) {
+        likes = Status::Error(e.what());
+      }
+      if (!likes.ok()) {
+        spdlog::warn(
+            "socket.io: the total of stream {} could not be read after a Redis reconnect "
+            "({}); its subscribers catch up at its next like",
+            stream_id, likes.status().message());
+        continue;
+      }
+      feed.RefreshTotal({stream_id, *likes});
+    }
+  };
+  if (!api.reads.TryPost(read)) {
+    spdlog::warn(
+        "socket.io: the read pool is full: subscribers get their streams' totals at their "
+        "next like, not now after the Redis reconnect");
+  }
+}
+
 }  // namespace
 
-std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api) {
+std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiContext& api,
+                                        ViewerPresence& viewers, ClusterTotalsFeed& totals) {
   SioNamespace& dashboard = sockets.AddNamespace("/");
   dashboard.SetAdmission(TokenAdmission(api, Action::kWatchDashboard));
   auto snapshots = std::make_shared<SharedSnapshot>(
       [&api] { return api.streams.TopStreams(kSnapshotLimit); }, api.reads);
-  dashboard.OnConnect([&feed, snapshots](const std::shared_ptr<SioSocket>& socket) {
-    DisconnectAtExpiry(socket);
-    feed.AddDashboard(socket);  // from here on, updates are held until the snapshot is sent
-    RequestSnapshot(*snapshots, feed, socket->id());
-  });
+  dashboard.OnConnect(
+      [&feed, &viewers, &totals, snapshots](const std::shared_ptr<SioSocket>& socket) {
+        DisconnectAtExpiry(socket);
+        feed.AddDashboard(socket);  // from here on, updates are held until the snapshot is sent
+        RequestSnapshot(*snapshots, feed, socket->id());
+        viewers.SendSnapshot(socket, kSnapshotLimit);
+        totals.SendTo(socket);
+      });
 
   SioNamespace& live = sockets.AddNamespace("/live");
   live.SetAdmission(TokenAdmission(api, Action::kWatchStream));
@@ -126,13 +162,16 @@ std::function<void()> AddLiveNamespaces(SioServer& sockets, LikeFeed& feed, ApiC
     ns->On("unsubscribe", Unsubscribe(feed));
   }
 
-  // After a Redis reconnect, a fresh snapshot for every dashboard (one shared read).
-  return [&feed, snapshots] {
+  // After a Redis reconnect, what was published meanwhile is lost: a fresh snapshot for
+  // every dashboard (one shared read), and the current totals for every subscriber.
+  return [&feed, &api, snapshots] {
     const std::vector<std::string> dashboards = feed.HoldDashboardsForNewSnapshot();
-    if (dashboards.empty()) return;
-    spdlog::info("socket.io: sending {} dashboards a fresh snapshot after a Redis reconnect",
-                 dashboards.size());
+    if (!dashboards.empty()) {
+      spdlog::info("socket.io: sending {} dashboards a fresh snapshot after a Redis reconnect",
+                   dashboards.size());
+    }
     for (const std::string& id : dashboards) RequestSnapshot(*snapshots, feed, id);
+    RefreshSubscribers(feed, api);
   };
 }
 

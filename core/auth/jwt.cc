@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "core/base64.h"
+#include "core/counting/like_event.h"
 
 namespace la {
 namespace {
@@ -134,6 +135,10 @@ Result<JwtClaims> ReadClaims(const Json& payload) {
     Result<int64_t> value = SecondsClaim(payload, name);
     if (!value.ok()) return value.status();
     *field = *value;
+  }
+  // The id becomes the like events' userId and part of their dedup keys.
+  if (Status valid = CheckUserId(claims.id); !valid.ok()) {
+    return Status::Error("token claim \"id\": " + valid.message());
   }
   return claims;
 }

@@ -13,7 +13,7 @@ namespace la {
 
 // The claims every token carries; all of them are required when verifying.
 struct JwtClaims {
-  std::string id;    // the user's id; becomes the like event's userId
+  std::string id;    // the user's id; becomes the like event's userId (IsValidUserId)
   std::string role;  // "viewer" or "admin"
   std::string jti;   // unique token id
   int64_t iat = 0;   // issued at, seconds since the Unix epoch
@@ -27,8 +27,9 @@ std::string SignJwt(const JwtClaims& claims, std::string_view secret);
 // Checks `token` against `secret` at time `now_s` (seconds since the epoch) and
 // returns its claims. The algorithm is pinned to HS256 whatever the header says,
 // so "none", HS512, RS256 or a missing alg are rejected before any signature
-// work. Fails with a message for humans, e.g. "token expired at 1700000000";
-// the message never contains the token itself.
+// work. An `id` that is not a valid user id (core/counting/like_event.h: no ':')
+// is refused too. Fails with a message for humans, e.g. "token expired at
+// 1700000000"; the message never contains the token itself.
 Result<JwtClaims> VerifyJwt(std::string_view token, std::string_view secret, int64_t now_s);
 
 // Extracts the token from an Authorization header value "Bearer <token>" (the

@@ -16,6 +16,7 @@ struct StreamTally {
   bool has_counted_event = false;  // at any offset, applied before or not
   std::map<int32_t, PartitionTally> above_watermark;
   std::vector<int64_t> counted_timestamps_ms;  // of the likes the update adds
+  std::optional<LikePosition> first_counted;   // the lowest position of those likes
 };
 
 std::optional<int64_t> WatermarkOf(const StreamState* state, int32_t partition) {
@@ -42,6 +43,8 @@ StreamUpdate MakeUpdate(const std::string& stream_id, const StreamState* state,
     update.likes_to_add += tally.counted;
   }
   update.new_likes = update.expected_likes + update.likes_to_add;
+  if (update.expected_likes == 0 && update.likes_to_add > 0)
+    update.first_like = tally.first_counted;
   update.history = PlanHistoryChange(tally.counted_timestamps_ms,
                                      state != nullptr ? state->history : HistoryBuckets{}, now_ms);
   return update;
@@ -62,7 +65,12 @@ FlushPlan PlanFlush(std::span<const ClassifiedEvent> events, const StreamStates&
     PartitionTally& partition = stream.above_watermark[event.partition];
     partition.highest_offset = std::max(partition.highest_offset, event.offset);
     partition.counted += counted ? 1 : 0;
-    if (counted) stream.counted_timestamps_ms.push_back(event.timestamp_ms);
+    if (counted) {
+      stream.counted_timestamps_ms.push_back(event.timestamp_ms);
+      const LikePosition position{event.partition, event.offset};
+      if (!stream.first_counted || position < *stream.first_counted)
+        stream.first_counted = position;
+    }
   }
 
   FlushPlan plan;

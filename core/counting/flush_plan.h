@@ -40,11 +40,23 @@ struct ClassifiedEvent {
   int64_t timestamp_ms = 0;  // the event's timeStamp: its history bucket
 };
 
+// A Kafka position: partition and offset.
+struct LikePosition {
+  int32_t partition = 0;
+  int64_t offset = 0;
+
+  auto operator<=>(const LikePosition&) const = default;
+};
+
 // What the store holds for one stream document.
 struct StreamState {
   int64_t likes = 0;
   std::map<int32_t, int64_t> watermarks;  // partition -> wm.<partition>
   HistoryBuckets history;                 // bucket indexes of `minutes` and `hours`
+  // `firstLike`: the position of the event that took `likes` from 0 to 1 (absent in
+  // documents written before it was kept). It tells the partition summaries
+  // (core/counting/partition_totals.h) in which flush a stream started to count.
+  std::optional<LikePosition> first_like;
 };
 
 // Stream states keyed by streamId; a stream without a document is absent.
@@ -72,6 +84,9 @@ struct StreamUpdate {
   int64_t likes_to_add = 0;                // may be 0 when only duplicates moved a watermark
   int64_t new_likes = 0;                   // expected_likes + likes_to_add
   HistoryChange history;                   // the counted likes' buckets, expired buckets
+  // Set when the update takes the stream from 0 likes to more: the lowest position
+  // (partition, then offset) of the likes it adds, stored as `firstLike`.
+  std::optional<LikePosition> first_like;
 };
 
 // The outcome of planning a flush.

@@ -15,10 +15,10 @@ bool IsIdCharacter(char c) {
          c == '.' || c == ':' || c == '-';
 }
 
-bool IsValidId(std::string_view id, size_t max_length) {
+bool IsValidId(std::string_view id, size_t max_length, bool colon_allowed = true) {
   if (id.empty() || id.size() > max_length) return false;
   for (char c : id) {
-    if (!IsIdCharacter(c)) return false;
+    if (!IsIdCharacter(c) || (c == ':' && !colon_allowed)) return false;
   }
   return true;
 }
@@ -131,6 +131,10 @@ bool IsValidStreamId(std::string_view id) { return IsValidId(id, kMaxStreamIdLen
 
 bool IsValidEventId(std::string_view id) { return IsValidId(id, kMaxEventIdLength); }
 
+bool IsValidUserId(std::string_view id) {
+  return IsValidId(id, kMaxUserIdLength, /*colon_allowed=*/false);
+}
+
 Status CheckStreamId(std::string_view id) {
   if (IsValidStreamId(id)) return Status::Ok();
   return Status::Error("streamId must be 1-128 characters of [A-Za-z0-9_.:-], got " + Quoted(id));
@@ -139,6 +143,12 @@ Status CheckStreamId(std::string_view id) {
 Status CheckEventId(std::string_view id) {
   if (IsValidEventId(id)) return Status::Ok();
   return Status::Error("eventId must be 1-64 characters of [A-Za-z0-9_.:-], got " + Quoted(id));
+}
+
+Status CheckUserId(std::string_view id) {
+  if (IsValidUserId(id)) return Status::Ok();
+  return Status::Error("userId must be 1-128 characters of [A-Za-z0-9_.-] (no ':'), got " +
+                       Quoted(id));
 }
 
 std::string EncodeLikeEvent(const LikeEvent& event) {
@@ -192,6 +202,7 @@ Result<LikeEvent> ParseLikeEvent(std::string_view bytes) {
 
   Result<std::string_view> user_id = StringField(object, "userId");
   if (!user_id.ok()) return user_id.status();
+  if (Status valid = CheckUserId(*user_id); !valid.ok()) return valid;
 
   Result<int64_t> timestamp_ms = TimestampField(object);
   if (!timestamp_ms.ok()) return timestamp_ms.status();

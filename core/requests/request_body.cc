@@ -63,18 +63,11 @@ bool IsPlausibleEmail(std::string_view email) {
   return last_dot != std::string_view::npos && last_dot != 0 && last_dot + 1 < domain.size();
 }
 
-// The email field, trimmed, lower-cased and checked for plausibility.
+// The email field, normalised as NormaliseEmail does.
 Result<std::string> EmailField(const Json& body) {
   Result<std::string> email = RequiredString(body, "email");
   if (!email.ok()) return email.status();
-  std::string normalised(Trim(*email));
-  std::transform(normalised.begin(), normalised.end(), normalised.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (!IsPlausibleEmail(normalised)) {
-    return Status::Error("email must look like name@example.com, without spaces and at most " +
-                         std::to_string(kMaxEmailLength) + " characters, got " + Quoted(*email));
-  }
-  return normalised;
+  return NormaliseEmail(*email, "email");
 }
 
 // Counts Unicode code points in valid UTF-8 (nlohmann has already validated it):
@@ -113,6 +106,18 @@ Result<Credentials> ParseCredentials(std::string_view body, size_t min_password_
 }
 
 }  // namespace
+
+Result<std::string> NormaliseEmail(std::string_view email, std::string_view field) {
+  std::string normalised(Trim(email));
+  std::transform(normalised.begin(), normalised.end(), normalised.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (!IsPlausibleEmail(normalised)) {
+    return Status::Error(std::string(field) +
+                         " must look like name@example.com, without spaces and at most " +
+                         std::to_string(kMaxEmailLength) + " characters, got " + Quoted(email));
+  }
+  return normalised;
+}
 
 Result<Credentials> ParseRegisterBody(std::string_view body) {
   return ParseCredentials(body, kMinPasswordCharacters);

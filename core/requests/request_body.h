@@ -16,6 +16,11 @@ inline constexpr size_t kMaxEmailLength = 254;
 inline constexpr size_t kMinPasswordCharacters = 8;
 inline constexpr size_t kMaxPasswordBytes = 1024;
 
+// An email address as accounts store it and logins look it up: trimmed, lower-cased and
+// checked to look like name@example.com (no spaces, at most 254 characters). The message
+// of a refusal names `field` (e.g. "email", "ADMIN_EMAIL") and quotes the value.
+Result<std::string> NormaliseEmail(std::string_view email, std::string_view field);
+
 // The body of POST /auth/register and POST /auth/login.
 struct Credentials {
   std::string email;  // trimmed and lower-cased

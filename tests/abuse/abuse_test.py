@@ -18,6 +18,23 @@ connection_flood:  600 TCP connections from one untrusted address (cap 256: the 
 slow_reader:       a WebSocket client that never reads (a 4 KiB receive buffer) and
                    keeps sending pings, whose pongs fill the node's writes: it is cut off
                    when a write stalls (--write-timeout-ms 1000), not buffered without end.
+held_polls:        a second node with 64 connections, of which held polling GETs may take
+                   32 (MAX_HELD_POLLS): 64 sessions each hold a polling GET; 32 are held, 32
+                   refused at once, and likes and logins still get through while they are held.
+memory:            200 Socket.IO sessions from one client address (its cap), each holding
+                   the largest packets the node accepts (sized from the maxPayload of its
+                   open packet): 100 polling sessions send a /live CONNECT with a padded
+                   auth object and then a binary-event header whose attachment never comes;
+                   100 WebSocket sessions send the padded CONNECT and then all but the last
+                   byte of a message. The node's RSS may grow by at most --memory-growth-mb
+                   (64 MB: 320 KB per session) while they are held.
+slow_subscribers:  10 dashboards watch statsUpdate while `stream-updates` carries totals of
+                   100 streams 10 times a second, first alone, then with 20 slow /live
+                   subscribers (each subscribed to those 100 streams, after a WebSocket
+                   ping, reading 512 bytes every 200 ms: behind, but under the write
+                   timeout). With them, the dashboards' delivery p99 stays within 3x (at
+                   least 250 ms) and the node's CPU per delivered frame within 3x of the run
+                   without them.
 
 usage: abuse_test.py --api-bin build/release/api/la-api [--junit FILE] [--label L] [test ...]
 """
@@ -57,7 +74,7 @@ def check(condition, message):
 class Node:
     """An api node of this test's own, with the product defaults."""
 
-    def __init__(self, binary, port, work_dir):
+    def __init__(self, binary, port, work_dir, args=(), settings=None):
         self.port = port
         self.log_path = os.path.join(work_dir, f"la-api-{port}.log")
         env = dict(os.environ)
@@ -69,12 +86,14 @@ class Node:
         # Limits of the cluster's environment (scripts/cluster.sh) must not leak in.
         for name in ("LIKE_RATE_PER_S", "LOGIN_RATE_PER_MIN", "LOGIN_BURST", "REGISTER_RATE_PER_MIN",
                      "REGISTER_BURST", "MAX_SESSIONS_PER_ADDRESS", "TRUSTED_PROXIES",
-                     "PASSWORD_JOBS_PER_ADDRESS"):
+                     "PASSWORD_JOBS_PER_ADDRESS", "MAX_CONNECTIONS", "MAX_HELD_POLLS"):
             env.pop(name, None)
+        env.update(settings or {})
+        self.env = env
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [binary, "--port", str(port), "--threads", "2", "--trusted-proxies", "127.0.0.1/32",
-             "--write-timeout-ms", "1000"],
+             "--write-timeout-ms", "1000", *args],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -110,10 +129,22 @@ class Node:
         return self.process.returncode
 
 
-def request(port, method, path, body=None, client=None, timeout=10):
+def eio_request(port, method, path, body, client):
+    """An Engine.IO polling request with a text body: (status, body text)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, body=body.encode() if body is not None else None,
+                           headers={"Content-Type": "text/plain;charset=UTF-8", "X-Real-IP": client})
+        response = connection.getresponse()
+        return response.status, response.read().decode(errors="replace")
+    finally:
+        connection.close()
+
+
+def request(port, method, path, body=None, client=None, timeout=10, headers=None):
     """One HTTP request on a new connection: (status, headers, body text)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **(headers or {})}
     if client:
         headers["X-Real-IP"] = client
     try:
@@ -158,7 +189,8 @@ class WebSocket:
         head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
         self.status = int(head.split(b" ")[1]) if head.startswith(b"HTTP/1.1 ") else 0
 
-    def send(self, text):
+    def send(self, text, withhold=0):
+        """Sends one text message; `withhold` > 0 keeps its last bytes back (a half-sent message)."""
         payload = text.encode() if isinstance(text, str) else text
         mask = os.urandom(4)
         n = len(payload)
@@ -170,7 +202,7 @@ class WebSocket:
         else:
             header += bytes([0x80 | 127]) + n.to_bytes(8, "big")
         masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload)) if n < 4096 else _mask(payload, mask)
-        self.sock.sendall(header + mask + masked)
+        self.sock.sendall((header + mask + masked)[:len(header) + 4 + n - withhold])
 
     def recv(self):
         """The next text message, or None once the connection is closed."""
@@ -464,13 +496,306 @@ def test_slow_reader(ctx):
     return f"{summary}; cut off after {took:.1f} s"
 
 
+def polling_handshake(node, client):
+    """A new Engine.IO polling session: its sid."""
+    status, _, text = request(node.port, "GET", "/socket.io/?EIO=4&transport=polling", client=client)
+    check(status == 200 and text.startswith("0{"), f"polling handshake: HTTP {status} {text[:200]}")
+    return json.loads(text[1:])["sid"]
+
+
+def test_held_polls(ctx):
+    connections, held_cap = 64, 32
+    # Given in the environment: a node that does not know the setting still starts (and
+    # then lets held polls take every connection).
+    node = Node(ctx.api_bin, ctx.node.port + 1, ctx.work_dir, args=["--max-connections", str(connections)],
+                settings={"MAX_HELD_POLLS": str(held_cap)})
+    polls = []
+    try:
+        wait_ready(node)
+        email, password = f"abuse-polls-{uuid.uuid4().hex}@example.com", "abuse-password-1"
+        status, _, text = request(node.port, "POST", "/auth/register", {"email": email, "password": password},
+                                  fresh_client())
+        check(status == 201, f"register: HTTP {status} {text}")
+        token = viewer_token(node)
+        client = fresh_client()
+        sids = [polling_handshake(node, client) for _ in range(connections)]
+        # A GET on a session with nothing to send is held until the next ping (25 s).
+        for sid in sids:
+            s = socket.create_connection(("127.0.0.1", node.port), timeout=10)
+            s.sendall(f"GET /socket.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\n"
+                      f"Host: 127.0.0.1\r\nX-Real-IP: {client}\r\n\r\n".encode())
+            s.setblocking(False)
+            polls.append(s)
+        # The GETs over the cap are answered at once; their connections are closed here.
+        refused, answers = [], {}
+        deadline = time.monotonic() + 10
+        while len(refused) < connections - held_cap and time.monotonic() < deadline:
+            for s in polls:
+                if s in refused:
+                    continue
+                try:
+                    data = s.recv(4096)
+                except BlockingIOError:
+                    continue
+                answers[s] = data
+                refused.append(s)
+                s.close()
+            time.sleep(0.05)
+        held = [s for s in polls if s not in refused]
+        too_many = [a for a in answers.values() if a.startswith(b"HTTP/1.1 503") and b"held polling" in a]
+
+        # Likes and logins, each on a new connection, while the held GETs hold theirs.
+        likes = [request(node.port, "POST", "/engagement/like", {"streamId": "abuse-held-polls"},
+                         fresh_client(), headers={"Authorization": f"Bearer {token}"}) for _ in range(10)]
+        logins = [request(node.port, "POST", "/auth/login", {"email": email, "password": password},
+                          fresh_client()) for _ in range(5)]
+        still_held = 0
+        for s in held:
+            try:
+                s.recv(1)  # an answer, or the end of the connection: no longer held
+            except BlockingIOError:
+                still_held += 1
+        like_statuses = sorted({status for status, _, _ in likes})
+        login_statuses = sorted({status for status, _, _ in logins})
+        check(like_statuses == [202], f"likes while {len(held)} polls were held: "
+              f"{[(s, t[:120]) for s, _, t in likes if s != 202][:3]}")
+        check(login_statuses == [200], f"logins while {len(held)} polls were held: "
+              f"{[(s, t[:120]) for s, _, t in logins if s != 200][:3]}")
+        check(len(too_many) == connections - held_cap,
+              f"{len(too_many)} of {connections} polling GETs were refused as over the held-poll cap "
+              f"(expected {connections - held_cap}); answers {[a[-120:] for a in list(answers.values())[:3]]}")
+        check(still_held == held_cap, f"only {still_held} of {held_cap} polls were still held after the likes")
+        return (f"{len(held)} held, {len(too_many)} refused (503); 10 likes 202 and 5 logins 200 "
+                f"with the held polls at their cap")
+    finally:
+        for s in polls:
+            s.close()
+        node.stop()
+
+
+def padded(prefix, suffix, size):
+    """prefix + "{}," * k + "{}" + suffix of at most `size` bytes: JSON whose parse costs the
+    most memory per byte (an empty object per 3 bytes)."""
+    room = max(0, size - len(prefix) - len(suffix) - 2)
+    return prefix + "{}," * (room // 3) + "{}" + suffix
+
+
+def test_memory(ctx):
+    node = ctx.node
+    client = fresh_client()
+    growth_bound = ctx.memory_growth_mb
+    prober = ctx.prober()
+    rss_before = node.rss_mb()
+    held_polling, held_websockets, notes = [], [], []
+
+    def over_budget():
+        # Stops the attack early on a node that keeps what it is sent (2 x the bound), so
+        # that the test fails without taking the machine's memory.
+        return node.rss_mb() - rss_before > 2 * growth_bound
+
+    try:
+        for _ in range(100):
+            status, body = eio_request(node.port, "GET", "/socket.io/?EIO=4&transport=polling", None, client)
+            check(status == 200 and body.startswith("0{"), f"polling handshake answered {status} {body[:200]}")
+            opened = json.loads(body[1:])
+            sid, max_payload = opened["sid"], opened["maxPayload"]
+            path = f"/socket.io/?EIO=4&transport=polling&sid={sid}"
+            auth_prefix = '40/live,{"token":' + json.dumps(ctx.token) + ',"pad":['
+            status, body = eio_request(node.port, "POST", path, padded(auth_prefix, "]}", max_payload), client)
+            check(status == 200, f"a CONNECT of {max_payload} bytes was refused: HTTP {status} {body[:200]}")
+            status, body = eio_request(node.port, "GET", path, None, client)
+            check(status == 200 and "40/live,{\"sid\"" in body, f"the padded CONNECT was not admitted: {body[:200]}")
+            header = padded('451-/live,["x",[', ']]', max_payload)
+            status, body = eio_request(node.port, "POST", path, header, client)
+            check(status == 200, f"a binary-event header of {max_payload} bytes was refused: HTTP {status}")
+            held_polling.append(path)
+            if over_budget():
+                break
+        for _ in range(100 if not over_budget() else 0):
+            ws = WebSocket(node.port, "/socket.io/?EIO=4&transport=websocket", client=client)
+            check(ws.status == 101, f"WebSocket upgrade answered {ws.status}")
+            opened = ws.recv() or ""
+            check(opened.startswith("0{"), f"no Engine.IO open packet: {opened[:100]}")
+            max_payload = json.loads(opened[1:])["maxPayload"]
+            ws.send(padded('40/live,{"token":' + json.dumps(ctx.token) + ',"pad":[', "]}", max_payload))
+            reply = ws.recv() or ""
+            check(reply.startswith("40/live,{"), f"the padded CONNECT over WebSocket was answered {reply[:200]!r}")
+            ws.send("4" + "x" * (max_payload - 1), withhold=1)
+            held_websockets.append(ws)
+            if over_budget():
+                break
+        time.sleep(2)  # the probes see the node while it holds them all
+        growth = node.rss_mb() - rss_before
+        notes.append(f"{len(held_polling)} polling + {len(held_websockets)} WebSocket sessions, "
+                     f"packets of {max_payload} bytes: RSS {rss_before:.0f} -> {rss_before + growth:.0f} MB")
+        summary = prober.finish(ctx.rss_mb)
+        check(growth <= growth_bound,
+              f"RSS grew by {growth:.0f} MB holding the largest packets of "
+              f"{len(held_polling) + len(held_websockets)} sessions (bound {growth_bound} MB): {notes[0]}")
+    finally:
+        for ws in held_websockets:
+            ws.close()
+        for path in held_polling:
+            try:
+                eio_request(node.port, "POST", path, "1", client)
+            except OSError:
+                pass
+    settle(node, ctx.baseline, "the memory attack")
+    return f"{summary}; {notes[0]}"
+
+
+def redis_publish(channel, message):
+    """PUBLISH on the Redis the node listens to (REDIS_URL, default 127.0.0.1:6379)."""
+    match = re.match(r"redis://(?:[^@/]*@)?([^:/]+)(?::(\d+))?", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379"))
+    with socket.create_connection((match.group(1), int(match.group(2) or 6379)), timeout=5) as redis:
+        parts = [b"PUBLISH", channel.encode(), message.encode()]
+        redis.sendall(b"*3\r\n" + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts))
+        reply = redis.recv(64)
+        check(reply.startswith(b":"), f"Redis PUBLISH answered {reply!r}")
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Dashboard:
+    """An admin WebSocket on "/" that reads every statsUpdate and records, for the updates
+    of `streams`, publish -> delivery (each total's likes is its publish time in µs)."""
+
+    def __init__(self, node, token, streams):
+        self.ws = WebSocket(node.port, "/socket.io/?EIO=4&transport=websocket", client=fresh_client())
+        check(self.ws.status == 101, f"dashboard upgrade answered {self.ws.status}")
+        check((self.ws.recv() or "").startswith("0{"), "no open packet")
+        self.ws.send("40" + json.dumps({"token": token}))
+        check((self.ws.recv() or "").startswith("40{"), "the dashboard was not admitted")
+        self.streams, self.latencies, self.frames, self.recording = set(streams), [], 0, False
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        try:
+            while (message := self.ws.recv()) is not None:
+                self.frames += 1
+                if message == "2":
+                    self.ws.send("3")
+                elif message.startswith('42["statsUpdate",') and self.recording:
+                    now = time.time() * 1e6
+                    sent = [t["likes"] for t in json.loads(message[2:])[1] if t["streamId"] in self.streams]
+                    if sent:
+                        self.latencies.append((now - max(sent)) / 1e6)
+        except OSError:
+            pass
+
+
+class SlowSubscriber:
+    """A /live WebSocket subscribed to `streams` after a WebSocket ping, reading 512 bytes
+    every 200 ms and answering the Engine.IO pings it comes across."""
+
+    def __init__(self, node, token, streams):
+        self.ws = live_socket(node, token, fresh_client())
+        self.ws.sock.sendall(bytes([0x89, 0x80]) + os.urandom(4))  # a masked WebSocket ping
+        for start in range(0, len(streams), 8):  # 8 subscribe reads in flight per socket
+            batch = streams[start:start + 8]
+            for i, stream in enumerate(batch):
+                self.ws.send(f'42/live,{start + i}["subscribe","{stream}"]')
+            acks = 0
+            while acks < len(batch):
+                message = self.ws.recv()
+                check(message is not None, "a slow subscriber was closed while subscribing")
+                acks += message.startswith("43/live,")
+        self.ws.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.frames, self.stopping = 0, threading.Event()
+        self.thread = threading.Thread(target=self._read_slowly, daemon=True)
+        self.thread.start()
+
+    def _read_slowly(self):
+        data = b""
+        while not self.stopping.wait(0.2):
+            try:
+                chunk = self.ws.sock.recv(512)
+            except OSError:
+                return
+            if not chunk:
+                return
+            data += chunk
+            # Count whole frames; answer pings so that the heartbeat keeps the session.
+            while len(data) >= 2:
+                n, offset = data[1] & 0x7F, 2
+                if n == 126:
+                    if len(data) < 4:
+                        break
+                    n, offset = int.from_bytes(data[2:4], "big"), 4
+                if len(data) < offset + n:
+                    break
+                if data[offset:offset + n] == b"2":
+                    self.ws.send("3")
+                self.frames += 1
+                data = data[offset + n:]
+
+
+def test_slow_subscribers(ctx):
+    node = ctx.node
+    run = uuid.uuid4().hex[:8]
+    streams = [f"abuse-slow-{run}-{i}" for i in range(100)]
+    admin = ctx.admin_token()
+    dashboards = [Dashboard(node, admin, streams) for _ in range(10)]
+    slow = []
+
+    def measure(seconds):
+        """Publishes for `seconds` at 10/s; returns (dashboard p99 s, CPU s per delivered frame, frames)."""
+        for d in dashboards:
+            d.latencies.clear()
+            d.recording = True
+        frames_before = sum(d.frames for d in dashboards) + sum(s.frames for s in slow)
+        cpu_before = cpu_seconds(node.process.pid)
+        next_at = time.monotonic()
+        for _ in range(int(seconds * 10)):
+            now_us = int(time.time() * 1e6)
+            redis_publish("stream-updates", json.dumps([{"streamId": s, "likes": now_us} for s in streams]))
+            next_at += 0.1
+            time.sleep(max(0.0, next_at - time.monotonic()))
+        time.sleep(1)  # what is on its way arrives
+        for d in dashboards:
+            d.recording = False
+        cpu = cpu_seconds(node.process.pid) - cpu_before
+        frames = sum(d.frames for d in dashboards) + sum(s.frames for s in slow) - frames_before
+        latencies = sorted(x for d in dashboards for x in d.latencies)
+        check(latencies, "the dashboards got no statsUpdate of the published streams")
+        return latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], cpu / max(frames, 1), frames
+
+    try:
+        quiet_p99, quiet_cpu, quiet_frames = measure(10)
+        slow.extend(SlowSubscriber(node, ctx.token, streams) for _ in range(20))
+        attack_p99, attack_cpu, attack_frames = measure(10)
+        alive = sum(1 for s in slow if s.thread.is_alive())
+    finally:
+        for s in slow:
+            s.stopping.set()
+            s.ws.close()
+        for d in dashboards:
+            d.ws.close()
+    summary = (f"dashboards p99 {quiet_p99 * 1000:.0f} ms alone, {attack_p99 * 1000:.0f} ms with 20 slow "
+               f"subscribers; node CPU per delivered frame {quiet_cpu * 1e6:.1f} us ({quiet_frames} frames) "
+               f"-> {attack_cpu * 1e6:.1f} us ({attack_frames} frames); {alive}/20 slow subscribers still connected")
+    check(attack_p99 <= max(3 * quiet_p99, 0.25), "the dashboards' p99 grew too much: " + summary)
+    check(attack_cpu <= 3 * quiet_cpu, "the node's CPU per delivered frame grew too much: " + summary)
+    settle(node, ctx.baseline, "the slow subscribers")
+    return summary
+
+
 TESTS = {"subscribe_flood": test_subscribe_flood, "login_flood": test_login_flood,
-         "connection_flood": test_connection_flood, "slow_reader": test_slow_reader}
+         "connection_flood": test_connection_flood, "slow_reader": test_slow_reader,
+         "held_polls": test_held_polls,
+         "memory": test_memory, "slow_subscribers": test_slow_subscribers}
 
 
 class Context:
-    def __init__(self, node, rss_mb):
-        self.node, self.rss_mb = node, rss_mb
+    def __init__(self, node, rss_mb, memory_growth_mb, admin_bin):
+        self.node, self.rss_mb, self.memory_growth_mb = node, rss_mb, memory_growth_mb
+        self.admin_bin = admin_bin
         self.email, self.password = f"abuse-legit-{uuid.uuid4().hex}@example.com", "legit-password-1"
         status, _, text = request(node.port, "POST", "/auth/register",
                                   {"email": self.email, "password": self.password}, fresh_client())
@@ -482,6 +807,11 @@ class Context:
         self.latency = unattacked.p99s()  # p99 of each probe with no attack going on
         print(f"  unattacked: health p99 {self.latency['health'] * 1000:.0f} ms, "
               f"login p99 {self.latency['login'] * 1000:.0f} ms", flush=True)
+
+    def admin_token(self):
+        """A token for the admin namespace "/", signed like the node's own (la-admin mint-token)."""
+        return subprocess.run([self.admin_bin, "mint-token", "--id", "abuse-admin", "--role", "admin"],
+                              env=self.node.env, capture_output=True, text=True, check=True).stdout.strip()
 
     def prober(self):
         prober = Prober(self.node, self.email, self.password)
@@ -507,6 +837,8 @@ def main():
     parser.add_argument("--api-bin", default=os.path.join(ROOT, "build", "release", "api", "la-api"))
     parser.add_argument("--port", type=int, default=3410)
     parser.add_argument("--rss-mb", type=int, default=400, help="RSS bound during each attack")
+    parser.add_argument("--memory-growth-mb", type=int, default=64,
+                        help="how much the RSS may grow while the memory test's sessions are held")
     parser.add_argument("--label", default="release", help="names the build in the results")
     parser.add_argument("--junit", help="write JUnit XML results here")
     parser.add_argument("tests", nargs="*", default=list(TESTS))
@@ -518,7 +850,10 @@ def main():
     try:
         node = Node(options.api_bin, options.port, work_dir)
         wait_ready(node)
-        ctx = Context(node, options.rss_mb)
+        admin_bin = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(options.api_bin))),
+                                 "tools", "la-admin")
+        ctx = Context(node, options.rss_mb, options.memory_growth_mb, admin_bin)
+        ctx.api_bin, ctx.work_dir = options.api_bin, work_dir
     except Failure as failure:
         ctx = None
         setup_error = str(failure)

@@ -14,6 +14,13 @@ a few together:
              for an unstored like; started again, the api nodes recover alone
   ferretdb   SIGSTOP FerretDB for 10 s: consumers hold and commit nothing
   together   api-2, a consumer and Redis at once
+On a 3-broker Kafka (KAFKA_NODES=3; `--brokers 3` starts a private one, below),
+topics with 3 copies, 2 in sync, the faults are the brokers':
+  leader       kill -9 the broker leading the busiest partitions; restarted
+  coordinator  kill -9 the consumer group's coordinator; restarted
+  pause        SIGSTOP the busiest partitions' leader for 20 s (a GC pause)
+  two-down     kill -9 two brokers at once: no like may be answered 202 while
+               only one runs (every like is a 503 naming its eventId); restarted
 After each fault, 50 likes that already got a 202 are sent again (a client that
 lost the answer; after the Redis restart this needs its AOF), the load pauses,
 every unacknowledged like is retried until 202, and then, per stream: MongoDB's total == the distinct eventIds that got a
@@ -24,8 +31,12 @@ Processes are restarted the way ./dev does (scripts/services.sh, cluster.sh).
 The cluster's addresses come from the environment (NGINX_PORT, API_PORTS,
 KAFKA_PORT, REDIS_PORT, MONGO_PORT; defaults: the standard cluster). Bounded:
 about 4-5 minutes; `--minutes N` (./dev chaos) repeats the faults for N minutes.
+`--brokers 3` starts a fresh private cluster with 3 Kafka brokers beside the
+standard one (its own state folder .local/stacks/brokers-3 and ports), runs the
+broker faults on it and stops it: about 5 minutes for all four.
 
-usage: cluster_chaos_test.py [--bin-dir build/release] [--junit FILE] [--minutes N] [fault ...]
+usage: cluster_chaos_test.py [--bin-dir build/release] [--junit FILE] [--minutes N]
+                             [--brokers 3] [fault ...]
 """
 import argparse
 import collections
@@ -33,6 +44,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import threading
@@ -48,6 +60,17 @@ API_PORTS = [int(p) for p in os.environ.get("API_PORTS", "3001 3002").split()]
 STREAMS = 8
 USERS = 24
 WORKERS = 6  # each from its own 127.0.0.x, so nginx's hash spreads them over the nodes
+TOPIC = "engagement-events"
+GROUP = "engagement-group"
+OFFSETS_TOPIC_PARTITIONS = 12  # offsets.topic.num.partitions, scripts/kafka/server.properties.in
+# The private 3-broker cluster of --brokers 3: its own state and ports, so that it runs
+# beside the standard cluster (./dev test runs this suite while that one is up).
+PRIVATE_BROKERS_3 = {
+    "LA_STATE_DIR": os.path.join(ROOT, ".local", "stacks", "brokers-3"),
+    "KAFKA_NODES": "3", "KAFKA_PORT": "19092", "KAFKA_CONTROLLER_PORT": "19093",
+    "REDIS_PORT": "16379", "MONGO_PORT": "17017", "NGINX_PORT": "18080",
+    "API_PORTS": "13001 13002", "CONSUMER_METRICS_BASE": "19100",
+}
 
 
 class Failure(Exception):
@@ -73,9 +96,14 @@ def restart_missing(extra_env=None):
     services("start_infra && start_cluster", extra_env)
 
 
+def kafka_brokers():
+    """Every broker of the cluster, as its clients list them (scripts/services.sh)."""
+    return services("kafka_brokers")
+
+
 def admin_command(bin_dir, *args):
     env = dict(os.environ)
-    env.update(KAFKA_BROKERS=f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}",
+    env.update(KAFKA_BROKERS=kafka_brokers(),
                MONGO_URI=f"mongodb://127.0.0.1:{os.environ.get('MONGO_PORT', '27017')}")
     if not env.get("JWT_SECRET"):
         env["LA_DEV"] = "1"  # the cluster of ./dev runs in dev mode unless a secret is given
@@ -195,12 +223,13 @@ class Load:
 
 
 class Dashboard:
-    """tests/chaos/dashboard_watch.mjs: what a connected admin dashboard shows."""
+    """tests/chaos/dashboard_watch.mjs: what a connected admin dashboard shows (through nginx
+    unless `url` names another server; tests/image uses it on an api node)."""
 
-    def __init__(self, admin_token, prefix):
+    def __init__(self, admin_token, prefix, url=None):
         self.process = subprocess.Popen(
             ["node", os.path.join(ROOT, "tests", "chaos", "dashboard_watch.mjs"), ROOT,
-             f"http://127.0.0.1:{NGINX_PORT}", admin_token, prefix],
+             url or f"http://127.0.0.1:{NGINX_PORT}", admin_token, prefix],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.lock = threading.Lock()
         self.totals = {}
@@ -329,12 +358,120 @@ def fault_together(_run):
     restart_missing()
 
 
+# --- the brokers of a 3-node Kafka ---
+def kcat(*args):
+    result = subprocess.run(["kcat", "-b", kafka_brokers(), *args], capture_output=True, text=True,
+                            timeout=30)
+    if result.returncode != 0:
+        raise Failure(f"kcat {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def leaders(topic):
+    """partition -> the id of the broker leading it (node i is broker i, service kafka-i)."""
+    metadata = json.loads(kcat("-L", "-J", "-t", topic))
+    for entry in metadata["topics"]:
+        if entry["topic"] == topic:
+            return {p["partition"]: p["leader"] for p in entry["partitions"]}
+    raise Failure(f"no metadata for topic {topic}")
+
+
+def end_offsets(partitions):
+    """partition -> the next offset of TOPIC's partition."""
+    args = ["-Q"]
+    for partition in partitions:
+        args += ["-t", f"{TOPIC}:{partition}:-1"]
+    offsets = {}
+    for line in kcat(*args).splitlines():  # "engagement-events [3] offset 1234"
+        words = line.split()
+        if len(words) == 4 and words[2] == "offset":
+            offsets[int(words[1].strip("[]"))] = int(words[3])
+    return offsets
+
+
+def busiest_leader():
+    """(broker id, why): the broker leading the partitions that grew most over 2 s."""
+    led = leaders(TOPIC)
+    before = end_offsets(led)
+    time.sleep(2)
+    after = end_offsets(led)
+    growth = collections.Counter()
+    for partition, broker in led.items():
+        growth[broker] += after.get(partition, 0) - before.get(partition, 0)
+    broker, likes = growth.most_common(1)[0]
+    busy = sum(1 for p, b in led.items() if b == broker and after.get(p, 0) > before.get(p, 0))
+    return broker, f"leads {busy} busy partitions, {likes} of {sum(growth.values())} likes in 2 s"
+
+
+def coordinator():
+    """(broker id, why): the broker coordinating GROUP, the leader of its partition of
+    __consumer_offsets (Kafka: abs(groupId.hashCode()) % offsets.topic.num.partitions)."""
+    code = 0
+    for char in GROUP:
+        code = (31 * code + ord(char)) & 0xFFFFFFFF
+    code = code - (1 << 32) if code >= 1 << 31 else code
+    partition = (0 if code == -(1 << 31) else abs(code)) % OFFSETS_TOPIC_PARTITIONS
+    return leaders("__consumer_offsets")[partition], f"coordinates {GROUP} (__consumer_offsets {partition})"
+
+
+def kill_broker(run, broker, why):
+    """kill -9 of broker `broker`; the others lead its partitions (and coordinate the group)
+    meanwhile; restarted after 5 s."""
+    run.note = f"kafka-{broker}: {why}"
+    kill9(f"kafka-{broker}")
+    time.sleep(5)
+    restart_missing()
+
+
+def fault_leader(run):
+    kill_broker(run, *busiest_leader())
+
+
+def fault_coordinator(run):
+    kill_broker(run, *coordinator())
+
+
+def fault_pause(run):
+    broker, why = busiest_leader()
+    run.note = f"kafka-{broker}: {why}"
+    services(f'kill -STOP "$(svc_pid kafka-{broker})"')
+    try:
+        time.sleep(20)
+    finally:
+        services(f'kill -CONT "$(svc_pid kafka-{broker})"')
+
+
+def fault_two_down(run):
+    first, why = busiest_leader()
+    second = next(b for b in (coordinator()[0], 1, 2, 3) if b != first)
+    run.note = f"kafka-{first} ({why}) and kafka-{second}"
+    services(f'kill -KILL "$(svc_pid kafka-{first})" "$(svc_pid kafka-{second})"')
+    # An acks=all produce needs two copies (min.insync.replicas 2) and one broker runs: once
+    # the answers in flight at the kill are in, nothing may be accepted until a restart.
+    time.sleep(2)
+    before = collections.Counter(run.load.counts)
+    time.sleep(10)
+    during = run.load.counts - before
+    restart_missing()
+    run.note += f"; with one broker: {during['202']} answers 202, {during['503']} 503"
+    with run.load.lock:  # a broken contract, reported with the others at the end
+        if during["202"] > 0:
+            run.load.violations.append(f"{during['202']} likes answered 202 while one broker of three ran")
+        if during["503"] == 0:
+            run.load.violations.append(f"no like answered 503 while one broker of three ran: {dict(during)}")
+
+
 FAULTS = {"api": ("api kill -9", fault_api),
           "consumers": ("consumers kill -9 (+ before commit)", fault_consumers),
           "redis": ("redis kill -9 + start", fault_redis),
           "kafka": ("kafka kill -9 + start", fault_kafka),
           "ferretdb": ("ferretdb SIGSTOP 10 s", fault_ferretdb),
           "together": ("api + consumer + redis", fault_together)}
+BROKER_FAULTS = {"leader": ("busiest leader kill -9", fault_leader),
+                 "coordinator": ("group coordinator kill -9", fault_coordinator),
+                 "pause": ("busiest leader SIGSTOP 20 s", fault_pause),
+                 "two-down": ("two brokers kill -9", fault_two_down)}
+ALL_FAULTS = {**FAULTS, **BROKER_FAULTS}
 
 
 class Run:
@@ -349,6 +486,7 @@ class Run:
         self.dashboard = Dashboard(self.admin, prefix)
         self.started = time.monotonic()
         self.rows = []
+        self.note = ""  # what a fault says about itself (which broker), for its row
 
     def settle(self, timeout_s=120):
         """Pauses new likes, retries the unacknowledged until 202, and waits until MongoDB
@@ -380,7 +518,10 @@ class Run:
         time.sleep(8)  # steady load before the fault
         before = collections.Counter(self.load.counts)
         at = time.monotonic() - self.started
+        self.note = ""
         fault(self)
+        if self.note:
+            name = f"{name} ({self.note})"
         restarted = time.monotonic()
         recovered = wait_for(lambda: healthy() and self.load.last_202 > restarted, 90)
         time.sleep(4)  # load after the recovery
@@ -416,7 +557,7 @@ def test_cluster(bin_dir, minutes, faults):
         deadline = time.monotonic() + minutes * 60
         rounds = 0
         while rounds == 0 or time.monotonic() < deadline:
-            for name, fault in (FAULTS[key] for key in faults):
+            for name, fault in (ALL_FAULTS[key] for key in faults):
                 run.inject(name if rounds == 0 else f"{name} (round {rounds + 1})", fault)
             rounds += 1
         if run.load.violations:
@@ -438,21 +579,54 @@ def test_cluster(bin_dir, minutes, faults):
             print(f"  could not restart everything: {failure}")
 
 
+def use_private_brokers_3():
+    """Points this suite (and scripts/services.sh, which it sources) at a fresh private
+    cluster with 3 Kafka brokers, and starts it."""
+    global NGINX_PORT, API_PORTS
+    os.environ.update(PRIVATE_BROKERS_3)
+    NGINX_PORT = int(PRIVATE_BROKERS_3["NGINX_PORT"])
+    API_PORTS = [int(p) for p in PRIVATE_BROKERS_3["API_PORTS"].split()]
+    shutil.rmtree(PRIVATE_BROKERS_3["LA_STATE_DIR"], ignore_errors=True)
+    started = time.monotonic()
+    services("start_infra && create_topics && start_cluster")
+    print(f"  private cluster with 3 Kafka brokers up in {time.monotonic() - started:.0f} s "
+          f"(nginx :{NGINX_PORT}, brokers {kafka_brokers()})", flush=True)
+
+
+def stop_private_brokers_3():
+    try:
+        services("stop_cluster; svc_stop ferretdb 30; svc_stop redis 30; stop_kafka")
+    except Failure as failure:
+        print(f"  could not stop the private cluster: {failure}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin-dir", default=os.path.join(ROOT, "build", os.environ.get("PRESET", "release")))
     parser.add_argument("--junit", help="write JUnit XML results here")
     parser.add_argument("--minutes", type=float, default=0, help="soak: repeat the faults for this long")
-    parser.add_argument("faults", nargs="*", default=list(FAULTS),
-                        help=f"which faults, in this order (default: all): {' '.join(FAULTS)}")
+    parser.add_argument("--brokers", type=int, choices=[3],
+                        help="run the broker faults on a fresh private cluster with 3 Kafka brokers")
+    parser.add_argument("faults", nargs="*",
+                        help=f"which faults, in this order (default: all of the cluster's kind): "
+                             f"one broker: {' '.join(FAULTS)}; three: {' '.join(BROKER_FAULTS)}")
     options = parser.parse_args()
-    unknown = [f for f in options.faults if f not in FAULTS]
+    if options.brokers:
+        os.environ["KAFKA_NODES"] = "3"
+    nodes = int(services("echo $KAFKA_NODES"))
+    kinds = BROKER_FAULTS if nodes == 3 else FAULTS
+    faults = options.faults or list(kinds)
+    unknown = [f for f in faults if f not in kinds]
     if unknown:
-        parser.error(f"unknown faults {unknown}; choose from {list(FAULTS)}")
+        parser.error(f"faults {unknown} are not for a Kafka of {nodes} nodes; choose from {list(kinds)}")
 
-    results = SuiteResults("chaos-cluster", classname="chaos")
-    results.run("cluster", lambda: test_cluster(options.bin_dir, options.minutes, options.faults),
-                catch=(Failure,))
+    results = SuiteResults("chaos-brokers" if nodes == 3 else "chaos-cluster", classname="chaos")
+    if options.brokers:
+        if not results.run("start the private 3-broker cluster", use_private_brokers_3, catch=(Failure,)):
+            stop_private_brokers_3()
+            return results.finish(options.junit)
+    results.run("cluster", lambda: test_cluster(options.bin_dir, options.minutes, faults), catch=(Failure,),
+                cleanup=stop_private_brokers_3 if options.brokers else None)
     return results.finish(options.junit)
 
 

@@ -9,13 +9,27 @@
                persists (AOF), every dependency waits for a healthcheck, no secret has a default
   compose-env  every environment variable the compose file gives a live-analytics program is
                one that program accepts (its --help lists "(env NAME)")
-  images       the images run as an unprivileged user
-  cluster-env  the local cluster's api settings (scripts/cluster.sh cluster_env) are ones
-               la-api accepts, and its io threads per node are the cores over the nodes
+  exposure     only nginx is published on every interface; Prometheus and Grafana on the
+               host's loopback; the consumers' metrics listen where Prometheus scrapes them
+               (not on loopback) and are not published; api and consumer scrape ports match
+  trust        the api nodes trust nginx's fixed address alone for the client's address (not
+               the network's gateway, not the rest of the subnet); nginx serves /metrics and
+               /ready to loopback only and believes no forwarded address
+  drain        api and consumer get a stop_grace_period above Docker's 10 s, and docker-init
+               as PID 1 (tests/image measures the drain against it)
+  redis-memory Redis has a maxmemory that holds at least an hour of dedup keys at the
+               budgeted rate, with noeviction
+  images       the images run as an unprivileged user; the image build context holds only
+               the sources it copies (no .env, .local, build output)
+  cluster-env  the settings the local cluster exports (scripts/cluster.sh cluster_env) are ones
+               la-api, la-consumer and la-admin accept, and its io threads per node are the
+               cores over the nodes
 
 usage: deploy_check_test.py [--bin-dir build/release] [--junit FILE] [test ...]
 """
 import argparse
+import functools
+import ipaddress
 import json
 import os
 import re
@@ -227,9 +241,207 @@ def test_images(_options):
     with open(os.path.join(DEPLOY, "nginx.Dockerfile"), encoding="utf-8") as f:
         if "nginx-unprivileged" not in f.read():
             raise Failure("deploy/nginx.Dockerfile does not use an unprivileged nginx image")
+    context = build_context()
+    leaked = sorted(path for path in context
+                    if re.search(r"(^|/)\.env$|^\.local/|^build/|^\.git/|node_modules/|^web/dist/", path))
+    if leaked:
+        raise Failure(f"the image build context holds {leaked[:10]}: keep them out in .dockerignore")
+    for wanted in ("CMakeLists.txt", "api/main.cc", "consumer/main.cc", "tools/admin_main.cc", "web/package-lock.json"):
+        if wanted not in context:
+            raise Failure(f"the image build context lacks {wanted}, which deploy/Dockerfile copies")
+    print(f"build context: {len(context)} files")
+
+
+def build_context():
+    """The files `docker build .` sends (.dockerignore applied, Docker's rules: the last
+    matching pattern wins, `!` re-includes), relative to the repository. The .env files
+    of the check are created next to the real layout, so a missing exclusion shows."""
     with open(os.path.join(ROOT, ".dockerignore"), encoding="utf-8") as f:
-        if ".env" not in f.read().split():
-            raise Failure(".dockerignore does not keep .env (secrets) out of the image")
+        patterns = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+    rules = []
+    for pattern in patterns:
+        negate = pattern.startswith("!")
+        body = pattern[1:] if negate else pattern
+        body = body.strip("/")
+        regex = re.escape(body).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*").replace(r"\*", "[^/]*")
+        rules.append((negate, re.compile(f"^{regex}(?:/.*)?$")))
+
+    def excluded(path):
+        result = False
+        for negate, regex in rules:
+            if regex.match(path):
+                result = not negate
+        return result
+    reincluded = [pattern[1:].strip("/") for pattern in patterns if pattern.startswith("!")]
+    files = set()
+    candidates = [".env", "web/.env", "api/.env"]  # secrets an operator could leave there
+    for directory, dirs, names in os.walk(ROOT):
+        relative_dir = os.path.relpath(directory, ROOT)
+        # Like Docker, do not walk an excluded folder that no `!` pattern reaches into.
+        dirs[:] = [d for d in dirs if not excluded(os.path.normpath(os.path.join(relative_dir, d)))
+                   or any(p.startswith(os.path.normpath(os.path.join(relative_dir, d)) + "/") for p in reincluded)]
+        for name in names:
+            candidates.append(os.path.normpath(os.path.join(relative_dir, name)))
+    for path in candidates:
+        if not excluded(path):
+            files.add(path)
+    return files
+
+
+# ---- exposure, trust, drain, redis memory ----
+
+@functools.lru_cache(maxsize=1)
+def compose_services():
+    """The compose file as `docker-compose config` resolves it with .env.example's variables."""
+    code, config = compose_config(example_env())
+    if code != 0:
+        raise Failure(f"docker-compose config failed:\n{config}")
+    return config
+
+
+def published(service):
+    """(host address, host port) of each port a service publishes; address "" = every interface."""
+    ports = []
+    for port in service.get("ports", []):
+        if isinstance(port, dict):
+            ports.append((port.get("host_ip", ""), str(port.get("published", ""))))
+        else:
+            parts = str(port).split(":")
+            ports.append((":".join(parts[:-2]) if len(parts) > 2 else "", parts[-2] if len(parts) > 1 else ""))
+    return ports
+
+
+def is_loopback(address):
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return address == "localhost"
+
+
+def test_exposure(_options):
+    services = compose_services()["services"]
+    for name, service in services.items():
+        for address, port in published(service):
+            if name == "nginx":
+                continue  # the public entry point
+            if name in ("prometheus", "grafana") and is_loopback(address):
+                continue
+            raise Failure(f"{name} publishes port {port} on {address or 'every interface'}: only nginx may be "
+                          "reachable from outside by default (Prometheus and Grafana on 127.0.0.1)")
+    consumer = services["consumer"]["environment"]
+    host = consumer.get("METRICS_HOST", "127.0.0.1")
+    if is_loopback(host):
+        raise Failure(f"the consumers' metrics listen on {host}, where Prometheus cannot scrape them; "
+                      "set METRICS_HOST: 0.0.0.0 (the port stays unpublished)")
+    scrape = {job["job_name"]: job for job in load_yaml("prometheus/prometheus.yml")["scrape_configs"]}
+    for job, wanted in (("consumer", str(consumer.get("METRICS_PORT"))),
+                        ("api", str(services["api"]["environment"].get("PORT")))):
+        ports = {str(c.get("port")) for c in scrape[job].get("dns_sd_configs", [])}
+        if ports != {wanted}:
+            raise Failure(f"Prometheus scrapes {job} on port(s) {sorted(ports)}, but it listens on {wanted}")
+    print(f"published: {', '.join(f'{n} {published(s)}' for n, s in services.items() if published(s))}")
+
+
+def nginx_geo(name):
+    """The entries of `geo ${name} { ... }` in nginx/nginx.conf, as (address, value)."""
+    with open(os.path.join(ROOT, "nginx", "nginx.conf"), encoding="utf-8") as f:
+        text = re.sub(r"#[^\n]*", "", f.read())
+    block = re.search(r"geo\s+\$" + name + r"\s*\{([^}]*)\}", text)
+    if not block:
+        raise Failure(f"nginx/nginx.conf has no `geo ${name}` block")
+    return [tuple(line.split()[:2]) for line in block.group(1).split(";") if line.strip()], text
+
+
+def test_trust(_options):
+    config = compose_services()
+    services = config["services"]
+    entries, text = nginx_geo("la_internal")
+    internal = [address for address, value in entries if address != "default" and value != "0"]
+    wide = [address for address in internal if not ipaddress.ip_network(address, strict=False).is_loopback]
+    if wide or not internal:
+        raise Failure(f"nginx serves /metrics and /ready to {wide or 'nobody'}; only loopback may read them "
+                      "(behind Docker's userland proxy every client comes from a private address)")
+    for directive in ("set_real_ip_from", "real_ip_header"):
+        if directive in text:
+            raise Failure(f"nginx/nginx.conf uses {directive}: it would believe a client-supplied address")
+    subnet_config = config["networks"]["default"]["ipam"]["config"][0]
+    subnet = ipaddress.ip_network(subnet_config["subnet"])
+    handed_out = ipaddress.ip_network(subnet_config["ip_range"])
+    gateway = ipaddress.ip_address(subnet_config.get("gateway", str(next(subnet.hosts()))))
+    nginx_address = ipaddress.ip_address(services["nginx"]["networks"]["default"]["ipv4_address"])
+    if nginx_address not in subnet or nginx_address in handed_out or nginx_address == gateway:
+        raise Failure(f"nginx's address {nginx_address} must be in {subnet}, outside the range Docker hands out "
+                      f"({handed_out}) and not the gateway {gateway}")
+    trusted = [ipaddress.ip_network(entry.strip(), strict=False)
+               for entry in services["api"]["environment"]["TRUSTED_PROXIES"].split(",") if entry.strip()]
+    if not any(nginx_address in network for network in trusted):
+        raise Failure(f"the api nodes do not trust nginx ({nginx_address}): TRUSTED_PROXIES={trusted}")
+    others = [str(a) for a in (gateway, next(handed_out.hosts())) if any(a in n for n in trusted)]
+    if others or any(network.num_addresses > 1 for network in trusted):
+        raise Failure(f"the api nodes trust more than nginx's address ({trusted}; e.g. {others}): any container, "
+                      "or the gateway every proxied client comes from, could name its own client address")
+    print(f"api trusts {', '.join(map(str, trusted))} (nginx) only; nginx serves /metrics, /ready to {internal}")
+
+
+DOCKER_DEFAULT_STOP_S = 10
+
+
+def duration_s(text):
+    parts = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", str(text))
+    if not parts or not any(parts.groups()):
+        raise Failure(f"cannot read the duration {text!r}")
+    return int(parts.group(1) or 0) * 60 + int(parts.group(2) or 0)
+
+
+def test_drain(_options):
+    services = compose_services()["services"]
+    lines = []
+    for name in ("api", "consumer"):
+        service = services[name]
+        if "stop_grace_period" not in service:
+            raise Failure(f"{name} has no stop_grace_period: Docker kills it {DOCKER_DEFAULT_STOP_S} s after "
+                          "SIGTERM, in the middle of its drain")
+        grace = duration_s(service["stop_grace_period"])
+        if grace <= DOCKER_DEFAULT_STOP_S:
+            raise Failure(f"{name}'s stop_grace_period is {grace} s, not more than Docker's default")
+        if not service.get("init"):
+            raise Failure(f"{name} runs without init: true (docker-init forwards SIGTERM and reaps)")
+        lines.append(f"{name} {grace} s")
+    print("stop_grace_period: " + ", ".join(lines))
+
+
+# Measured: Redis 7.0.15, 1,000,000 keys dedup:{32 hex}:{uuid} = "P:O" with EX 3600, as the
+# consumers write them (consumer/redis_dedup_store.cc): 193 bytes each (used_memory).
+BYTES_PER_DEDUP_KEY = 193
+# What the compose file's Redis must hold: DEDUP_TTL_S (3600 s) of likes at this rate.
+BUDGET_LIKES_PER_S = 1000
+
+
+def memory_bytes(text):
+    match = re.fullmatch(r"(\d+)\s*([kmg]?b?)", str(text).strip().lower())
+    if not match:
+        raise Failure(f"cannot read the Redis memory size {text!r}")
+    unit = match.group(2).rstrip("b")
+    return int(match.group(1)) * {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}[unit]
+
+
+def test_redis_memory(options):
+    command = compose_services()["services"]["redis"]["command"]
+    settings = dict(zip(command[1::2], command[2::2])) if command[0] == "redis-server" else {}
+    if settings.get("--maxmemory-policy") != "noeviction":
+        raise Failure(f"redis runs without --maxmemory-policy noeviction: {command}")
+    if "--maxmemory" not in settings:
+        raise Failure(f"redis runs without --maxmemory: it grows until the kernel kills it: {command}")
+    limit = memory_bytes(settings["--maxmemory"])
+    help_text = run([os.path.join(options.bin_dir, PROGRAMS["la-consumer"]), "--help"]).stdout
+    ttl = int(re.search(r"DEDUP_TTL_S\)\s*\n\s*.*\((\d+)\)", help_text).group(1))
+    keys = limit // BYTES_PER_DEDUP_KEY
+    needed = ttl * BUDGET_LIKES_PER_S
+    if keys < needed:
+        raise Failure(f"maxmemory {settings['--maxmemory']} holds ~{keys:,} dedup keys ({BYTES_PER_DEDUP_KEY} B each); "
+                      f"DEDUP_TTL_S ({ttl} s) at {BUDGET_LIKES_PER_S} likes/s needs {needed:,}")
+    print(f"maxmemory {settings['--maxmemory']}: ~{keys:,} dedup keys, {keys // ttl:,} likes/s over DEDUP_TTL_S "
+          f"{ttl} s; {(1 << 30) // BYTES_PER_DEDUP_KEY:,} keys per GiB")
 
 
 def cluster_env(api_ports, extra=None):
@@ -247,6 +459,13 @@ def test_cluster_env(options):
                "PASSWORD_JOBS_PER_ADDRESS"} - accepted_env(options, "la-api")
     if unknown:
         raise Failure(f"scripts/cluster.sh exports {sorted(unknown)}, which la-api does not accept")
+    for program, settings in (("la-consumer", {"KAFKA_FETCH_MIN_BYTES"}),
+                              ("la-admin", {"KAFKA_PARTITIONS"})):
+        if not settings <= exported.keys():
+            raise Failure(f"scripts/cluster.sh no longer exports {sorted(settings - exported.keys())}")
+        unknown = settings - accepted_env(options, program)
+        if unknown:
+            raise Failure(f"scripts/cluster.sh exports {sorted(unknown)}, which {program} does not accept")
     for ports, nodes in (("3001", 1), ("3001 3002", 2), ("3001 3002 3003", 3)):
         threads = cluster_env(ports).get("THREADS", "unset")
         if threads != str(max(1, cores // nodes)):
@@ -258,7 +477,9 @@ def test_cluster_env(options):
 
 
 TESTS = {"prometheus": test_prometheus, "metrics": test_metrics, "compose": test_compose,
-         "compose-env": test_compose_env, "images": test_images, "cluster-env": test_cluster_env}
+         "compose-env": test_compose_env, "exposure": test_exposure, "trust": test_trust,
+         "drain": test_drain, "redis-memory": test_redis_memory, "images": test_images,
+         "cluster-env": test_cluster_env}
 
 
 def main():

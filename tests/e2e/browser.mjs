@@ -1,5 +1,5 @@
 // Headless chromium for the browser tests: Debian's chromium driven by
-// playwright-core (from web/node_modules), never a downloaded browser.
+// playwright-core (a test package: tests/e2e/node_modules), never a downloaded browser.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 /** Where screenshots go (the repository's test-output/). */
 export const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const { chromium } = createRequire(new URL('../../web/package.json', import.meta.url))('playwright-core');
+const { chromium } = createRequire(import.meta.url)('playwright-core');
 
 /** Starts chromium headless with the flags this machine needs. */
 export async function launchChromium() {

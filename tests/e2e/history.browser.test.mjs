@@ -47,7 +47,10 @@ after(async () => {
 test('GET /streams/{streamId} has the total and this minute\'s likes in both series', async () => {
   const { status, body } = await get(`/streams/${streamId}`, adminToken);
   assert.equal(status, 200, JSON.stringify(body));
-  assert.deepEqual(Object.keys(body).sort(), ['likes', 'perHour', 'perMinute', 'streamId', 'updatedAt']);
+  assert.deepEqual(Object.keys(body).sort(),
+    ['likes', 'peakViewers', 'perHour', 'perMinute', 'streamId', 'updatedAt', 'viewers', 'viewersPerMinute']);
+  assert.equal(body.viewers, 0, 'nobody watches it');
+  assert.equal(body.viewersPerMinute.length, 60);
   assert.equal(body.streamId, streamId);
   assert.equal(body.likes, LIKES);
   assert.equal(typeof body.updatedAt, 'string');
@@ -106,7 +109,7 @@ test('the dashboard\'s chart has data right after a reload, and a row click show
     assert.equal(await page.textContent('#stream-history-title'), streamId);
     assert.equal(await page.getAttribute('#stream-history', 'data-last-hour'), String(LIKES));
     assert.match(await page.textContent('#stream-history-summary'), new RegExp(`${LIKES} in the last hour`));
-    assert.equal(await page.locator('#stream-history canvas').count(), 2, 'two charts');
+    assert.equal(await page.locator('#stream-history canvas').count(), 3, 'likes and viewers, likes per 100 viewers, per hour');
     await page.screenshot({ path: `${OUTPUT_DIR}dashboard-history.png`, fullPage: true });
     assert.deepEqual(pageErrors, []);
   } catch (error) {

@@ -9,7 +9,9 @@
 // Env:  PRESET (release: build/release/tests/sio-echo-server), SIO_ECHO_SERVER (a binary)
 
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
 import {
@@ -21,6 +23,7 @@ import {
   sleep,
   startProcess,
   stopProcess,
+  waitFor,
 } from './support.mjs';
 
 const PING_INTERVAL = 300;
@@ -395,6 +398,44 @@ async function nextAnsweringPings(raw) {
   }
 }
 
+/** A client frame (masked, FIN) with opcode `opcode` and `payload` (a Buffer). */
+function clientFrame(opcode, payload) {
+  const mask = randomBytes(4);
+  const length = payload.length;
+  const header = length < 126 ? Buffer.from([0x80 | opcode, 0x80 | length])
+    : length < 65536 ? Buffer.from([0x80 | opcode, 0x80 | 126, length >> 8, length & 255])
+      : Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | 127]), (() => {
+        const size = Buffer.alloc(8);
+        size.writeBigUInt64BE(BigInt(length));
+        return size;
+      })()]);
+  const masked = Buffer.from(payload);
+  for (let i = 0; i < masked.length; i++) masked[i] ^= mask[i & 3];
+  return Buffer.concat([header, mask, masked]);
+}
+
+/** The server's frames in `bytes` (unmasked): [{opcode, payload, whole}]; the last one may be cut short. */
+function serverFrames(bytes) {
+  const frames = [];
+  let at = 0;
+  while (at + 2 <= bytes.length) {
+    const opcode = bytes[at] & 0x0f;
+    let length = bytes[at + 1] & 0x7f;
+    let start = at + 2;
+    if (length === 126) {
+      length = bytes.readUInt16BE(at + 2);
+      start = at + 4;
+    } else if (length === 127) {
+      length = Number(bytes.readBigUInt64BE(at + 2));
+      start = at + 10;
+    }
+    const end = Math.min(start + length, bytes.length);
+    frames.push({ opcode, payload: bytes.subarray(start, end), whole: start + length <= bytes.length });
+    at = start + length;
+  }
+  return frames;
+}
+
 describe('WebSocket frames', () => {
   // The server frames its messages itself and sends the frames queued together in one
   // write; Beast answers a client's pings, after which Beast writes every frame.
@@ -424,6 +465,65 @@ describe('WebSocket frames', () => {
     assert.equal(await nextAnsweringPings(raw), '451-["message-back",{"_placeholder":true,"num":0}]');
     assert.deepEqual([...await nextAnsweringPings(raw)], [7, 8, 9]);
     raw.close();
+  });
+});
+
+describe('Beast\'s own frames during a large write', () => {
+  // Invalid UTF-8 in a text frame makes Beast fail the connection with a close frame (1007)
+  // of its own, written while a large write of ours may still be pending (the client does
+  // not read meanwhile): it must come after our frames, never inside one. What the client
+  // reads is checked byte by byte: whole echoes, a last one cut short at worst, no foreign
+  // byte inside a payload.
+  test('a close frame for invalid UTF-8 never lands inside a pending frame', async () => {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      received = Buffer.concat([received, chunk]);
+    });
+    const ended = once(socket, 'close');
+    socket.write(`GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+      `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n` +
+      'Sec-WebSocket-Version: 13\r\n\r\n');
+    const headerEnd = () => received.indexOf('\r\n\r\n');
+    await waitFor('the upgrade response', () => headerEnd() >= 0);
+    assert.match(received.subarray(0, headerEnd()).toString(), /^HTTP\/1\.1 101 /);
+    received = received.subarray(headerEnd() + 4);
+    socket.write(clientFrame(1, Buffer.from('40')));
+    await waitFor('the CONNECT reply and the "auth" event',
+      () => serverFrames(received).filter((frame) => frame.whole).length >= 3);
+    received = Buffer.alloc(0);
+
+    // Two echoes of ~1 MB (more than the kernel's buffers take while the client reads
+    // nothing), then a text frame that is not UTF-8.
+    socket.pause();
+    const big = 'x'.repeat(999_000);
+    for (let i = 0; i < 2; i++) socket.write(clientFrame(1, Buffer.from(`42["message","${big}"]`)));
+    socket.write(clientFrame(1, Buffer.from([0x34, 0x32, 0xc3, 0x28])));
+    await sleep(200);  // the server reads them (fewer than a ping interval, 300 ms)
+    socket.resume();
+    await ended;
+
+    const frames = serverFrames(received);
+    const echo = `42["message-back","${big}"]`;
+    let closeCode;
+    for (const [i, frame] of frames.entries()) {
+      if (frame.opcode === 8) {
+        assert.ok(frame.whole && i === frames.length - 1, 'the close frame is not the last frame, whole');
+        closeCode = frame.payload.readUInt16BE(0);
+        continue;
+      }
+      const text = frame.payload.toString('latin1');
+      assert.equal(frame.opcode, 1, `frame ${i} has opcode ${frame.opcode}: the stream is corrupt`);
+      if (text === '2') continue;  // a ping
+      assert.ok(frame.whole ? text === echo : echo.startsWith(text),
+        `frame ${i} (${frame.payload.length} bytes, whole: ${frame.whole}) is not the echo: ` +
+        `${JSON.stringify(text.slice(0, 40))}...${JSON.stringify(text.slice(-40))}`);
+    }
+    // The close frame comes after the pending write; a session whose pong came too late
+    // (the client read nothing for a while) may have been cut before it instead.
+    if (closeCode !== undefined) assert.equal(closeCode, 1007, 'the close frame does not say invalid UTF-8');
   });
 });
 

@@ -57,7 +57,9 @@ class ApiNodeTest : public testing::Test {
                                            {"LOGIN_RATE_PER_MIN", "0"},
                                            {"REGISTER_RATE_PER_MIN", "0"},
                                            {"PASSWORD_JOBS_PER_ADDRESS", "0"},
-                                           {"ADMIN_EMAIL", "it-admin@example.com"},
+                                           // Written as an operator might: logins
+                                           // lower-case what they look up.
+                                           {"ADMIN_EMAIL", " IT-Admin@Example.com"},
                                            {"ADMIN_PASSWORD", "it-admin-password"}},
         "/tmp/la-it-api-node.log");
     ASSERT_TRUE(test::WaitHealthy(kPort, 20s)) << "see /tmp/la-it-api-node.log";
@@ -144,13 +146,42 @@ TEST_F(ApiNodeTest, RegistrationRules) {
   }
 }
 
-TEST_F(ApiNodeTest, AdminFromTheEnvironmentIsCreatedAtStart) {
-  const std::string body = R"({"email":"it-admin@example.com","password":"it-admin-password"})";
+// Logs in as `email` until the login succeeds or `attempts` (100 ms apart) are used up.
+test::HttpResult LoginWithin(int port, const std::string& email, const std::string& password,
+                             int attempts) {
+  const std::string body = json({{"email", email}, {"password", password}}).dump();
   test::HttpResult login;
-  for (int i = 0; i < 50 && login.status != 200; ++i) {  // created in the background at start
-    login = test::Post(kPort, "/auth/login", body);
+  for (int i = 0; i < attempts && login.status != 200; ++i) {
+    login = test::Post(port, "/auth/login", body);
     if (login.status != 200) std::this_thread::sleep_for(100ms);
   }
+  return login;
+}
+
+TEST_F(ApiNodeTest, AdminFromTheEnvironmentIsCreatedAtStartAndCanLogInWhateverItsCase) {
+  // Created in the background at start, from ADMIN_EMAIL " IT-Admin@Example.com".
+  for (const std::string email : {"it-admin@example.com", "IT-ADMIN@example.com"}) {
+    test::HttpResult login = LoginWithin(kPort, email, "it-admin-password", 50);
+    ASSERT_EQ(login.status, 200) << email << ": " << login.body;
+    EXPECT_EQ(VerifyJwt(login.Json()["token"].get<std::string>(), kSecret, NowS())->role, "admin");
+  }
+}
+
+TEST_F(ApiNodeTest, AdminToolCreatesAnAdminThatCanLogInWhateverTheCaseItWasGiven) {
+  const std::string name = test::UniqueName("Ops");
+  const std::string log = "/tmp/la-it-create-admin.log";
+  test::ChildProcess tool(
+      test::BinaryDir() / "tools" / "la-admin",
+      {"create-admin", "--admin-email", name + "@Example.COM", "--mongo-database", database_},
+      {{"ADMIN_PASSWORD", "ops-admin-password"}, {"LA_DEV", "0"}}, log);
+  for (int i = 0; i < 300 && tool.running(); ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_FALSE(tool.running()) << "la-admin create-admin did not finish; see " << log;
+  ASSERT_EQ(tool.Stop(SIGKILL), 0) << "see " << log;
+
+  std::string lower = name + "@example.com";
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  test::HttpResult login = LoginWithin(kPort, lower, "ops-admin-password", 1);
   ASSERT_EQ(login.status, 200) << login.body;
   EXPECT_EQ(VerifyJwt(login.Json()["token"].get<std::string>(), kSecret, NowS())->role, "admin");
 }
@@ -261,9 +292,12 @@ TEST_P(ClusterApiTest, RegisterLoginLikeReachesKafka) {
   ASSERT_EQ(login.status, 200) << login.body;
   const std::string token = login.Json()["token"];
 
+  // The cluster's topic, with as many partitions as `la-admin topics` gave it (KAFKA_PARTITIONS).
   const std::string topic = "engagement-events", stream = test::UniqueName("cluster-stream");
-  const int32_t partition = test::KafkaPartitionForKey(stream, kPartitions);
-  const int64_t start = test::HighWatermarks(test::KafkaBrokers(), topic, kPartitions)[partition];
+  const Result<int> partitions = CountPartitions(test::KafkaBrokers(), topic, 10s);
+  ASSERT_TRUE(partitions.ok()) << partitions.status().message();
+  const int32_t partition = test::KafkaPartitionForKey(stream, *partitions);
+  const int64_t start = test::HighWatermarks(test::KafkaBrokers(), topic, *partitions)[partition];
   test::HttpResult like =
       test::Post(port, "/engagement/like", R"({"streamId":")" + stream + R"("})", token);
   ASSERT_EQ(like.status, 202) << like.body;

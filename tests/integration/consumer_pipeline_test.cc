@@ -12,8 +12,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -23,6 +25,7 @@
 #include "adapters/mongo_client.h"
 #include "adapters/redis_client.h"
 #include "core/counting/like_event.h"
+#include "core/counting/partition_totals.h"
 #include "core/counting/stream_document.h"
 #include "core/counting/stream_updates.h"
 #include "tests/integration/http_client.h"
@@ -106,6 +109,39 @@ class ConsumerPipelineTest : public ::testing::Test {
     auto mongo = MongoClient::Create(test::MongoUri(), topic_);
     ASSERT_TRUE(mongo.ok()) << mongo.status().message();
     mongo_ = std::move(*mongo);
+  }
+
+  // The cluster totals the partition summaries hold (core/counting/partition_totals.h)
+  // equal the sums over the stream documents: likes, and streams with a like. The summary
+  // is written just after the stream documents of a flush, so this waits for it a little.
+  void ExpectSummariesEqualTheStreams() {
+    struct Sums {
+      int64_t likes = 0, streams = 0;
+      bool operator==(const Sums&) const = default;
+    };
+    Sums from_streams, from_summaries;
+    for (auto deadline = Clock::now() + 10s; Clock::now() < deadline;) {
+      auto summaries = mongo_->Find(kPartitionTotalsCollection, nlohmann::json::object());
+      ASSERT_TRUE(summaries.ok()) << summaries.status().message();
+      auto documents = mongo_->Find(kStreamsCollection, nlohmann::json::object());
+      ASSERT_TRUE(documents.ok()) << documents.status().message();
+      from_streams = from_summaries = {};
+      for (const nlohmann::json& document : *documents) {
+        from_streams.likes += document["likes"].get<int64_t>();
+        from_streams.streams += document["likes"].get<int64_t>() > 0 ? 1 : 0;
+      }
+      for (const nlohmann::json& summary : *summaries) {
+        Result<PartitionTotal> total = ParsePartitionTotal(summary);
+        ASSERT_TRUE(total.ok()) << total.status().message();
+        from_summaries.likes += total->likes;
+        from_summaries.streams += total->streams;
+      }
+      if (from_summaries == from_streams) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_GT(from_streams.likes, 0);
+    EXPECT_EQ(from_summaries.likes, from_streams.likes);
+    EXPECT_EQ(from_summaries.streams, from_streams.streams);
   }
 
   // la-consumer on this test's topic, group and database, flushing every 100 ms.
@@ -204,6 +240,7 @@ TEST_F(ConsumerPipelineTest, CountsDistinctValidLikesDeadLettersTheRestAndPublis
 
   auto consumer = StartConsumer();
   EXPECT_EQ(WaitForExpectedTotals(30s), expected_);
+  ExpectSummariesEqualTheStreams();
 
   // The dead-letter topic holds exactly the malformed messages, with headers.
   auto reader = KafkaConsumer::Create(
@@ -245,6 +282,49 @@ TEST_F(ConsumerPipelineTest, CountsDistinctValidLikesDeadLettersTheRestAndPublis
   auto committed = (*group_member)->Committed(topic_, {0, 1, 2}, 10s);
   ASSERT_TRUE(committed.ok()) << committed.status().message();
   for (const auto& [partition, next] : next_offsets_) EXPECT_EQ(committed->at(partition), next);
+}
+
+// An eventId names a like of one stream (docs/exactly-once.md): the same user's eventId on
+// another stream is another like, counted there once. A userId holding ':' could share a
+// dedup key with another user's like (user "a:b" + event "c", user "a" + event "b:c"): it
+// is dead-lettered with the reason.
+TEST_F(ConsumerPipelineTest, AnEventIdReusedOnAnotherStreamIsCountedAndAColonUserIdDeadLettered) {
+  const std::string shared = topic_ + "-shared", first = stream_prefix_ + "0",
+                    second = stream_prefix_ + "1", third = stream_prefix_ + "2";
+  auto produce = [&](const std::string& event_id, const std::string& stream,
+                     const std::string& user) {
+    const DeliveryReport report = producer_->ProduceAndWait(
+        topic_, stream, EncodeLikeEvent({event_id, stream, user, 1700000000000}));
+    ASSERT_TRUE(report.status.ok()) << report.status.message();
+    NoteOffset(report);
+  };
+  produce(shared, first, "user-1");
+  produce(shared, second, "user-1");       // the same eventId on another stream: another like
+  produce(shared, second, "user-1");       // a retry of that like
+  const std::string user = topic_ + "-a";  // no other run's dedup keys
+  produce("c", third, user + ":b");
+  produce("b:c", third, user);
+  expected_ = {{first, 1}, {second, 1}, {third, 1}};
+
+  auto consumer = StartConsumer();
+  EXPECT_EQ(WaitForExpectedTotals(30s), expected_);
+  EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
+  EXPECT_EQ(ReadTotals(), expected_) << "nothing more was counted";
+
+  auto reader = KafkaConsumer::Create(
+      {.brokers = test::KafkaBrokers(), .group = topic_ + "-dlq-reader", .topics = {dlq_topic_}},
+      [](const RebalanceEvent&) {});
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  std::vector<KafkaMessage> letters;
+  for (auto deadline = Clock::now() + 10s; letters.empty() && Clock::now() < deadline;) {
+    auto batch = (*reader)->Poll(10, 200ms);
+    if (batch.ok()) letters.insert(letters.end(), batch->begin(), batch->end());
+  }
+  ASSERT_EQ(letters.size(), 1u);
+  std::map<std::string, std::string> headers;
+  for (const KafkaHeader& h : letters[0].headers) headers[h.name] = h.value;
+  EXPECT_EQ(headers["error"],
+            "userId must be 1-128 characters of [A-Za-z0-9_.-] (no ':'), got \"" + user + ":b\"");
 }
 
 TEST_F(ConsumerPipelineTest, SigtermFlushesWhatIsBuffered) {
@@ -342,6 +422,7 @@ TEST_F(ConsumerPipelineTest, AReplayAfterACrashCountsEachMinuteOnce) {
   like_at(topic_ + "-late", stream_prefix_ + "0", now_ms);
   ASSERT_EQ(WaitForExpectedTotals(30s), expected_);
   EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
+  ExpectSummariesEqualTheStreams();  // the crash came after the summaries were written
 
   auto documents = mongo_->Find(kStreamsCollection, nlohmann::json::object());
   ASSERT_TRUE(documents.ok()) << documents.status().message();
@@ -360,6 +441,131 @@ TEST_F(ConsumerPipelineTest, AReplayAfterACrashCountsEachMinuteOnce) {
   }
 }
 // --- end likes over time ---
+
+// --- Kafka's offsets starting again ---
+// The topic deleted and created again under a running consumer: the new log's offsets
+// start again at 0, at or below the watermarks of the likes counted from the old one. No
+// new like may be skipped without the consumer saying so (its partition halted: an error
+// in its log, the metric la_consumer_partition_halted), and after the operator's
+// `la-admin partitions rebase --replaced` each counts exactly once (docs/exactly-once.md,
+// "When Kafka's offsets start again").
+TEST_F(ConsumerPipelineTest, ATopicReCreatedUnderTheConsumerIsHaltedNotSkippedUntilTheReBase) {
+  const int metrics_port = FreePort();
+  auto consumer = StartConsumer({"--metrics-port", std::to_string(metrics_port)});
+  // The partitions the consumer's /metrics shows halted.
+  const auto halted_partitions = [&] {
+    std::set<int32_t> halted;
+    std::istringstream metrics(test::Get(metrics_port, "/metrics").body);
+    const std::string prefix = "la_consumer_partition_halted{partition=\"";
+    for (std::string line; std::getline(metrics, line);) {
+      if (line.rfind(prefix, 0) == 0 && line.ends_with(" 1")) {
+        halted.insert(std::stoi(line.substr(prefix.size())));
+      }
+    }
+    return halted;
+  };
+  // `la-admin partitions ARGS...` on this test's topic and database: (exit code, output).
+  int admin_runs = 0;
+  const auto admin = [&](std::vector<std::string> args) {
+    const std::string log = "/tmp/" + topic_ + "-admin-" + std::to_string(++admin_runs) + ".log";
+    args.insert(args.begin(), "partitions");
+    const std::vector<std::string> settings = {
+        "--kafka-brokers", test::KafkaBrokers(), "--kafka-topic",    topic_,
+        "--mongo-uri",     test::MongoUri(),     "--mongo-database", topic_};
+    args.insert(args.end(), settings.begin(), settings.end());
+    test::ChildProcess run(test::BinaryDir() / "tools" / "la-admin", args, {{"LA_DEV", "1"}}, log);
+    for (auto deadline = Clock::now() + 60s; run.running() && Clock::now() < deadline;) {
+      std::this_thread::sleep_for(50ms);
+    }
+    const int status = run.Stop(SIGKILL);
+    std::ifstream output(log);
+    std::stringstream text;
+    text << output.rdbuf();
+    return std::pair<int, std::string>{WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+  };
+
+  std::vector<std::string> streams;
+  for (int i = 0; i < 6; ++i) streams.push_back(stream_prefix_ + std::to_string(i));
+  for (int i = 0; i < 60; ++i) Like(topic_ + "-old-" + std::to_string(i), streams[i % 6]);
+  ASSERT_EQ(WaitForExpectedTotals(60s), expected_) << "the first likes were not counted";
+
+  ASSERT_TRUE(DeleteTopics(test::KafkaBrokers(), {topic_}, 20s).ok());
+  Status created = Status::Error("not tried");
+  for (auto deadline = Clock::now() + 60s; Clock::now() < deadline;) {
+    std::this_thread::sleep_for(500ms);  // Kafka refuses the name while the old topic goes
+    created = EnsureTopics(test::KafkaBrokers(), {{topic_, 3}}, 20s);
+    if (created.ok() && CountPartitions(test::KafkaBrokers(), topic_, 5s).ok()) break;
+  }
+  ASSERT_TRUE(created.ok()) << created.message();
+
+  // New likes at offsets 0.. of the new log: at or below the old streams' watermarks.
+  const Totals before = expected_;
+  std::map<int32_t, Totals> new_likes;  // partition -> stream -> likes produced now
+  for (int i = 0; i < 30; ++i) {
+    const std::string& stream = streams[i % 6];
+    ++new_likes[Like(topic_ + "-new-" + std::to_string(i), stream).partition][stream];
+  }
+  // Each partition's new likes are counted, or the partition is reported halted.
+  std::set<int32_t> halted;
+  Totals totals;
+  const auto accounted_for = [&] {
+    halted = halted_partitions();
+    totals = ReadTotals();
+    for (const auto& [partition, likes] : new_likes) {
+      if (halted.contains(partition)) continue;
+      for (const auto& [stream, count] : likes) {
+        if (totals[stream] != before.at(stream) + count) return false;
+      }
+    }
+    return true;
+  };
+  bool all_accounted_for = false;
+  for (auto deadline = Clock::now() + 60s; !all_accounted_for && Clock::now() < deadline;) {
+    all_accounted_for = accounted_for();
+    if (!all_accounted_for) std::this_thread::sleep_for(200ms);
+  }
+  std::ostringstream shown;
+  for (const auto& [stream, likes] : totals) shown << stream << "=" << likes << " ";
+  ASSERT_TRUE(all_accounted_for) << "new likes were skipped without a word: no partition halted, "
+                                 << "totals " << shown.str();
+  ASSERT_FALSE(halted.empty()) << "no partition halted, yet every one had counted likes";
+  for (int32_t partition : halted) {
+    for (const auto& [stream, count] : new_likes[partition]) {
+      EXPECT_EQ(totals[stream], before.at(stream)) << stream << " was counted before the re-base";
+    }
+  }
+  std::ifstream consumer_log(log_path_);
+  std::stringstream consumer_text;
+  consumer_text << consumer_log.rdbuf();
+  EXPECT_NE(consumer_text.str().find("is halted"), std::string::npos);
+
+  // The operator looks, then re-bases; a second re-base finds nothing to do.
+  const auto [status_exit, status_text] = admin({});
+  EXPECT_EQ(status_exit, 0) << status_text;
+  EXPECT_NE(status_text.find("REPLACED"), std::string::npos) << status_text;
+  const auto [rebase_exit, rebase_text] = admin({"rebase", "--replaced"});
+  ASSERT_EQ(rebase_exit, 0) << rebase_text;
+  EXPECT_NE(rebase_text.find("re-based partition"), std::string::npos) << rebase_text;
+  const auto [again_exit, again_text] = admin({"rebase", "--replaced"});
+  EXPECT_EQ(again_exit, 0) << again_text;
+  EXPECT_NE(again_text.find("nothing to re-base"), std::string::npos) << again_text;
+
+  EXPECT_EQ(WaitForExpectedTotals(60s), expected_) << "after the re-base";
+  for (auto deadline = Clock::now() + 10s;
+       !halted_partitions().empty() && Clock::now() < deadline;) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(halted_partitions().empty());
+
+  // Later likes, and a client's retry of a new one: each counted once.
+  for (int i = 0; i < 12; ++i) Like(topic_ + "-later-" + std::to_string(i), streams[i % 6]);
+  Like(topic_ + "-new-3", streams[3]);
+  EXPECT_EQ(WaitForExpectedTotals(30s), expected_) << "likes after the re-base";
+  std::this_thread::sleep_for(1s);  // a second count of anything would show by now
+  EXPECT_EQ(ReadTotals(), expected_);
+  EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
+}
+// --- end Kafka's offsets starting again ---
 
 }  // namespace
 }  // namespace la

@@ -3,8 +3,10 @@
 // in Kafka and totals published on Redis.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -17,6 +19,7 @@
 #include "consumer/mongo_counter_store.h"
 #include "consumer/redis_dedup_store.h"
 #include "consumer/redis_update_publisher.h"
+#include "core/counting/dedup_decision.h"
 #include "tests/integration/test_env.h"
 
 namespace la {
@@ -31,10 +34,10 @@ TEST(RedisDedupStoreTest, FirstPositionWinsAndIsFoundAgainOnReplay) {
   RedisDedupStore store(redis, 60s);
   const std::string event = test::UniqueName("it-dedup");
   const std::vector<DedupClaim> batch = {
-      {"u1", event, "3:10"},
-      {"u1", event, "3:11"},
-      {"u1", event + "-other", "3:12"},
-      {"u2", event, "3:13"}};  // another user's event with the same id is its own
+      {DedupKey("u1", event), "3:10"},
+      {DedupKey("u1", event), "3:11"},
+      {DedupKey("u1", event + "-other"), "3:12"},
+      {DedupKey("u2", event), "3:13"}};  // another user's event with the same id is its own
 
   auto first = store.Claim(batch);
   ASSERT_TRUE(first.ok()) << first.status().message();
@@ -50,6 +53,18 @@ TEST(RedisDedupStoreTest, FirstPositionWinsAndIsFoundAgainOnReplay) {
   ASSERT_TRUE(ttl.ok());
   EXPECT_GT(ttl->integer, 0);
   EXPECT_LE(ttl->integer, 60);
+
+  // A stream key's claim restarts the time to live of the key it extends.
+  RedisDedupStore longer(redis, 600s);
+  const DedupClaim on_stream{StreamDedupKey("u1", event, "s2"), "3:14", DedupKey("u1", event)};
+  auto claimed = longer.Claim(std::span(&on_stream, 1));
+  ASSERT_TRUE(claimed.ok()) << claimed.status().message();
+  EXPECT_EQ(*claimed, (std::vector<std::optional<std::string>>{std::nullopt}));
+  for (const std::string& key : {DedupKey("u1", event), on_stream.key}) {
+    ttl = redis.Command({"TTL", key});
+    ASSERT_TRUE(ttl.ok());
+    EXPECT_GT(ttl->integer, 60) << key;
+  }
 }
 
 class MongoCounterStoreTest : public ::testing::Test {
@@ -169,6 +184,146 @@ TEST_F(MongoCounterStoreTest, AppliesMoreUpdatesThanOneCommandHolds) {
   EXPECT_EQ(states->at("s0").likes, 3);
   EXPECT_EQ(states->at("s7").likes, 1);
   EXPECT_EQ(states->at("s129").likes, 3);
+}
+
+// One writer of the race below: applies to each of its streams a compare-and-set that adds
+// one like and advances the writer's own watermark (wm.<partition>), and counts the updates
+// the store reports applied. It reads the first stream before every round; the others,
+// which only it writes, it reads again only after a miss.
+class RacingWriter {
+ public:
+  RacingWriter(const std::string& database, int32_t partition, std::vector<std::string> streams)
+      : partition_(partition), streams_(std::move(streams)) {
+    auto mongo = MongoClient::Create(test::MongoUri(), database);  // a pool of its own
+    EXPECT_TRUE(mongo.ok()) << mongo.status().message();
+    mongo_ = std::move(*mongo);
+    store_ = std::make_unique<MongoCounterStore>(*mongo_);
+  }
+
+  // One read, then one Apply of an update per stream, in the order given.
+  void Round() {
+    known_.erase(streams_.front());
+    std::vector<std::string> unknown;
+    for (const std::string& stream : streams_) {
+      if (!known_.contains(stream)) unknown.push_back(stream);
+    }
+    auto states = store_->Read(unknown);
+    ASSERT_TRUE(states.ok()) << states.status().message();
+    known_.insert(states->begin(), states->end());
+    std::vector<StreamUpdate> updates;
+    for (const std::string& stream : streams_) {
+      const StreamState& state = known_.at(stream);
+      const auto wm = state.watermarks.find(partition_);
+      const std::optional<int64_t> expected =
+          wm == state.watermarks.end() ? std::nullopt : std::optional<int64_t>(wm->second);
+      updates.push_back({stream,
+                         true,
+                         state.likes,
+                         {{partition_, expected, expected.value_or(0) + 1}},
+                         1,
+                         state.likes + 1});
+    }
+    auto outcomes = store_->Apply(updates);
+    ASSERT_TRUE(outcomes.ok()) << outcomes.status().message();
+    for (size_t i = 0; i < updates.size(); ++i) {
+      const StreamUpdate& update = updates[i];
+      if ((*outcomes)[i] == UpdateOutcome::kApplied) {
+        ++applied[update.stream_id];
+        StreamState& state = known_.at(update.stream_id);
+        state.likes = update.new_likes;
+        state.watermarks[partition_] = update.advances.front().next;
+      } else {
+        ++missed[update.stream_id];
+        known_.erase(update.stream_id);
+      }
+    }
+  }
+
+  std::map<std::string, int64_t> applied, missed;
+
+ private:
+  const int32_t partition_;
+  const std::vector<std::string> streams_;
+  std::unique_ptr<MongoClient> mongo_;
+  std::unique_ptr<MongoCounterStore> store_;
+  StreamStates known_;
+};
+
+// Two consumers writing one stream document at once (a zombie that has not yet noticed that
+// its partitions moved). The local FerretDB writes an update command's documents at the
+// end of the command: the first writer's update of "hot" leads a command of 300 more
+// statements, so the second writer, updating "hot" alone in a loop, commits changes
+// between the first one's read of "hot" and its write. Every update reported applied must
+// be in the final totals; a deferred write that overwrote the other writer's change would
+// lose that change's like.
+TEST_F(MongoCounterStoreTest, TwoWritersOfOneDocumentNeverOverwriteEachOther) {
+  std::vector<StreamUpdate> creates{Create("hot", 9, 0, 0)};
+  std::vector<std::string> long_command{"hot"};
+  for (int i = 0; i < 300; ++i) {
+    long_command.push_back("cold-" + std::to_string(i));
+    creates.push_back(Create(long_command.back(), 9, 0, 0));
+  }
+  ASSERT_TRUE(store_->Apply(creates).ok());
+
+  RacingWriter slow(mongo_->database(), 0, long_command), fast(mongo_->database(), 1, {"hot"});
+  std::atomic<bool> done{false};
+  std::thread hammer([&] {
+    while (!done) fast.Round();
+  });
+  for (int round = 0; round < 15; ++round) slow.Round();
+  done = true;
+  hammer.join();
+  std::printf(
+      "[ info ] \"hot\" updates applied %lld + %lld, missed %lld + %lld\n",
+      static_cast<long long>(slow.applied["hot"]), static_cast<long long>(fast.applied["hot"]),
+      static_cast<long long>(slow.missed["hot"]), static_cast<long long>(fast.missed["hot"]));
+
+  EXPECT_EQ(StateOf("hot").likes, slow.applied["hot"] + fast.applied["hot"])
+      << "updates reported applied were lost; applied " << slow.applied["hot"] << " + "
+      << fast.applied["hot"] << ", missed " << slow.missed["hot"] << " + " << fast.missed["hot"];
+  EXPECT_GT(slow.missed["hot"], 0) << "the writers never raced: this run proves nothing";
+  auto cold = store_->Read(std::vector<std::string>(long_command.begin() + 1, long_command.end()));
+  ASSERT_TRUE(cold.ok());
+  for (const auto& [stream, state] : *cold) EXPECT_EQ(state.likes, 15) << stream;
+}
+
+// A statement that fails (here $inc on a string) is reported as MongoDB reports it: a write
+// error with that statement's index, the other statements' counts in n, the statements
+// before it applied, and those after it applied too unless the command is ordered.
+TEST_F(MongoCounterStoreTest, AFailingStatementIsAWriteErrorWithItsIndex) {
+  ASSERT_TRUE(mongo_
+                  ->BulkInsert("docs", {{{"_id", "a"}, {"n", 1}},
+                                        {{"_id", "b"}, {"n", "text"}},
+                                        {{"_id", "c"}, {"n", 1}}})
+                  .ok());
+  const std::vector<MongoUpdate> updates = {{{{"_id", "a"}}, {{"$inc", {{"n", 1}}}}, false},
+                                            {{{"_id", "b"}}, {{"$inc", {{"n", 1}}}}, false},
+                                            {{{"_id", "c"}}, {{"$inc", {{"n", 1}}}}, false}};
+  auto n_of = [&](const std::string& id) {
+    auto found = mongo_->Find("docs", {{"_id", id}});
+    EXPECT_TRUE(found.ok() && found->size() == 1u);
+    return found.ok() && found->size() == 1u ? (*found)[0]["n"] : nlohmann::json();
+  };
+
+  Result<MongoBulkResult> unordered = mongo_->BulkUpdate("docs", updates, /*ordered=*/false);
+  ASSERT_TRUE(unordered.ok()) << unordered.status().message();
+  EXPECT_EQ(unordered->matched, 2);
+  EXPECT_EQ(unordered->modified, 2);
+  ASSERT_EQ(unordered->write_errors.size(), 1u);
+  EXPECT_EQ(unordered->write_errors[0].index, 1u);
+  EXPECT_NE(unordered->write_errors[0].code, 0);
+  EXPECT_NE(unordered->write_errors[0].message, "");
+  EXPECT_EQ(n_of("a"), 2);
+  EXPECT_EQ(n_of("b"), "text");
+  EXPECT_EQ(n_of("c"), 2);
+
+  Result<MongoBulkResult> ordered = mongo_->BulkUpdate("docs", updates, /*ordered=*/true);
+  ASSERT_TRUE(ordered.ok()) << ordered.status().message();
+  EXPECT_EQ(ordered->matched, 1);
+  ASSERT_EQ(ordered->write_errors.size(), 1u);
+  EXPECT_EQ(ordered->write_errors[0].index, 1u);
+  EXPECT_EQ(n_of("a"), 3);
+  EXPECT_EQ(n_of("c"), 2) << "an ordered command stops at the failing statement";
 }
 
 TEST(KafkaDeadLetterSinkTest, KeepsKeyAndBytesAndAddsTheHeaders) {

@@ -116,6 +116,7 @@ class ChildProcess {
     pid_ = -1;
     return exit_status_ = status;
   }
+  pid_t pid() const { return pid_; }
   // True while the child has not exited (an exited child is reaped here).
   bool running() {
     if (pid_ <= 0) return false;

@@ -16,6 +16,7 @@ namespace la {
 namespace {
 
 using testing::FakeEventPublisher;
+using testing::FakeLiveViewers;
 using testing::FakeReadiness;
 using testing::FakeStreamReader;
 using testing::FakeUserStore;
@@ -60,14 +61,16 @@ class ApiHandlersTest : public ::testing::Test {
   FakeUserStore users;
   FakeStreamReader streams;
   FakeReadiness readiness;
+  ReadinessProbe ready_probe{readiness, std::chrono::milliseconds(0), 4};  // checks every time
   prometheus::Registry metrics;
   http::WorkPool passwords{"password", 1, 4};
   http::WorkPool reads{"read", 1, 4};
   ApiRateLimits rate_limits{config};
   prometheus::Counter& produce_errors =
       metrics.AddCounter("kafka_produce_errors_total", "test").With();
-  ApiContext api{config,    tokens, events,      users,   streams,       readiness,
-                 passwords, reads,  rate_limits, metrics, produce_errors};
+  FakeLiveViewers viewers;
+  ApiContext api{config,    tokens, events,      users,   streams,        ready_probe,
+                 passwords, reads,  rate_limits, metrics, produce_errors, viewers};
 
   http::Response Like(const std::string& body, std::optional<std::string> token) {
     return RunHandler(handlers::Like(api),
@@ -206,10 +209,52 @@ TEST_F(ApiHandlersTest, StreamHistoryChecksMethodThenTokenThenStreamId) {
   EXPECT_EQ(Body(found)["streamId"], "s-1");
   EXPECT_EQ(Body(found)["likes"], 4);
   EXPECT_EQ(Body(found)["perMinute"].size(), 60u);
+  EXPECT_EQ(Body(found)["viewers"], 0);
+  EXPECT_EQ(Body(found)["viewersPerMinute"].size(), 60u);
+
+  // Watched but never liked: found, with no likes.
+  viewers.counts["s-2"] = 3;
+  streams.viewer_documents["s-2"] = {{"_id", "s-2"}, {"peakViewers", 11}};
+  http::Response watched = history(verb::get, "/streams/s-2", Token("admin"));
+  ASSERT_EQ(watched.result(), http::Status::ok) << watched.body();
+  EXPECT_EQ(Body(watched)["likes"], 0);
+  EXPECT_EQ(Body(watched)["viewers"], 3);
+  EXPECT_EQ(Body(watched)["peakViewers"], 11);
+  EXPECT_EQ(Body(watched)["viewersPerMinute"].back()["viewers"], 3);
 
   streams.fail = true;
   EXPECT_EQ(history(verb::get, "/streams/s-1", Token("admin")).result(),
             http::Status::service_unavailable);
+}
+
+TEST_F(ApiHandlersTest, TopStreamsByViewersComesFromMemoryAndByIsChecked) {
+  viewers.counts = {{"a", 2}, {"b", 9}, {"c", 4}};
+  auto top = [&](const std::string& target) {
+    return RunHandler(handlers::TopStreams(api), {verb::get, target, "", Token("admin")});
+  };
+  http::Response answer = top("/streams?top=2&by=viewers");
+  ASSERT_EQ(answer.result(), http::Status::ok);
+  EXPECT_EQ(Body(answer), nlohmann::json::parse(R"([{"streamId":"b","viewers":9},
+                                                   {"streamId":"c","viewers":4}])"));
+  EXPECT_EQ(streams.reads, 0);
+  http::Response bad = top("/streams?top=2&by=watchers");
+  EXPECT_EQ(bad.result(), http::Status::bad_request);
+  EXPECT_THAT(Body(bad)["message"].get<std::string>(), HasSubstr("watchers"));
+}
+
+TEST_F(ApiHandlersTest, TotalsSumThePartitionSummariesAndTheViewers) {
+  auto totals = [&](std::optional<std::string> token) {
+    return RunHandler(handlers::Totals(api), {verb::get, "/totals", "", std::move(token)});
+  };
+  EXPECT_EQ(totals(Token("viewer")).result(), http::Status::forbidden);
+  streams.partition_totals = {{0, 10, 2, 5}, {1, 7, 3, 9}};
+  viewers.counts = {{"a", 4}};
+  http::Response answer = totals(Token("admin"));
+  ASSERT_EQ(answer.result(), http::Status::ok);
+  EXPECT_EQ(Body(answer),
+            nlohmann::json::parse(R"({"likes":17,"streams":5,"viewers":4,"partitions":2})"));
+  streams.fail = true;
+  EXPECT_EQ(totals(Token("admin")).result(), http::Status::service_unavailable);
 }
 
 // Self-registration always makes a viewer; the seed's `role` field is ignored.

@@ -42,6 +42,19 @@ TEST(Config, FlagsOverrideEnvironment) {
   EXPECT_EQ(loaded->config->jwt_secret, kSecret);
 }
 
+TEST(Config, TheViewerNodeTtlMustCoverAFewReports) {
+  auto loaded = LoadConfig(Program::kApi, {"--viewer-report-ms", "2000"},
+                           Env({{"JWT_SECRET", kSecret}, {"VIEWER_NODE_TTL_MS", "5000"}}));
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().message().find("VIEWER_NODE_TTL_MS (5000) must be at least 3 x"),
+            std::string::npos)
+      << loaded.status().message();
+  auto defaults = LoadConfig(Program::kApi, {}, Env({{"JWT_SECRET", kSecret}}));
+  ASSERT_TRUE(defaults.ok()) << defaults.status().message();
+  EXPECT_EQ(defaults->config->viewer_report_ms, 1000);
+  EXPECT_EQ(defaults->config->viewer_node_ttl_ms, 10000);
+}
+
 TEST(Config, HelpListsTheSettingsOfTheProgram) {
   auto loaded = LoadConfig(Program::kConsumer, {"--help"}, Env({}));
   ASSERT_TRUE(loaded.ok());
@@ -85,6 +98,18 @@ INSTANTIATE_TEST_SUITE_P(
                    {{"JWT_SECRET", kSecret}, {"ADMIN_EMAIL", "a@b.c"}},
                    {},
                    "must be set together"},
+        BadSetting{Program::kApi,
+                   {{"JWT_SECRET", kSecret}, {"MAX_HELD_POLLS", "10000"}},
+                   {},
+                   "MAX_HELD_POLLS (10000) must be between 1 and MAX_CONNECTIONS - 1 (9999)"},
+        BadSetting{Program::kApi,
+                   {{"JWT_SECRET", kSecret}, {"MAX_HELD_POLLS", "0"}},
+                   {"--max-connections", "100"},
+                   "MAX_HELD_POLLS (0) must be between 1 and MAX_CONNECTIONS - 1 (99)"},
+        BadSetting{Program::kTool,
+                   {{"ADMIN_EMAIL", "admin at example.com"}, {"ADMIN_PASSWORD", "password1"}},
+                   {},
+                   "ADMIN_EMAIL must look like name@example.com"},
         BadSetting{
             Program::kConsumer, {{"REDIS_URL", "http://x"}}, {}, "does not start with redis://"},
         BadSetting{Program::kConsumer, {{"REDIS_URL", "redis://h:port"}}, {}, "bad port"},
@@ -99,6 +124,32 @@ INSTANTIATE_TEST_SUITE_P(
         BadSetting{Program::kConsumer, {}, {"--port", "1"}, "unknown flag --port"},
         BadSetting{Program::kConsumer, {}, {"--flush-interval-ms"}, "needs a value"},
         BadSetting{Program::kConsumer, {}, {"stray"}, "unexpected argument"}));
+
+// Held polling GETs get a cap of their own below the connection cap, so that they can never
+// take every connection (likes and logins need some).
+TEST(Config, HeldPollsDefaultToHalfTheConnectionCap) {
+  auto held_polls = [](std::vector<std::string> args) {
+    args.push_back("--dev");
+    auto loaded = LoadConfig(Program::kApi, args, Env({}));
+    EXPECT_TRUE(loaded.ok()) << loaded.status().message();
+    return loaded.ok() ? loaded->config->max_held_polls : -2;
+  };
+  EXPECT_EQ(held_polls({}), 5000);
+  EXPECT_EQ(held_polls({"--max-connections", "100"}), 50);
+  EXPECT_EQ(held_polls({"--max-connections", "100", "--max-held-polls", "99"}), 99);
+  EXPECT_EQ(held_polls({"--max-connections", "0"}), 0) << "no connection cap: no held-poll cap";
+}
+
+// Logins trim and lower-case the email they look up; an admin account stored as the setting
+// was written (Admin@Example.com) could never log in.
+TEST(Config, AdminEmailIsNormalisedAsLoginsAreByTheApiAndTheAdminTool) {
+  for (Program program : {Program::kApi, Program::kTool}) {
+    auto loaded = LoadConfig(program, {"--dev", "--admin-email", " Admin@Example.COM "},
+                             Env({{"ADMIN_PASSWORD", "password1"}}));
+    ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+    EXPECT_EQ(loaded->config->admin_email, "admin@example.com");
+  }
+}
 
 // Kafka compression.
 TEST(Config, KafkaCompressionDefaultsToACodecKafkajsReads) {
@@ -123,7 +174,6 @@ TEST(Config, KafkaCompressionRejectsAnUnknownCodecNamingIt) {
   EXPECT_NE(loaded.status().message().find("KAFKA_COMPRESSION must be one of"), std::string::npos);
   EXPECT_NE(loaded.status().message().find("brotli"), std::string::npos);
 }
-// --- end Kafka compression ---
 
 TEST(Config, DevModeSuppliesASecret) {
   auto loaded = LoadConfig(Program::kApi, {"--dev"}, Env({}));
@@ -226,7 +276,6 @@ TEST(Config, ConsumerMetricsListenOnLoopbackByDefault) {
       LoadConfig(Program::kConsumer, {"--metrics-host", "0.0.0.0"}, Env({}))->config->metrics_host,
       "0.0.0.0");
 }
-// ---- end of abuse resistance ----
 
 }  // namespace
 }  // namespace la

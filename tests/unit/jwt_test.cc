@@ -59,12 +59,12 @@ TEST(JwtSign, ProducesTheByteExactTokenComputedIndependently) {
 }
 
 TEST(JwtSign, RoundTripsThroughVerify) {
-  JwtClaims claims{"user \"quoted\" é", "admin", "a-jti", 1, 1700003600};
+  JwtClaims claims{"user-7.a_B", "admin", "jti \"quoted\" é", 1, 1700003600};
   Result<JwtClaims> verified = VerifyJwt(SignJwt(claims, "k"), "k", kNow);
   ASSERT_TRUE(verified.ok()) << verified.status().message();
   EXPECT_EQ(verified->id, claims.id);
   EXPECT_EQ(verified->role, "admin");
-  EXPECT_EQ(verified->jti, "a-jti");
+  EXPECT_EQ(verified->jti, claims.jti);
   EXPECT_EQ(verified->iat, 1);
   EXPECT_EQ(verified->exp, 1700003600);
 }
@@ -218,6 +218,17 @@ std::vector<RejectionCase> RejectionCases() {
        "token claim \"iat\" must be an integer number of seconds since the epoch, got 1.5"},
       {"exp_too_large", HandBuiltToken(kHs256Header, PayloadWith("exp", "18446744073709551615")),
        "token claim \"exp\" must be an integer"},
+      // dedup:{userId}:{eventId}: user "a:b" with event "c" and user "a" with event "b:c"
+      // would share a key, so one user's like could make another's a "duplicate".
+      {"id_with_colon", HandBuiltToken(kHs256Header, PayloadWith("id", R"("a:b")")),
+       R"(token claim "id": userId must be 1-128 characters of [A-Za-z0-9_.-] (no ':'), got "a:b")"},
+      {"id_empty", HandBuiltToken(kHs256Header, PayloadWith("id", R"("")")),
+       "token claim \"id\": userId must be"},
+      {"id_with_space", HandBuiltToken(kHs256Header, PayloadWith("id", R"("a b")")),
+       "token claim \"id\": userId must be"},
+      {"id_too_long",
+       HandBuiltToken(kHs256Header, PayloadWith("id", "\"" + std::string(129, 'u') + "\"")),
+       "token claim \"id\": userId must be"},
   };
   for (const char* claim : {"id", "role", "jti", "iat", "exp"}) {
     cases.push_back({std::string("missing_") + claim,

@@ -137,7 +137,83 @@ TEST_F(LikeBatcherTest, CountsEachEventIdOnceWithinAndAcrossBatchesAndPartitions
   EXPECT_EQ(counters_.Likes("b"), 1);
   EXPECT_EQ(batcher->metrics().duplicates_dropped, 3u);
   EXPECT_EQ(batcher->metrics().likes_counted, 3u);
-  EXPECT_EQ(dedup_.positions["dedup:user-1:e1"], "0:0");
+  EXPECT_EQ(dedup_.positions["dedup:user-1:e1"], "0:0/a");
+}
+
+// An eventId names a like of one stream: the same user's eventId on another stream is
+// another like, counted once on that stream, never dropped after its 202.
+TEST_F(LikeBatcherTest, AnEventIdReusedOnAnotherStreamIsAnotherLikeCountedOnce) {
+  auto batcher = StartConsumer();
+  log_.Assign(*batcher, {0, 1});
+  Produce(0, "e1", "a");
+  Produce(1, "e1", "b");  // the same user and eventId, another stream
+  Produce(1, "e1", "b");  // a retry of that like
+  PollAll(*batcher);
+  ASSERT_TRUE(batcher->Flush().ok());
+  Produce(1, "e1", "b");  // and again in a later batch
+  Produce(1, "e1", "c");  // a third stream
+  PollAll(*batcher);
+  ASSERT_TRUE(batcher->Flush().ok());
+
+  EXPECT_EQ(counters_.Likes("a"), 1);
+  EXPECT_EQ(counters_.Likes("b"), 1);
+  EXPECT_EQ(counters_.Likes("c"), 1);
+  EXPECT_EQ(batcher->metrics().duplicates_dropped, 2u);
+  EXPECT_EQ(dedup_.positions["dedup:user-1:e1"], "0:0/a");
+  EXPECT_EQ(dedup_.positions["dedup:user-1:e1/b"], "1:0");
+  EXPECT_EQ(dedup_.positions["dedup:user-1:e1/c"], "1:3");
+  // Each stream-key claim restarts the first key's TTL: it never expires before them.
+  EXPECT_EQ(dedup_.extended, std::vector<std::string>(4, "dedup:user-1:e1"));
+}
+
+// A flush retried after its claims were stored (the counters' write failed) finds its own
+// positions under both kinds of keys, and counts.
+TEST_F(LikeBatcherTest, ARetriedFlushCountsLikesOnAnotherStreamOnce) {
+  auto batcher = StartConsumer();
+  log_.Assign(*batcher, {0, 1});
+  Produce(0, "e1", "a");
+  Produce(1, "e1", "b");
+  PollAll(*batcher);
+  counters_.apply_failures.FailNext();
+  EXPECT_FALSE(batcher->Flush().ok());
+  ASSERT_EQ(dedup_.positions.size(), 2u) << "both claims were stored";
+  ASSERT_TRUE(batcher->Flush().ok());
+  EXPECT_EQ(counters_.Likes("a"), 1);
+  EXPECT_EQ(counters_.Likes("b"), 1);
+  EXPECT_EQ(batcher->metrics().duplicates_dropped, 0u);
+}
+
+// Keys made before the stream was stored hold the bare position: their stream is unknown,
+// and another copy of the eventId is a duplicate, as it was.
+TEST_F(LikeBatcherTest, AKeyWithoutAStreamDecidesAsBefore) {
+  dedup_.positions["dedup:user-1:e1"] = "5:7";
+  dedup_.positions["dedup:user-1:e2"] = "0:1";
+  auto batcher = StartConsumer();
+  log_.Assign(*batcher, {0});
+  Produce(0, "e1", "a");  // another copy of a like counted by an older consumer
+  Produce(0, "e2", "a");  // the very copy an older consumer claimed: a replay
+  PollAll(*batcher);
+  ASSERT_TRUE(batcher->Flush().ok());
+  EXPECT_EQ(counters_.Likes("a"), 1);
+  EXPECT_EQ(batcher->metrics().duplicates_dropped, 1u);
+}
+
+// dedup:{userId}:{eventId}: user "a:b" with eventId "c" and user "a" with eventId "b:c"
+// would claim the same key. Tokens never carry such a user id; an event that does is
+// dead-lettered with the reason, and cannot make the other user's like a duplicate.
+TEST_F(LikeBatcherTest, AUserIdThatCouldShareADedupKeyIsDeadLettered) {
+  auto batcher = StartConsumer();
+  log_.Assign(*batcher, {0});
+  log_.Append(0, "s", Like("c", "s", "a:b"));
+  log_.Append(0, "s", Like("b:c", "s", "a"));
+  PollAll(*batcher);
+  ASSERT_TRUE(batcher->Flush().ok());
+
+  ASSERT_EQ(dead_letters_.sent.size(), 1u);
+  EXPECT_EQ(dead_letters_.sent[0].reason,
+            "userId must be 1-128 characters of [A-Za-z0-9_.-] (no ':'), got \"a:b\"");
+  EXPECT_EQ(counters_.Likes("s"), 1);
+  EXPECT_EQ(dedup_.positions["dedup:a:b:c"], "0:1/s");
 }
 
 // The batcher reports how old the oldest event it checked for duplicates
@@ -166,8 +242,8 @@ TEST_F(LikeBatcherTest, TheSameEventIdFromAnotherUserIsCountedAndDedupedPerUser)
 
   EXPECT_EQ(counters_.Likes("a"), 2);
   EXPECT_EQ(batcher->metrics().duplicates_dropped, 1u);
-  EXPECT_EQ(dedup_.positions["dedup:attacker:shared-id"], "0:0");
-  EXPECT_EQ(dedup_.positions["dedup:victim:shared-id"], "0:1");
+  EXPECT_EQ(dedup_.positions["dedup:attacker:shared-id"], "0:0/a");
+  EXPECT_EQ(dedup_.positions["dedup:victim:shared-id"], "0:1/a");
 }
 
 TEST_F(LikeBatcherTest, DeadLettersEveryKindOfMalformedMessageAndCommitsPastThem) {

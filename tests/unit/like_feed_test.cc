@@ -6,6 +6,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "socketio/internal/eio_session.h"
+#include "socketio/internal/socket_link.h"
+
 namespace la {
 namespace {
 
@@ -16,13 +19,14 @@ using ::testing::IsEmpty;
 // session's queue, where the test reads it.
 class LikeFeedTest : public ::testing::Test {
  protected:
-  std::shared_ptr<SioSocket> Connect(const std::string& nsp) {
-    auto session =
-        std::make_shared<EioSession>(boost::asio::make_strand(io_), NewSessionId(),
-                                     EioTransport::kPolling, options_, [](const std::string&) {});
-    auto socket = std::make_shared<SioSocket>(nsp, nlohmann::json::object(), session,
-                                              std::weak_ptr<SioClient>());
-    socket->MarkConnected();
+  // A WebSocket session with no transport stands for a client that is behind: its packets
+  // wait in its queue as behind a write in progress, where newer updates fold into them.
+  std::shared_ptr<SioSocket> Connect(const std::string& nsp,
+                                     EioTransport transport = EioTransport::kPolling) {
+    auto session = std::make_shared<EioSession>(boost::asio::make_strand(io_), NewSessionId(),
+                                                transport, options_, [](const std::string&) {});
+    auto socket = SioSocketLink::Create(nsp, nlohmann::json::object(), session, {});
+    SioSocketLink::MarkConnected(*socket);
     sessions_[socket->id()] = session;
     return socket;
   }
@@ -32,9 +36,15 @@ class LikeFeedTest : public ::testing::Test {
     io_.restart();
     io_.run();
     std::vector<std::string> packets;
-    while (EioPacketText packet = sessions_.at(socket->id())->TakeQueuedPacket())
+    while (EioPacketText packet = sessions_.at(socket->id())->outgoing()->TakeFront())
       packets.push_back(*packet);
     return packets;
+  }
+
+  // Runs what was sent, leaving it queued.
+  void Deliver() {
+    io_.restart();
+    io_.run();
   }
 
   SubscribeOutcome Subscribe(const std::shared_ptr<SioSocket>& socket, const std::string& stream,
@@ -97,8 +107,8 @@ TEST_F(LikeFeedTest, EveryDashboardGetsTheSameEncodedUpdate) {
   feed_.Publish({{"s", 1}});
   io_.restart();
   io_.run();
-  EioPacketText to_first = sessions_.at(first->id())->TakeQueuedPacket();
-  EioPacketText to_second = sessions_.at(second->id())->TakeQueuedPacket();
+  EioPacketText to_first = sessions_.at(first->id())->outgoing()->TakeFront();
+  EioPacketText to_second = sessions_.at(second->id())->outgoing()->TakeFront();
   ASSERT_TRUE(to_first);
   EXPECT_EQ(*to_first, R"(42["statsUpdate",[{"likes":1,"streamId":"s"}]])");
   EXPECT_EQ(to_first.get(), to_second.get())
@@ -228,6 +238,61 @@ TEST_F(LikeFeedTest, ALeftSocketNoLongerAwaitsItsReadOrSnapshot) {
   feed_.Remove(dashboard->id());
   EXPECT_FALSE(feed_.AwaitsConfirmation(viewer->id(), "s"));
   EXPECT_FALSE(feed_.AwaitsSnapshot(dashboard->id()));
+}
+
+// A client that is behind gets one update per stream, at its latest total, folded in its
+// queue from the structured totals (no packet is decoded); nothing overtakes an ack.
+TEST_F(LikeFeedTest, ASubscriberThatIsBehindGetsOneLikeCountPerStreamAtItsLatestTotal) {
+  auto viewer = Connect("/live", EioTransport::kWebSocket);
+  for (const std::string stream : {"a", "b"}) {
+    ASSERT_EQ(Subscribe(viewer, stream), SubscribeOutcome::kRead);
+    feed_.ConfirmSubscription(viewer, stream, int64_t{0}, std::nullopt);
+  }
+  feed_.Publish({{"a", 1}});
+  Deliver();
+  feed_.Publish({{"b", 5}});
+  Deliver();
+  feed_.Publish({{"a", 3}});
+  Deliver();
+  feed_.Publish({{"b", 6}, {"a", 4}});
+  EXPECT_THAT(Sent(viewer), ElementsAre(R"(42/live,["likeCount",{"likes":4,"streamId":"a"}])",
+                                        R"(42/live,["likeCount",{"likes":6,"streamId":"b"}])"));
+}
+
+TEST_F(LikeFeedTest, ADashboardThatIsBehindGetsOneStatsUpdateWithTheLatestTotals) {
+  auto dashboard = Connect("/", EioTransport::kWebSocket);
+  feed_.AddDashboard(dashboard);
+  feed_.SendSnapshot(dashboard->id(), {});
+  feed_.Publish({{"a", 1}, {"b", 2}});
+  Deliver();
+  feed_.Publish({{"b", 3}, {"c", 1}});
+  EXPECT_THAT(
+      Sent(dashboard),
+      ElementsAre(
+          R"(42["statsUpdate",[]])",
+          R"(42["statsUpdate",[{"likes":1,"streamId":"a"},{"likes":3,"streamId":"b"},{"likes":1,"streamId":"c"}]])"));
+}
+
+// After a Redis resubscription each subscribed stream is read once, and every subscriber
+// gets its total, never lower than one it has seen.
+TEST_F(LikeFeedTest, RefreshedTotalsReachEverySubscriberAndNeverGoDown) {
+  auto first = Connect("/live");
+  auto second = Connect("/");
+  for (const auto& viewer : {first, second}) {
+    ASSERT_EQ(Subscribe(viewer, "s"), SubscribeOutcome::kRead);
+    feed_.ConfirmSubscription(viewer, "s", int64_t{2}, std::nullopt);
+  }
+  ASSERT_EQ(Subscribe(first, "t"), SubscribeOutcome::kRead);
+  feed_.ConfirmSubscription(first, "t", int64_t{9}, std::nullopt);
+  std::vector<std::string> streams = feed_.SubscribedStreams();
+  std::sort(streams.begin(), streams.end());
+  EXPECT_THAT(streams, ElementsAre("s", "t"));
+
+  feed_.RefreshTotal({"s", 7});
+  feed_.RefreshTotal({"t", 5});  // read before a publish of 9 was folded in: 9 stays
+  EXPECT_THAT(Sent(first), ElementsAre(R"(42/live,["likeCount",{"likes":7,"streamId":"s"}])",
+                                       R"(42/live,["likeCount",{"likes":9,"streamId":"t"}])"));
+  EXPECT_THAT(Sent(second), ElementsAre(R"(42["likeCount",{"likes":7,"streamId":"s"}])"));
 }
 
 }  // namespace

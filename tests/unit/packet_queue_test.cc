@@ -1,6 +1,6 @@
 // The session's outgoing FIFO: order, the view of what waits, and the storage an idle
 // queue keeps.
-#include "socketio/packet_queue.h"
+#include "socketio/internal/packet_queue.h"
 
 #include <gtest/gtest.h>
 
@@ -48,6 +48,19 @@ TEST(PacketQueueTest, ClearEmptiesTheQueue) {
   EXPECT_TRUE(queue.empty());
   EXPECT_EQ(queue.size(), 0u);
   EXPECT_TRUE(queue.waiting().empty());
+}
+
+TEST(PacketQueueTest, AQueueThatNeverEmptiesDropsWhatWasTaken) {
+  // A slow client that is always behind: one taken, one added, for a long time.
+  PacketQueue<int> queue;
+  for (int i = 0; i < 20; ++i) queue.push_back(i);
+  for (int i = 20; i < 10000; ++i) {
+    EXPECT_EQ(queue.pop_front(), i - 20);
+    queue.push_back(i);
+    ASSERT_LE(queue.stored(), 2 * queue.size() + PacketQueue<int>::kKeptCapacity);
+  }
+  EXPECT_EQ(queue.size(), 20u);
+  EXPECT_EQ(queue.pop_front(), 9980);
 }
 
 }  // namespace

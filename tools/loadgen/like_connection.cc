@@ -1,5 +1,7 @@
 #include "tools/loadgen/like_connection.h"
 
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,6 +20,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using boost::system::error_code;
+
+using BindAddressNoPort = asio::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>;
 
 // How long a connection waits before reconnecting after a failed connect.
 constexpr auto kReconnectPause = std::chrono::milliseconds(100);
@@ -73,10 +77,34 @@ bool LoadRun::TakeRequest() {
   return false;
 }
 
-asio::awaitable<void> RunLikeConnection(LoadRun& run, ConnectionPlan plan, LikeEventSource likes,
+asio::awaitable<void> ConnectLikeConnection(const LoadRun& run, const ConnectionPlan& plan,
+                                            beast::tcp_stream& stream, LoadTally& tally) {
+  error_code ec;
+  stream.expires_after(run.timeout);
+  if (plan.source && run.endpoints.front().address().is_v4()) {
+    stream.socket().open(asio::ip::tcp::v4(), ec);
+    // The port is chosen at connect, knowing the destination: bound first, a port whose
+    // connection to the same target from an earlier run is still in TIME_WAIT could be
+    // taken, and connect would fail with "Cannot assign requested address".
+    if (!ec) stream.socket().set_option(BindAddressNoPort(true), ec);
+    if (!ec) stream.socket().bind({*plan.source, 0}, ec);
+    if (!ec)
+      co_await stream.async_connect(run.endpoints.front(),
+                                    asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    co_await stream.async_connect(run.endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (!ec) stream.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+  if (ec) {
+    ++tally.connection_errors[FailureLabel("connect", ec)];
+    stream.close();
+  }
+}
+
+asio::awaitable<void> RunLikeConnection(LoadRun& run, ConnectionPlan plan, beast::tcp_stream stream,
+                                        LikeEventSource likes, ArrivalSchedule* schedule,
                                         LoadTally& tally) {
   const auto executor = co_await asio::this_coro::executor;
-  beast::tcp_stream stream(executor);
   asio::steady_timer pacer(executor);
   beast::flat_buffer read_buffer;
   std::string accepted_lines;
@@ -88,40 +116,31 @@ asio::awaitable<void> RunLikeConnection(LoadRun& run, ConnectionPlan plan, LikeE
   request.set(http::field::content_type, "application/json");
   request.keep_alive(true);
 
-  const bool paced = run.send_interval > LoadClock::duration::zero();
-  LoadClock::time_point next_send = run.start + plan.start_offset;
-  bool connected = false;
-
+  bool connected = stream.socket().is_open();
   while (true) {
-    // Latency counts from when the request was due, so a target that falls
-    // behind the rate shows its queueing delay (no coordinated omission).
+    // Latency counts from when the like was due, so a target that falls behind
+    // the rate shows its queueing delay (no coordinated omission).
     LoadClock::time_point due = LoadClock::now();
-    if (paced) {
-      due = next_send;
-      next_send += run.send_interval;
-      if (due >= run.deadline) break;
+    if (schedule != nullptr) {
+      const std::optional<LoadClock::time_point> next = schedule->Claim(due);
+      if (!next) break;
+      due = *next;
       co_await SleepUntil(pacer, due);
     }
     if (!run.TakeRequest()) break;
+    if (schedule != nullptr) {
+      const auto late =
+          std::chrono::duration_cast<std::chrono::microseconds>(LoadClock::now() - due);
+      tally.send_lag_us.Record(static_cast<uint64_t>(std::max<int64_t>(0, late.count())));
+    }
 
     if (!connected) {
-      stream.expires_after(run.timeout);
-      if (plan.source && run.endpoints.front().address().is_v4()) {
-        stream.socket().open(asio::ip::tcp::v4(), ec);
-        if (!ec) stream.socket().bind({*plan.source, 0}, ec);
-        if (!ec)
-          co_await stream.async_connect(run.endpoints.front(),
-                                        asio::redirect_error(asio::use_awaitable, ec));
-      } else {
-        co_await stream.async_connect(run.endpoints, asio::redirect_error(asio::use_awaitable, ec));
-      }
-      if (ec) {
-        ++tally.connection_errors[FailureLabel("connect", ec)];
+      co_await ConnectLikeConnection(run, plan, stream, tally);
+      connected = stream.socket().is_open();
+      if (!connected) {
         co_await SleepUntil(pacer, std::min(LoadClock::now() + kReconnectPause, run.deadline));
         continue;
       }
-      stream.socket().set_option(asio::ip::tcp::no_delay(true), ec);
-      connected = true;
     }
 
     const PlannedLike like = likes.Next();

@@ -1,7 +1,9 @@
 // One keep-alive HTTP/1.1 connection of a load run: it sends POST
-// /engagement/like requests one at a time (a closed loop, optionally paced to a
-// rate), measures each response and reconnects after a failure, until the run's
-// deadline or request budget is reached.
+// /engagement/like requests one at a time, measures each response and
+// reconnects after a failure, until the run's deadline or request budget is
+// reached. Open loop (a rate is set): it sends the arrivals it claims from its
+// thread's ArrivalSchedule whenever it is free; closed loop (no rate): it sends
+// the next request as soon as the previous answer arrived.
 #pragma once
 
 // clang-format off
@@ -10,6 +12,7 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -17,13 +20,12 @@
 #include <vector>
 
 #include "tools/loadgen/accepted_log.h"
+#include "tools/loadgen/arrival_schedule.h"
 #include "tools/loadgen/like_event_source.h"
 #include "tools/loadgen/load_tally.h"
 #include "tools/loadgen/stream_popularity.h"
 
 namespace la {
-
-using LoadClock = std::chrono::steady_clock;
 
 // What every connection of a run shares. Read-only while the run goes, except
 // the request budget.
@@ -33,11 +35,7 @@ struct LoadRun {
   std::vector<std::string> stream_ids;  // by popularity rank
   const StreamPopularity* popularity = nullptr;
   double duplicate_ratio = 0;
-  LoadClock::time_point start;
   LoadClock::time_point deadline;  // LoadClock::time_point::max() when unbounded
-  // Time between two sends of one connection; zero means send as soon as the
-  // previous response arrived.
-  LoadClock::duration send_interval{};
   std::chrono::milliseconds timeout{10000};
   std::optional<std::atomic<uint64_t>> requests_left;  // set when --requests was given
   AcceptedLinesFile* accepted_lines = nullptr;         // set when lines are recorded
@@ -50,18 +48,24 @@ struct LoadRun {
 // What distinguishes one connection from the others.
 struct ConnectionPlan {
   std::string authorization;  // "Bearer <token>"
-  // When a paced connection sends first, after run.start; staggering the
-  // connections spreads their sends evenly over the interval.
-  LoadClock::duration start_offset{};
   // The loopback address to connect from (127.0.0.2, ...), so that a proxy that
   // balances by client address spreads the connections; unset: the system's choice.
   std::optional<boost::asio::ip::address_v4> source;
 };
 
-// Runs the connection until the run ends, sending what `likes` draws;
-// everything it measures goes to `tally`, which only this connection's io
-// thread touches.
+// Opens `stream` to the run's target, from plan.source when set. A failure is
+// counted in `tally` and leaves the stream closed (the run reconnects it).
+boost::asio::awaitable<void> ConnectLikeConnection(const LoadRun& run, const ConnectionPlan& plan,
+                                                   boost::beast::tcp_stream& stream,
+                                                   LoadTally& tally);
+
+// Runs the connection over `stream` (open or not) until the run ends, sending
+// what `likes` draws, when `schedule` says (nullptr: closed loop); everything
+// it measures goes to `tally`. The schedule and the tally belong to this
+// connection's io thread.
 boost::asio::awaitable<void> RunLikeConnection(LoadRun& run, ConnectionPlan plan,
-                                               LikeEventSource likes, LoadTally& tally);
+                                               boost::beast::tcp_stream stream,
+                                               LikeEventSource likes, ArrivalSchedule* schedule,
+                                               LoadTally& tally);
 
 }  // namespace la

@@ -20,10 +20,14 @@ const char* const kLoadgenUsage =
     "target and load\n"
     "  --url URL               http://HOST[:PORT], HOST loopback only (default "
     "http://127.0.0.1:8080)\n"
-    "  --connections N         keep-alive connections, one request in flight each (default 16)\n"
+    "  --connections N         keep-alive connections, one request in flight each (default 16);\n"
+    "                          all are opened before the first like is sent\n"
     "  --threads N             io threads (default 1)\n"
-    "  --rate R                target requests/s over all connections; 0 = as fast as possible\n"
-    "                          (default 0). Latency is measured from the scheduled send time.\n"
+    "  --rate R                open loop: likes arrive at R/s over the whole run, whether or not\n"
+    "                          earlier ones were answered; each is sent on a free connection, and\n"
+    "                          its latency counts from when it was due (needs --duration-s).\n"
+    "                          0 = closed loop: each connection sends again as soon as it has\n"
+    "                          its answer, as fast as possible (default 0)\n"
     "  --duration-s S          stop after S seconds (default 10 when --requests is not given)\n"
     "  --requests N            stop after N attempts over all connections\n"
     "  --timeout-ms MS         per request, connect included (default 10000)\n"
@@ -34,10 +38,9 @@ const char* const kLoadgenUsage =
     "  --zipf-s X              Zipf exponent (default 1.1)\n"
     "  --duplicate-ratio D     fraction of requests that re-send an eventId already sent (default "
     "0)\n"
-    "  --source-addresses N    connect from 127.0.0.2 .. 127.0.0.(N+1), round robin, so that "
-    "nginx's\n"
-    "                          per-client-address balancing reaches every api node (default 0: "
-    "off)\n"
+    "  --source-addresses N    connect from N loopback addresses from 127.0.0.2 on (127.0.0.2,\n"
+    "                          127.0.0.3, ..., 127.0.1.0, ...), round robin, as many viewers\n"
+    "                          behind nginx's per-client-address balancing (default 0: off)\n"
     "authentication (exactly one)\n"
     "  --token T               the same bearer token on every connection\n"
     "  --jwt-secret S          mint one HS256 viewer token per connection\n"
@@ -116,6 +119,10 @@ Status CheckCombination(LoadOptions& options) {
     return Status::Error("--stream-prefix \"" + options.stream_prefix +
                          "\" does not make valid streamIds: " + valid.message());
   }
+  if (options.rate > 0 && !options.duration_s) {
+    return Status::Error(
+        "--rate needs --duration-s: an open-loop run offers rate x duration likes");
+  }
   if (!options.duration_s && !options.requests) options.duration_s = 10;
   return Status::Ok();
 }
@@ -183,7 +190,7 @@ Result<std::optional<LoadOptions>> ParseLoadOptions(const std::vector<std::strin
        }},
       {"source-addresses",
        [&](std::string_view v) {
-         return SetNumber("source-addresses", v, 0, 250, options.source_addresses);
+         return SetNumber("source-addresses", v, 0, 65000, options.source_addresses);
        }},
       {"token",
        [&](std::string_view v) {

@@ -26,7 +26,8 @@ struct LoadOptions {
   LoopbackUrl target;  // parsed from url
   int connections = 16;
   int threads = 1;
-  double rate = 0;  // requests/s over all connections; 0: each connection as fast as it can
+  double rate =
+      0;  // open loop: likes due per second over the run; 0: closed loop, as fast as possible
   // The run stops at whichever comes first; at least one is set (10 s when neither is given).
   std::optional<double> duration_s;
   std::optional<uint64_t> requests;
@@ -37,7 +38,7 @@ struct LoadOptions {
   StreamSkew skew = StreamSkew::kUniform;
   double zipf_s = 1.1;
   double duplicate_ratio = 0;
-  int source_addresses = 0;  // connect from 127.0.0.2 .. 127.0.0.(1+N); 0: default source
+  int source_addresses = 0;  // connect from N loopback addresses from 127.0.0.2 on; 0: default
 
   TokenSource tokens;
 

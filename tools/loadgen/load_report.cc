@@ -42,9 +42,16 @@ std::string FormatTextSummary(const LoadSummary& summary) {
   const uint64_t responses = ResponseCount(tally);
   std::string text = "la-loadgen " + options.url + ": " + std::to_string(options.connections) +
                      " connections, " + std::to_string(options.threads) + " io thread(s), " +
-                     (options.rate > 0 ? Format("target %.0f req/s", options.rate)
-                                       : std::string("as fast as possible")) +
+                     (options.rate > 0 ? Format("open loop at %.0f likes/s", options.rate)
+                                       : std::string("closed loop, as fast as possible")) +
                      ", run " + summary.run_id + "\n";
+  if (options.rate > 0) {
+    text += "  open loop: " + std::to_string(summary.offered) + " likes due, " +
+            std::to_string(tally.unsent) + " never sent (no free connection before the end); " +
+            "sent after due: p99 " +
+            Format("%.3f", tally.send_lag_us.ValueAtPercentile(99) / 1000.0) + " ms, max " +
+            Format("%.3f", tally.send_lag_us.max() / 1000.0) + " ms\n";
+  }
   text += "  " + std::to_string(responses) + " responses in " +
           Format("%.2f s", summary.elapsed_s) + ": " +
           Format("%.1f req/s", PerSecond(responses, summary.elapsed_s)) + "\n";
@@ -103,6 +110,12 @@ std::string FormatJsonSummary(const LoadSummary& summary) {
       {"connection_error_count", connection_error_count},
       {"outcome_unknown", tally.outcome_unknown},
       {"latency_us", latency},
+      {"offered", summary.offered},
+      {"unsent", tally.unsent},
+      {"send_lag_us",
+       {{"p50", tally.send_lag_us.ValueAtPercentile(50)},
+        {"p99", tally.send_lag_us.ValueAtPercentile(99)},
+        {"max", tally.send_lag_us.max()}}},
   };
   return json.dump(2) + "\n";
 }

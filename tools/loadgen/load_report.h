@@ -15,6 +15,7 @@ struct LoadSummary {
   const LoadTally& tally;  // merged over all io threads
   double elapsed_s = 0;    // from the start until the last connection finished
   std::string run_id;      // part of every eventId of the run
+  uint64_t offered = 0;    // open loop: likes due during the run (0 in a closed loop)
 };
 
 // A few lines of text, latencies in milliseconds.

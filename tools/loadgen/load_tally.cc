@@ -4,6 +4,8 @@ namespace la {
 
 void LoadTally::Merge(const LoadTally& other) {
   latency_us.Merge(other.latency_us);
+  send_lag_us.Merge(other.send_lag_us);
+  unsent += other.unsent;
   for (const auto& [status, count] : other.responses_by_status)
     responses_by_status[status] += count;
   for (const auto& [error, count] : other.connection_errors) connection_errors[error] += count;

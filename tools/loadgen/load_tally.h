@@ -17,7 +17,12 @@ struct LoadTally {
   // Adds everything `other` counted.
   void Merge(const LoadTally& other);
 
-  LatencyHistogram latency_us;                  // one sample per HTTP response
+  LatencyHistogram latency_us;  // one sample per HTTP response
+  // Open loop: how long after its due time each like was sent, i.e. waited for
+  // a free connection (all near 0 when the connections kept up with the rate).
+  LatencyHistogram send_lag_us;
+  // Open loop: arrivals due before the end that no connection was free to send.
+  uint64_t unsent = 0;
   std::map<int, uint64_t> responses_by_status;  // e.g. 202 -> 99000, 503 -> 12
   // Failures below HTTP, by what failed: "connect: Connection refused", "read: timeout", ...
   std::map<std::string, uint64_t> connection_errors;

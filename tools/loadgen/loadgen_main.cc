@@ -2,22 +2,29 @@
 // machine and reports rate, errors and latency. Run `la-loadgen --help`.
 //
 // Flow: parse flags -> resolve the target (loopback only) -> get tokens ->
-// spawn one coroutine per connection over --threads io_contexts -> wait until
-// the deadline or request budget is spent -> merge the per-thread tallies ->
-// print the summary and write --accepted-out.
+// open every connection over --threads io_contexts -> start the clock and run
+// one coroutine per connection (open loop: each thread's connections share an
+// ArrivalSchedule with the thread's part of --rate) -> wait until the deadline
+// or request budget is spent -> merge the per-thread tallies -> print the
+// summary and write --accepted-out.
 // clang-format off
 #include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
 // clang-format on
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "tools/loadgen/accepted_log.h"
+#include "tools/loadgen/arrival_schedule.h"
 #include "tools/loadgen/like_connection.h"
 #include "tools/loadgen/like_event_source.h"
 #include "tools/loadgen/load_options.h"
@@ -29,6 +36,7 @@ namespace la {
 namespace {
 
 namespace asio = boost::asio;
+namespace beast = boost::beast;
 using asio::ip::tcp;
 
 int Fail(const std::string& message) {
@@ -70,6 +78,36 @@ std::string HostHeader(const LoopbackUrl& target) {
   return (ipv6 ? "[" + target.host + "]" : target.host) + ":" + std::to_string(target.port);
 }
 
+// Each connection is a file descriptor: raises the soft limit to what the run
+// needs (up to the hard limit) and fails, saying how to raise it, beyond that.
+Status EnsureDescriptors(int connections) {
+  const rlim_t needed = static_cast<rlim_t>(connections) + 64;  // + files, the resolver, ...
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= needed) return Status::Ok();
+  if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) {
+    return Status::Error(std::to_string(connections) + " connections need " +
+                         std::to_string(needed) + " file descriptors, the hard limit is " +
+                         std::to_string(limit.rlim_max) + " (raise it with ulimit -Hn)");
+  }
+  limit.rlim_cur = needed;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return Status::Error("cannot raise the file descriptor limit to " + std::to_string(needed));
+  }
+  return Status::Ok();
+}
+
+// Runs every io_context on a thread of its own until each runs out of work.
+void RunToCompletion(std::vector<std::unique_ptr<asio::io_context>>& contexts) {
+  std::vector<std::thread> threads;
+  for (auto& context : contexts) threads.emplace_back([&context] { context->run(); });
+  for (std::thread& thread : threads) thread.join();
+  for (auto& context : contexts) context->restart();
+}
+
+void RethrowFailure(std::exception_ptr failure) {
+  if (failure) std::rethrow_exception(failure);
+}
+
 Result<StreamPopularity> Popularity(const LoadOptions& options) {
   return options.skew == StreamSkew::kZipf ? StreamPopularity::Zipf(options.streams, options.zipf_s)
                                            : StreamPopularity::Uniform(options.streams);
@@ -107,11 +145,10 @@ int Main(int argc, char** argv) {
     run.stream_ids.push_back(options.stream_prefix + std::to_string(rank));
   }
   run.timeout = std::chrono::milliseconds(options.timeout_ms);
-  if (options.rate > 0) {
-    run.send_interval = std::chrono::duration_cast<LoadClock::duration>(
-        std::chrono::duration<double>(options.connections / options.rate));
-  }
   if (options.requests) run.requests_left.emplace(*options.requests);
+  if (Status enough = EnsureDescriptors(options.connections); !enough.ok()) {
+    return Fail(enough.message());
+  }
 
   std::unique_ptr<AcceptedLinesFile> accepted_lines;
   if (!options.accepted_out.empty() && options.accepted_format != AcceptedFormat::kCounts) {
@@ -129,35 +166,62 @@ int Main(int argc, char** argv) {
   for (int t = 0; t < options.threads; ++t)
     contexts.push_back(std::make_unique<asio::io_context>(1));
 
-  run.start = LoadClock::now();
+  // Every connection is open before the first like is due: the run measures
+  // likes, not a burst of connects (one that fails reconnects during the run).
+  // Reserved: the connect coroutines hold references into both until they finish.
+  std::vector<ConnectionPlan> plans;
+  plans.reserve(options.connections);
+  std::vector<beast::tcp_stream> streams;
+  streams.reserve(options.connections);
+  for (int i = 0; i < options.connections; ++i) {
+    ConnectionPlan& plan =
+        plans.emplace_back(ConnectionPlan{"Bearer " + (*tokens)[i], std::nullopt});
+    if (options.source_addresses > 0) {
+      plan.source = asio::ip::address_v4((127u << 24) + 2 +
+                                         static_cast<unsigned>(i % options.source_addresses));
+    }
+    const int thread = i % options.threads;
+    beast::tcp_stream& stream = streams.emplace_back(contexts[thread]->get_executor());
+    asio::co_spawn(*contexts[thread], ConnectLikeConnection(run, plan, stream, tallies[thread]),
+                   RethrowFailure);
+  }
+  RunToCompletion(contexts);
+
+  const LoadClock::time_point start = LoadClock::now();
   run.deadline = options.duration_s
-                     ? run.start + std::chrono::duration_cast<LoadClock::duration>(
-                                       std::chrono::duration<double>(*options.duration_s))
+                     ? start + std::chrono::duration_cast<LoadClock::duration>(
+                                   std::chrono::duration<double>(*options.duration_s))
                      : LoadClock::time_point::max();
+  // Open loop: thread t's arrivals are offset by t / rate, so together they are evenly spaced.
+  std::vector<std::optional<ArrivalSchedule>> schedules(options.threads);
+  if (options.rate > 0) {
+    for (int t = 0; t < options.threads; ++t) {
+      const auto offset = std::chrono::duration_cast<LoadClock::duration>(
+          std::chrono::duration<double>(t / options.rate));
+      schedules[t].emplace(start + offset, options.rate / options.threads, run.deadline);
+    }
+  }
   const std::mt19937_64::result_type seed_base = std::random_device{}();
   for (int i = 0; i < options.connections; ++i) {
     Result<LikeEventSource> likes =
         LikeEventSource::Create(*popularity, "lg-" + run_id + "-" + std::to_string(i) + "-",
                                 options.duplicate_ratio, seed_base + i);
     if (!likes.ok()) return Fail(likes.status().message());
-    ConnectionPlan plan{"Bearer " + (*tokens)[i], run.send_interval * i / options.connections,
-                        std::nullopt};
-    if (options.source_addresses > 0) {
-      plan.source = asio::ip::address_v4((127u << 24) + 2 +
-                                         static_cast<unsigned>(i % options.source_addresses));
-    }
     const int thread = i % options.threads;
+    ArrivalSchedule* schedule = schedules[thread] ? &*schedules[thread] : nullptr;
     asio::co_spawn(*contexts[thread],
-                   RunLikeConnection(run, std::move(plan), std::move(*likes), tallies[thread]),
-                   [](std::exception_ptr failure) {
-                     if (failure) std::rethrow_exception(failure);
-                   });
+                   RunLikeConnection(run, std::move(plans[i]), std::move(streams[i]),
+                                     std::move(*likes), schedule, tallies[thread]),
+                   RethrowFailure);
   }
-
-  std::vector<std::thread> threads;
-  for (auto& context : contexts) threads.emplace_back([&context] { context->run(); });
-  for (std::thread& thread : threads) thread.join();
-  const double elapsed_s = std::chrono::duration<double>(LoadClock::now() - run.start).count();
+  RunToCompletion(contexts);
+  const double elapsed_s = std::chrono::duration<double>(LoadClock::now() - start).count();
+  uint64_t offered = 0;
+  for (int t = 0; t < options.threads; ++t) {
+    if (!schedules[t]) continue;
+    tallies[t].unsent = schedules[t]->Unclaimed();
+    offered += schedules[t]->total();
+  }
 
   LoadTally total(options.streams);
   for (const LoadTally& tally : tallies) total.Merge(tally);
@@ -170,7 +234,7 @@ int Main(int argc, char** argv) {
     if (!written.ok()) return Fail(written.message());
   }
 
-  const LoadSummary summary{options, total, elapsed_s, run_id};
+  const LoadSummary summary{options, total, elapsed_s, run_id, offered};
   if (options.json) {
     std::cerr << FormatTextSummary(summary);
     std::cout << FormatJsonSummary(summary);

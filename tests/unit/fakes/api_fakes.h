@@ -17,6 +17,7 @@
 #include "api/accounts/password_hasher.h"
 #include "api/accounts/user_store.h"
 #include "api/event_publisher.h"
+#include "api/live_viewers.h"
 #include "api/readiness.h"
 #include "api/stream_reader.h"
 #include "http/router.h"
@@ -101,10 +102,50 @@ class FakeStreamReader final : public StreamReader {
     return it == documents.end() ? std::optional<nlohmann::json>()
                                  : std::optional<nlohmann::json>(it->second);
   }
+  Result<std::optional<nlohmann::json>> ViewerDocument(const std::string& stream_id) override {
+    ++reads;
+    if (fail) return Status::Error("injected failure of viewers");
+    auto it = viewer_documents.find(stream_id);
+    return it == viewer_documents.end() ? std::optional<nlohmann::json>()
+                                        : std::optional<nlohmann::json>(it->second);
+  }
+  Result<std::vector<PartitionTotal>> PartitionTotals() override {
+    ++reads;
+    if (fail) return Status::Error("injected failure of partitionTotals");
+    return partition_totals;
+  }
 
   bool fail = false;
   int reads = 0;
   std::map<std::string, nlohmann::json> documents;
+  std::map<std::string, nlohmann::json> viewer_documents;
+  std::vector<PartitionTotal> partition_totals;
+};
+
+// Viewer counts set by the test.
+class FakeLiveViewers final : public LiveViewers {
+ public:
+  int64_t Viewers(const std::string& stream_id) override {
+    const auto it = counts.find(stream_id);
+    return it == counts.end() ? 0 : it->second;
+  }
+  int64_t CurrentMinuteMax(const std::string& stream_id) override { return Viewers(stream_id); }
+  std::vector<ViewerCount> Top(size_t limit) override {
+    std::vector<ViewerCount> top;
+    for (const auto& [id, viewers] : counts) top.push_back({id, viewers});
+    std::stable_sort(top.begin(), top.end(), [](const ViewerCount& a, const ViewerCount& b) {
+      return a.viewers > b.viewers;
+    });
+    if (top.size() > limit) top.resize(limit);
+    return top;
+  }
+  int64_t Total() override {
+    int64_t total = 0;
+    for (const auto& [id, viewers] : counts) total += viewers;
+    return total;
+  }
+
+  std::map<std::string, int64_t> counts;
 };
 
 class FakeReadiness final : public Readiness {

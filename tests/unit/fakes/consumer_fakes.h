@@ -12,10 +12,13 @@
 #include <utility>
 #include <vector>
 
+#include "consumer/anchor_store.h"
 #include "consumer/counter_store.h"
 #include "consumer/dead_letter_sink.h"
 #include "consumer/dedup_store.h"
 #include "consumer/event_log.h"
+#include "consumer/log_reader.h"
+#include "consumer/partition_totals_store.h"
 #include "consumer/update_publisher.h"
 
 namespace la {
@@ -56,7 +59,8 @@ class InjectedFailures {
 
 // A Kafka topic and one group member: messages appended per partition, a read
 // position and a committed offset per partition, an owner check on commits,
-// ownership changes delivered during Poll(), and pausing.
+// ownership changes delivered during Poll(), pausing and seeking, and a
+// partition's log replaced by a new one whose offsets start again at 0.
 class FakeEventLog final : public EventLog {
  public:
   static constexpr const char* kTopic = "engagement-events";
@@ -68,13 +72,24 @@ class FakeEventLog final : public EventLog {
     return log.back().offset;
   }
 
-  // Gives `partitions` to `listener` now, reading from their committed offsets.
+  // Gives `partitions` to `listener` now, reading from their committed offsets
+  // or where the listener's StartOffsets() says.
   void Assign(PartitionOwnershipListener& listener, const std::vector<int32_t>& partitions) {
+    const std::map<int32_t, int64_t> starts = listener.StartOffsets(partitions);
     for (int32_t p : partitions) {
       owned_.insert(p);
-      positions_[p] = CommittedOffset(p);
+      const auto start = starts.find(p);
+      positions_[p] = start != starts.end() ? start->second : CommittedOffset(p);
     }
     listener.OnPartitionsAssigned(partitions);
+  }
+  // The topic deleted and created again, as far as `partition` goes: its messages
+  // are gone, its offsets start again at 0 and its committed offset is forgotten.
+  // An owner keeps its position; a position past the new end starts again at the
+  // beginning (as librdkafka's auto.offset.reset=earliest does).
+  void Recreate(int32_t partition) {
+    partitions_[partition].clear();
+    committed_.erase(partition);
   }
   // Takes `partitions` away now, telling `listener` first.
   void Revoke(PartitionOwnershipListener& listener, const std::vector<int32_t>& partitions) {
@@ -104,6 +119,7 @@ class FakeEventLog final : public EventLog {
     for (int32_t p : owned_) {
       if (paused_.contains(p)) continue;
       const std::vector<LogMessage>& log = partitions_[p];
+      if (positions_[p] > static_cast<int64_t>(log.size())) positions_[p] = 0;
       for (int64_t& position = positions_[p];
            position < static_cast<int64_t>(log.size()) && messages.size() < max_messages;
            ++position) {
@@ -137,6 +153,23 @@ class FakeEventLog final : public EventLog {
   }
   bool paused() const { return !paused_.empty(); }
 
+  Status Seek(int32_t partition, int64_t offset) override {
+    if (!owned_.contains(partition)) {
+      return Status::Error("seek of partition " + std::to_string(partition) + " it does not own");
+    }
+    positions_[partition] = offset;
+    seeks.push_back({partition, offset});
+    return Status::Ok();
+  }
+
+  Status Close(PartitionOwnershipListener& listener) override {
+    Revoke(listener, {owned_.begin(), owned_.end()});
+    return Status::Ok();
+  }
+
+  // The messages of `partition` now, at their offsets.
+  const std::vector<LogMessage>& Messages(int32_t partition) { return partitions_[partition]; }
+
   std::map<int32_t, int64_t> Lag() override {
     std::map<int32_t, int64_t> lag;
     for (int32_t p : owned_) {
@@ -151,6 +184,7 @@ class FakeEventLog final : public EventLog {
   }
 
   std::vector<std::map<int32_t, int64_t>> commits;
+  std::vector<std::pair<int32_t, int64_t>> seeks;  // (partition, offset)
   InjectedFailures commit_failures;
   InjectedFailures poll_failures;
   int polls = 0;
@@ -177,13 +211,15 @@ class FakeDedupStore final : public DedupStore {
     if (Status failure = failures.Next("dedup claim"); !failure.ok()) return failure;
     std::vector<std::optional<std::string>> stored;
     for (const DedupClaim& claim : claims) {
-      const auto [entry, inserted] = positions.emplace(DedupKey(claim), claim.position);
+      const auto [entry, inserted] = positions.emplace(claim.key, claim.value);
+      if (!claim.extend.empty()) extended.push_back(claim.extend);
       stored.push_back(inserted ? std::nullopt : std::optional<std::string>(entry->second));
     }
     return stored;
   }
 
-  std::map<std::string, std::string> positions;  // DedupKey -> first position
+  std::map<std::string, std::string> positions;  // key -> the first claim's value
+  std::vector<std::string> extended;             // keys whose TTL a claim restarted
   int calls = 0;
   InjectedFailures failures;
 };
@@ -239,6 +275,7 @@ class FakeCounterStore final : public CounterStore {
       StreamState& created = documents[update.stream_id];
       created.likes = update.new_likes;
       for (const WatermarkAdvance& a : update.advances) created.watermarks[a.partition] = a.next;
+      created.first_like = update.first_like;
       return UpdateOutcome::kApplied;
     }
     if (found == documents.end() || found->second.likes != update.expected_likes) {
@@ -253,8 +290,68 @@ class FakeCounterStore final : public CounterStore {
     }
     state.likes += update.likes_to_add;
     for (const WatermarkAdvance& a : update.advances) state.watermarks[a.partition] = a.next;
+    if (update.first_like) state.first_like = update.first_like;
     return UpdateOutcome::kApplied;
   }
+};
+
+// MongoDB `partition_logs`.
+class FakeAnchorStore final : public AnchorStore {
+ public:
+  Result<std::map<int32_t, PartitionLogRecord>> Read(
+      const std::vector<int32_t>& partitions) override {
+    ++read_calls;
+    if (Status failure = read_failures.Next("anchor read"); !failure.ok()) return failure;
+    std::map<int32_t, PartitionLogRecord> found;
+    for (int32_t p : partitions) {
+      if (const auto record = records.find(p); record != records.end()) found.insert(*record);
+    }
+    return found;
+  }
+
+  Status SaveAnchors(const std::map<int32_t, LogAnchor>& anchors) override {
+    if (Status failure = save_failures.Next("anchor save"); !failure.ok()) return failure;
+    for (const auto& [p, anchor] : anchors) records[p] = {anchor, std::nullopt};
+    return Status::Ok();
+  }
+
+  std::map<int32_t, PartitionLogRecord> records;
+  int read_calls = 0;
+  InjectedFailures read_failures;
+  InjectedFailures save_failures;
+};
+
+// The log of a FakeEventLog read outside the group: every message is kept, so a
+// log starts at 0 unless `start` says otherwise (retention).
+class FakeLogReader final : public LogReader {
+ public:
+  explicit FakeLogReader(FakeEventLog& log) : log_(log) {}
+
+  Result<LogReadout> ReadAt(const std::map<int32_t, int64_t>& offsets) override {
+    if (Status failure = failures.Next("log read"); !failure.ok()) return failure;
+    LogReadout readout;
+    for (const auto& [p, offset] : offsets) {
+      if (leaderless.contains(p)) {
+        readout.unreadable[p] = "partition " + std::to_string(p) + " has no leader";
+        continue;
+      }
+      const std::vector<LogMessage>& messages = log_.Messages(p);
+      LogAtAnchor& view = readout.logs[p];
+      view.start = start.contains(p) ? start.at(p) : 0;
+      view.end = static_cast<int64_t>(messages.size());
+      if (view.start <= offset && offset < view.end) {
+        view.digest = MessageDigest(messages[offset].key, messages[offset].value);
+      }
+    }
+    return readout;
+  }
+
+  std::map<int32_t, int64_t> start;  // partition -> first readable offset
+  std::set<int32_t> leaderless;      // partitions that cannot be read now
+  InjectedFailures failures;
+
+ private:
+  FakeEventLog& log_;
 };
 
 // The dead-letter topic.
@@ -278,9 +375,58 @@ class FakeUpdatePublisher final : public UpdatePublisher {
     messages.emplace_back(totals.begin(), totals.end());
     return Status::Ok();
   }
+  Status PublishPartitionTotals(std::span<const PartitionTotal> totals) override {
+    if (Status failure = failures.Next("publish"); !failure.ok()) return failure;
+    partition_messages.emplace_back(totals.begin(), totals.end());
+    return Status::Ok();
+  }
 
   std::vector<std::vector<StreamTotal>> messages;
+  std::vector<std::vector<PartitionTotal>> partition_messages;
   InjectedFailures failures;
+};
+
+// The partition summaries in memory, written with the same compare-and-set rule as
+// MongoDB's; its stream documents come from a FakeCounterStore.
+class FakePartitionTotalsStore final : public PartitionTotalsStore {
+ public:
+  explicit FakePartitionTotalsStore(const FakeCounterStore& streams) : streams_(streams) {}
+
+  Result<std::map<int32_t, PartitionTotal>> Read(std::span<const int32_t> partitions) override {
+    if (Status failure = failures.Next("read summaries"); !failure.ok()) return failure;
+    std::map<int32_t, PartitionTotal> found;
+    for (const int32_t p : partitions) {
+      if (const auto it = summaries.find(p); it != summaries.end()) found.insert(*it);
+    }
+    return found;
+  }
+  Result<size_t> Apply(std::span<const PartitionTotalsUpdate> updates) override {
+    if (Status failure = failures.Next("update summaries"); !failure.ok()) return failure;
+    size_t matched = 0;
+    for (const PartitionTotalsUpdate& update : updates) {
+      const auto it = summaries.find(update.next.partition);
+      if (it == summaries.end() || it->second.wm != update.expected_wm) continue;
+      it->second = update.next;
+      ++matched;
+    }
+    return matched;
+  }
+  Result<bool> Create(const PartitionTotal& total) override {
+    return summaries.try_emplace(total.partition, total).second;
+  }
+  Result<std::vector<StreamOnPartition>> StreamsOnPartition(int32_t partition) override {
+    std::vector<StreamOnPartition> found;
+    for (const auto& [id, state] : streams_.documents) {
+      if (state.watermarks.contains(partition)) found.push_back({state.likes, state.watermarks});
+    }
+    return found;
+  }
+
+  std::map<int32_t, PartitionTotal> summaries;
+  InjectedFailures failures;
+
+ private:
+  const FakeCounterStore& streams_;
 };
 
 }  // namespace la::testing

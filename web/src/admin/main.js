@@ -14,6 +14,7 @@ import { StatusBar } from './status-bar.js';
 import { StreamHistoryPanel } from './stream-history.js';
 import { StreamTable } from './stream-table.js';
 import { StreamTotals } from './stream-totals.js';
+import { rankStreams, ViewerCounts } from './viewers.js';
 
 const RATE_WINDOW_SECONDS = 300;
 /**
@@ -35,12 +36,17 @@ const DISCONNECT_REASONS = {
 const element = (id) => document.getElementById(id);
 
 const totals = new StreamTotals();
+const viewers = new ViewerCounts();
+/** The cluster's totals (clusterTotals: {likes, streams, partitions}), null until the first. */
+let clusterTotals = null;
+let sortBy = 'likes'; // or 'viewers': the table's order
 const rates = new LikeRateSeries(RATE_WINDOW_SECONDS);
 const historyPanel = new StreamHistoryPanel({
   card: element('stream-history'),
   title: element('stream-history-title'),
   summary: element('stream-history-summary'),
   minuteChart: element('stream-history-minutes'),
+  engagementChart: element('stream-history-engagement'),
   hourChart: element('stream-history-hours'),
   close: element('stream-history-close'),
 });
@@ -114,6 +120,8 @@ function endSession(message) {
   session = null;
   clearSession();
   totals.clear();
+  viewers.clear();
+  clusterTotals = null;
   rates.clear();
   table.clear();
   historyPanel.hide();
@@ -199,6 +207,15 @@ function connect() {
     }
   });
 
+  socket.on('viewerCounts', (event) => {
+    viewers.apply(event);
+    scheduleRender();
+  });
+  socket.on('clusterTotals', (event) => {
+    if (event && Number.isFinite(event.likes) && Number.isFinite(event.streams)) clusterTotals = event;
+    scheduleRender();
+  });
+
   socket.on('statsUpdate', (entries) => {
     if (!Array.isArray(entries)) return;
     const now = Date.now();
@@ -240,12 +257,19 @@ function render() {
   renderScheduled = false;
   lastRenderMs = performance.now();
   const now = Date.now();
-  table.render(totals.ranked(), now);
-  element('total-likes').textContent = formatCount(totals.total);
-  element('stream-count').textContent = formatCount(totals.size);
-  element('total-note').textContent = totals.snapshotMayBeIncomplete
-    ? 'top 1,000 + streams changed since'
-    : 'across all streams';
+  table.render(rankStreams(totals, viewers, sortBy), now);
+  // The cards show the cluster's totals (the per-partition summaries, docs/viewers.md);
+  // until the first arrives they say what they show instead.
+  if (clusterTotals) {
+    element('total-likes').textContent = formatCount(clusterTotals.likes);
+    element('stream-count').textContent = formatCount(clusterTotals.streams);
+    element('total-note').textContent = 'every stream in the store';
+  } else {
+    element('total-likes').textContent = formatCount(totals.total);
+    element('stream-count').textContent = formatCount(totals.size);
+    element('total-note').textContent = 'waiting for the cluster totals: streams listed here only';
+  }
+  element('viewers-total').textContent = formatCount(viewers.total);
   const currentRate = rates.current();
   element('rate-now').textContent = currentRate === null ? '—' : formatRate(currentRate);
   element('rate-peak').textContent = formatRate(rates.peak());
@@ -261,6 +285,17 @@ setInterval(() => {
   statusBar.tick(now);
   scheduleRender();
 }, 1000);
+
+for (const button of document.querySelectorAll('button.sort')) {
+  button.addEventListener('click', () => {
+    sortBy = button.dataset.sort;
+    for (const other of document.querySelectorAll('button.sort')) {
+      other.setAttribute('aria-pressed', String(other === button));
+    }
+    element('table-title').textContent = sortBy === 'viewers' ? 'Streams by viewers' : 'Streams by likes';
+    render();
+  });
+}
 
 element('stream-filter').addEventListener('input', (event) => {
   table.setFilter(event.target.value);

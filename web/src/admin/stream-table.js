@@ -1,4 +1,4 @@
-// The table of streams sorted by likes. Only the rows inside the scroll box
+// The table of streams, sorted by likes or by viewers ("Watching", docs/viewers.md). Only the rows inside the scroll box
 // exist in the DOM (a small pool of <tr>, reused), with two spacer rows
 // standing in for the rest, and a cell is written only when its text changes.
 // So thousands of streams, and updates that touch hundreds of them a second,
@@ -22,7 +22,7 @@ export class StreamTable {
     this.summary = summary;
     this.filter = '';
     this.matching = []; // {rank, stream} of the streams that pass the filter, most liked first
-    this.rows = []; // pool of {tr, cells: [rank, stream, likes, changed], shown: [texts]}
+    this.rows = []; // pool of {tr, cells: [rank, stream, likes, viewers, changed], shown: [texts]}
     this.rowHeight = ASSUMED_ROW_HEIGHT;
     this.nowMs = 0;
     this.lastRenderMs = 0;
@@ -50,7 +50,7 @@ export class StreamTable {
   }
 
   /**
-   * Brings the table up to date with `ranked` (all streams, most liked first).
+   * Brings the table up to date with `ranked` (all streams in the order to show).
    * Visible streams whose total changed since the previous render flash briefly.
    */
   render(ranked, nowMs) {
@@ -88,7 +88,8 @@ export class StreamTable {
       this.#write(row, 0, formatCount(rank));
       if (this.#write(row, 1, stream.streamId)) row.cells[1].title = stream.streamId;
       this.#write(row, 2, formatCount(stream.likes));
-      this.#write(row, 3, stream.changedAt === null ? '—' : formatAgo(stream.changedAt, this.nowMs));
+      this.#write(row, 3, formatCount(stream.viewers ?? 0));
+      this.#write(row, 4, stream.changedAt === null ? '—' : formatAgo(stream.changedAt, this.nowMs));
       if (flash && stream.changedAt !== null && stream.changedAt > this.lastRenderMs) {
         row.cells[2].animate([{ backgroundColor: this.flashColor }, { backgroundColor: 'transparent' }], {
           duration: 700,
@@ -120,7 +121,7 @@ export class StreamTable {
   #resizePool(count) {
     while (this.rows.length < count) {
       const tr = document.createElement('tr');
-      const cells = ['rank', 'stream', 'likes', 'changed'].map((name) => {
+      const cells = ['rank', 'stream', 'likes', 'viewers', 'changed'].map((name) => {
         const td = document.createElement('td');
         td.className = `col-${name}`;
         tr.append(td);
@@ -137,7 +138,7 @@ export class StreamTable {
     tr.className = 'spacer';
     tr.setAttribute('aria-hidden', 'true');
     const td = document.createElement('td');
-    td.colSpan = 4;
+    td.colSpan = 5;
     tr.append(td);
     return tr;
   }

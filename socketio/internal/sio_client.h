@@ -1,7 +1,8 @@
 // The Socket.IO side of one Engine.IO session: the namespaces its client joined and the
 // packets exchanged in them (CONNECT, EVENT, ACK, DISCONNECT; events may carry binary
 // attachments, which arrive as binary messages after their packet). Lives on the session's
-// strand; the session owns it as its listener.
+// lane; the session owns it as its listener, and it owns the sockets of the namespaces its
+// client joined (they report back to it as their SioSocketOwner).
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -14,16 +15,22 @@
 #include <vector>
 
 #include "core/requests/rate_limiter.h"
-#include "socketio/eio_session.h"
+#include "socketio/internal/eio_session.h"
+#include "socketio/internal/socket_link.h"
+#include "socketio/protocol/packet_assembler.h"
 #include "socketio/sio_namespace.h"
+#include "socketio/sio_options.h"
 
 namespace la {
 
-class SioClient : public EioSessionListener, public std::enable_shared_from_this<SioClient> {
+class SioClient : public EioSessionListener,
+                  public SioSocketOwner,
+                  public std::enable_shared_from_this<SioClient> {
  public:
-  // `packet_rate` limits the Socket.IO packets the client may send (see SioOptions).
+  // `options` bound what the client may send (rate, packet sizes, attachments); they must
+  // outlive the client.
   SioClient(const std::shared_ptr<EioSession>& session, const SioNamespaces& namespaces,
-            RateLimit packet_rate = {});
+            const SioOptions& options);
 
   // Closes the session if its client joins no namespace within `timeout`, as the
   // reference server does (connectTimeout).
@@ -34,12 +41,9 @@ class SioClient : public EioSessionListener, public std::enable_shared_from_this
 
   // The server ended `socket` (SioSocket::Disconnect). If it was the client's last
   // namespace, the session closes: nothing is left to deliver.
-  void Remove(SioSocket& socket, std::string_view reason);
+  void Remove(SioSocket& socket, std::string_view reason) override;
 
  private:
-  // Answers a CONNECT; takes the auth payload out of `packet`.
-  // A binary message: the next attachment of the awaited packet.
-  void AddAttachment(std::string_view bytes);
   // Acts on a complete packet.
   void Deliver(SioPacket packet, std::vector<std::string> attachments);
   void Connect(SioPacket& packet);
@@ -53,20 +57,14 @@ class SioClient : public EioSessionListener, public std::enable_shared_from_this
 
   std::weak_ptr<EioSession> session_;
   const SioNamespaces& namespaces_;
+  const SioOptions& options_;
   std::unordered_map<std::string, std::shared_ptr<SioSocket>> sockets_;  // by namespace
   boost::asio::steady_timer connect_timer_;
   bool failed_ = false;
   TokenBucket packet_budget_;   // packets the client may send
   TokenBucket refusal_budget_;  // packets over that limit it may send before it is cut off
 
-  // A packet with binary attachments, waiting for the binary messages that follow it.
-  struct AwaitedAttachments {
-    SioPacket packet;
-    size_t attachments_left = 0;
-    std::vector<std::string> attachments;
-    size_t bytes = 0;
-  };
-  std::optional<AwaitedAttachments> awaited_;
+  SioPacketAssembler assembler_;  // the packet being received, with its attachments
 };
 
 }  // namespace la

@@ -1,16 +1,24 @@
 // The WebSocket transport of an Engine.IO session: one Beast WebSocket over a TCP
-// socket that lives on the session's strand. It completes the handshake, runs the
+// socket that lives on the session's lane. It completes the handshake, runs the
 // upgrade probe for a polling session (2probe -> 3probe, then 5), and then reads
-// packets into the session and writes the session's queue, one packet per frame.
+// packets into the session (its TransportSink) and writes the session's outgoing queue,
+// one packet per frame.
 //
-// Writes (issue 11): the packets queued when the writer wakes are framed here (a server
+// Writes: the packets queued when the writer wakes are framed here (a server
 // frame is a short header and the unmasked payload, protocol/websocket_frame.h) and go out
 // in one gathered non-blocking send; only what the socket does not take at once waits for
-// an asynchronous write. Beast itself answers a client's ping with a pong and its close
-// with a close frame, written on their own: so a client that sends a WebSocket ping is
-// served by Beast's writer (one message per write) from then on, and a ping or close that
-// arrives while a write of ours is still pending ends the connection rather than mixing
-// bytes of two frames.
+// an asynchronous write. Beast itself writes frames of its own (a pong, a close frame: the
+// answer to the client's, or the one that fails the connection on a protocol error such as
+// invalid UTF-8); they go through a OneWriterSocket, which holds them back while a write of
+// ours is pending, and once Beast has written on its own every later message goes through
+// Beast's writer (one message per write): the bytes of two frames never interleave.
+//
+// Every wait is bounded: the handshakes by Beast's timeouts, the probe by
+// EioOptions::upgrade_timeout, every write by EioOptions::write_timeout, and reads by the
+// session's heartbeat (a client that sends nothing misses its pong).
+//
+// Lifetime: pending reads, writes and timers hold the transport; the session holds it as
+// its SessionTransport and is held back only weakly.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -27,7 +35,10 @@
 
 #include "core/status.h"
 #include "http/message.h"
-#include "socketio/eio_session.h"
+#include "socketio/eio_options.h"
+#include "socketio/internal/one_writer_socket.h"
+#include "socketio/internal/outgoing_queue.h"
+#include "socketio/internal/transport.h"
 #include "socketio/protocol/engineio.h"
 
 namespace la {
@@ -35,11 +46,12 @@ namespace la {
 // Frames being written: their headers, payloads and the buffers that gather them.
 struct OutgoingFrames;
 
-class WebSocketTransport : public std::enable_shared_from_this<WebSocketTransport> {
+class WebSocketTransport : public SessionTransport,
+                           public std::enable_shared_from_this<WebSocketTransport> {
  public:
-  ~WebSocketTransport();
+  ~WebSocketTransport() override;
 
-  // `socket` must already be bound to the strand of the session it will serve.
+  // `socket` must already be bound to the lane of the session it will serve.
   WebSocketTransport(boost::asio::ip::tcp::socket socket, const EioOptions& options);
 
   // Answers the upgrade request with an Engine.IO error, or with `response`, instead of
@@ -51,23 +63,28 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
   // Closes an accepted WebSocket that serves no session, with a close frame.
   boost::asio::awaitable<void> Close();
 
-  // For a polling session: runs the probe and the upgrade, then serves the session (Serve).
-  // If the probe fails the session goes on polling.
-  boost::asio::awaitable<void> Upgrade(const std::shared_ptr<EioSession>& session);
-  // Starts serving `session` (whose transport this is) until the connection ends: a chain
-  // of read and write callbacks on the strand, which keep the transport alive (no coroutine
-  // frame per connection, issue 11).
-  void Serve(const std::shared_ptr<EioSession>& session);
+  // For a polling session (`sink`, whose packets wait in `outgoing`): runs the probe and
+  // the upgrade, then serves the session (Serve). If the probe fails the session goes on
+  // polling.
+  boost::asio::awaitable<void> Upgrade(std::weak_ptr<TransportSink> sink,
+                                       std::shared_ptr<OutgoingQueue> outgoing);
+  // Starts serving the session `sink` (whose transport this is) until the connection ends:
+  // a chain of read and write callbacks on the lane, which keep the transport alive (no
+  // coroutine frame per connection).
+  void Serve(std::weak_ptr<TransportSink> sink, std::shared_ptr<OutgoingQueue> outgoing);
 
-  // The session queued packets (or began a graceful close): an idle writer starts at once,
-  // a busy one takes them when its write ends.
-  void Wake();
+  // Packets were queued (or the queue closed): an idle writer starts at once, a busy one
+  // takes them when its write ends; after the last packet of a closed queue, the close frame.
+  void Flush() override;
+  // Nothing to pause: a WebSocket is never probed away from.
+  void SetPaused(bool) override {}
+  void Retire() override { Abort(); }
   // Cuts the connection now; pending reads and writes end with an error.
-  void Abort();
+  void Abort() override;
 
  private:
   // The probe and the upgrade packet; fails on anything else.
-  boost::asio::awaitable<Status> Probe(EioSession& session);
+  boost::asio::awaitable<Status> Probe(TransportSink& sink);
   // Reads one message and parses it as an Engine.IO packet, then calls `done` once. A
   // message larger than max_payload is answered with the closing handshake (1009),
   // draining what the client still sends, so that it sees the close code rather than a
@@ -94,24 +111,22 @@ class WebSocketTransport : public std::enable_shared_from_this<WebSocketTranspor
   // once the queue is empty and the session is closing gracefully, the closing handshake.
   void WriteNext();
   // Sends what is queued, framed and gathered; true if a write is left pending.
-  bool WriteGathered(EioSession& session);
-  // Beast's writer, after the client sent a ping: starts writing the next packet, if any.
-  bool WriteOneWithBeast(EioSession& session);
+  bool WriteGathered();
+  // Beast's writer, once Beast wrote a frame of its own: starts writing the next packet, if any.
+  bool WriteOneWithBeast();
   void OnWritten(const boost::system::error_code& ec);
-  // Beast is about to answer a control frame from the client with one of its own.
-  void OnControlFrame(boost::beast::websocket::frame_type kind);
 
-  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  boost::beast::websocket::stream<OneWriterSocket> ws_;
   boost::beast::flat_buffer read_buffer_;
   PacketCallback on_packet_;                    // who gets the packet being read
   boost::asio::steady_timer upgrade_deadline_;  // aborts a probe that does not finish in time
   boost::asio::steady_timer write_deadline_;    // the watchdog: aborts a write that stalls
   const EioOptions& options_;
   bool aborted_ = false;
-  std::weak_ptr<EioSession> session_;  // set by Serve: whose queue the writer sends
-  bool writing_ = false;               // a message or the closing handshake is being written
-  bool closed_ = false;                // the closing handshake was started
-  bool beast_writes_ = false;          // the client pinged: Beast's writer from now on
+  std::weak_ptr<TransportSink> sink_;        // set by Serve: the session served
+  std::shared_ptr<OutgoingQueue> outgoing_;  // set by Serve: what the writer sends
+  bool writing_ = false;                     // a message or the closing handshake is being written
+  bool closed_ = false;                      // the closing handshake was started
   // Frames the socket did not take at once, being written (null when none: idle
   // connections hold no write state).
   std::unique_ptr<OutgoingFrames> pending_;

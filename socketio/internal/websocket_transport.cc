@@ -1,4 +1,4 @@
-#include "socketio/websocket_transport.h"
+#include "socketio/internal/websocket_transport.h"
 
 #include <spdlog/spdlog.h>
 
@@ -36,7 +36,7 @@ std::string PacketTypeName(EioPacketType type) { return std::to_string(static_ca
 }  // namespace
 
 WebSocketTransport::WebSocketTransport(asio::ip::tcp::socket socket, const EioOptions& options)
-    : ws_(std::move(socket)),
+    : ws_(OneWriterSocket(std::move(socket))),
       upgrade_deadline_(ws_.get_executor()),
       write_deadline_(ws_.get_executor()),
       options_(options) {
@@ -50,8 +50,6 @@ WebSocketTransport::WebSocketTransport(asio::ip::tcp::socket socket, const EioOp
   timeouts.idle_timeout = websocket::stream_base::none();
   timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
-  ws_.control_callback(
-      [this](websocket::frame_type kind, beast::string_view) { OnControlFrame(kind); });
   // The writer sends without blocking and waits only for what the socket does not take.
   boost::system::error_code ec;
   beast::get_lowest_layer(ws_).non_blocking(true, ec);
@@ -127,23 +125,25 @@ asio::awaitable<void> WebSocketTransport::Close() {
   Abort();
 }
 
-asio::awaitable<void> WebSocketTransport::Upgrade(const std::shared_ptr<EioSession>& session) {
+asio::awaitable<void> WebSocketTransport::Upgrade(std::weak_ptr<TransportSink> sink,
+                                                  std::shared_ptr<OutgoingQueue> outgoing) {
   // A probe that does not finish in time is dropped; the session goes on polling.
   upgrade_deadline_.expires_after(options_.upgrade_timeout);
   upgrade_deadline_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     if (auto transport = weak.lock(); transport && !ec) transport->Abort();
   });
-  Status upgraded = co_await Probe(*session);
+  Status upgraded = Status::Error("the session ended during the upgrade");
+  if (auto session = sink.lock()) upgraded = co_await Probe(*session);
   upgrade_deadline_.cancel();
   if (!upgraded.ok()) {
-    session->AbandonUpgrade(*this, upgraded.message());
+    if (auto session = sink.lock()) session->OnTransportEnded(*this, upgraded.message());
     Abort();
     co_return;
   }
-  Serve(session);
+  Serve(std::move(sink), std::move(outgoing));
 }
 
-asio::awaitable<Status> WebSocketTransport::Probe(EioSession& session) {
+asio::awaitable<Status> WebSocketTransport::Probe(TransportSink& sink) {
   Result<EioPacket> probe = co_await NextPacket();
   if (!probe.ok()) co_return probe.status();
   if (probe->type != EioPacketType::kPing || probe->data != "probe") {
@@ -156,7 +156,7 @@ asio::awaitable<Status> WebSocketTransport::Probe(EioSession& session) {
   co_await ws_.async_write(asio::buffer(ProbeAnswer()), redirect_error(use_awaitable, ec));
   DisarmWriteDeadline();
   if (ec) co_return Status::Error("writing \"3probe\" failed: " + ec.message());
-  session.OnProbeAnswered();
+  sink.OnProbeAnswered();
 
   Result<EioPacket> upgrade = co_await NextPacket();
   if (!upgrade.ok()) co_return upgrade.status();
@@ -164,22 +164,25 @@ asio::awaitable<Status> WebSocketTransport::Probe(EioSession& session) {
     co_return Status::Error("expected the upgrade packet \"5\", got packet type " +
                             PacketTypeName(upgrade->type));
   }
-  if (!session.CompleteUpgrade()) co_return Status::Error("the session ended during the upgrade");
+  if (!sink.OnUpgrade(*this)) co_return Status::Error("the session ended during the upgrade");
   co_return Status::Ok();
 }
 
-void WebSocketTransport::Serve(const std::shared_ptr<EioSession>& session) {
-  session_ = session;
+void WebSocketTransport::Serve(std::weak_ptr<TransportSink> sink,
+                               std::shared_ptr<OutgoingQueue> outgoing) {
+  sink_ = std::move(sink);
+  outgoing_ = std::move(outgoing);
+  ws_.next_layer().WatchBeastWrites();
   WriteNext();
   ServeNextPacket();
 }
 
 void WebSocketTransport::ServeNextPacket() {
   ReadPacket([self = shared_from_this()](Result<EioPacket> packet) {
-    auto session = self->session_.lock();
-    if (session && !packet.ok()) session->OnWebSocketEnded(*self, packet.status().message());
-    if (!session || !packet.ok()) return self->Abort();
-    session->OnPacket(*packet);
+    auto sink = self->sink_.lock();
+    if (sink && !packet.ok()) sink->OnTransportEnded(*self, packet.status().message());
+    if (!sink || !packet.ok()) return self->Abort();
+    sink->OnPacket(*packet);
     self->ServeNextPacket();
   });
 }
@@ -233,10 +236,6 @@ void WebSocketTransport::RefuseOversizedMessage() {
   read_buffer_.shrink_to_fit();
   std::string reason =
       "a WebSocket message larger than " + std::to_string(options_.max_payload) + " bytes";
-  // Beast's close frame must not cut a frame of ours that is still being written.
-  if (writing_ && !beast_writes_) {
-    return Deliver(Status::Error(reason + " (connection cut: a write was pending)"));
-  }
   // The closing handshake reads and drops the rest of the message and waits for the
   // client's close frame; the write deadline bounds it.
   closed_ = true;
@@ -323,11 +322,9 @@ OutgoingFrames& Scratch() {
 WebSocketTransport::~WebSocketTransport() = default;
 
 void WebSocketTransport::WriteNext() {
-  if (aborted_ || writing_ || closed_) return;
-  auto session = session_.lock();
-  if (!session) return;
-  if (beast_writes_ ? WriteOneWithBeast(*session) : WriteGathered(*session)) return;
-  if (aborted_ || !session->draining()) return;  // idle until Wake
+  if (aborted_ || writing_ || closed_ || !outgoing_) return;
+  if (ws_.next_layer().beast_wrote() ? WriteOneWithBeast() : WriteGathered()) return;
+  if (aborted_ || !outgoing_->closed()) return;  // idle until Flush
   // A graceful end: the queue is empty; the client answers the close frame and the
   // reader ends the session.
   closed_ = writing_ = true;
@@ -339,12 +336,12 @@ void WebSocketTransport::WriteNext() {
                   });
 }
 
-bool WebSocketTransport::WriteGathered(EioSession& session) {
+bool WebSocketTransport::WriteGathered() {
   auto& socket = beast::get_lowest_layer(ws_);
   while (true) {
     OutgoingFrames& frames = Scratch();
     while (frames.packets.size() < kMaxFramesPerWrite) {
-      EioPacketText packet = session.TakeQueuedPacket();
+      EioPacketText packet = outgoing_->TakeFront();
       if (!packet) break;
       frames.Add(std::move(packet));
     }
@@ -362,16 +359,18 @@ bool WebSocketTransport::WriteGathered(EioSession& session) {
     pending_->Consume(ec ? 0 : written);
     writing_ = true;
     ArmWriteDeadline();
+    ws_.next_layer().MarkRawWrite(true);  // Beast's own frames wait for this write
     asio::async_write(socket, pending_->buffers,
                       [self = shared_from_this()](const boost::system::error_code& error, size_t) {
+                        self->ws_.next_layer().MarkRawWrite(false);
                         self->OnWritten(error);
                       });
     return true;
   }
 }
 
-bool WebSocketTransport::WriteOneWithBeast(EioSession& session) {
-  EioPacketText packet = session.TakeQueuedPacket();
+bool WebSocketTransport::WriteOneWithBeast() {
+  EioPacketText packet = outgoing_->TakeFront();
   if (!packet) return false;
   pending_ = std::make_unique<OutgoingFrames>();
   pending_->Add(std::move(packet));
@@ -388,26 +387,17 @@ bool WebSocketTransport::WriteOneWithBeast(EioSession& session) {
 
 void WebSocketTransport::OnWritten(const boost::system::error_code& ec) {
   writing_ = false;
-  DisarmWriteDeadline();
+  if (closed_) {
+    ArmWriteDeadline(/*closing=*/true);  // the closing handshake still runs
+  } else {
+    DisarmWriteDeadline();
+  }
   pending_.reset();
   if (ec) return Abort();  // the reader then fails and reports to the session
   WriteNext();
 }
 
-void WebSocketTransport::OnControlFrame(websocket::frame_type kind) {
-  if (kind == websocket::frame_type::pong) return;  // Beast writes nothing for a pong
-  // Beast writes its pong or close frame right after this returns: a frame of ours that is
-  // partly written would be cut in two.
-  if (writing_ && !closed_ && !beast_writes_) {
-    spdlog::debug("engine.io: a WebSocket {} frame arrived while a write was pending; closing",
-                  kind == websocket::frame_type::ping ? "ping" : "close");
-    return Abort();
-  }
-  if (kind == websocket::frame_type::ping) beast_writes_ = true;
-  if (kind == websocket::frame_type::close) closed_ = true;
-}
-
-void WebSocketTransport::Wake() { WriteNext(); }
+void WebSocketTransport::Flush() { WriteNext(); }
 
 void WebSocketTransport::Abort() {
   if (aborted_) return;

@@ -1,4 +1,4 @@
-#include "socketio/sio_client.h"
+#include "socketio/internal/sio_client.h"
 
 #include <spdlog/spdlog.h>
 
@@ -8,12 +8,6 @@
 namespace la {
 namespace {
 
-// Deeper JSON from a client is a protocol error (see core/json_depth.h); the api's
-// events nest two or three levels.
-constexpr size_t kMaxJsonDepth = 32;
-// A packet may announce at most this many attachments, of this many bytes in all.
-constexpr size_t kMaxAttachments = 16;
-constexpr size_t kMaxAttachmentBytes = 1 << 20;
 // Refused packets are themselves limited: the same rate, with this burst. A client that
 // keeps sending well over its limit runs out of both and is cut off.
 constexpr double kRefusalBurst = 1000;
@@ -23,12 +17,14 @@ constexpr size_t kMaxDecodedRefusal = 1024;
 }  // namespace
 
 SioClient::SioClient(const std::shared_ptr<EioSession>& session, const SioNamespaces& namespaces,
-                     RateLimit packet_rate)
+                     const SioOptions& options)
     : session_(session),
       namespaces_(namespaces),
-      connect_timer_(session->strand()),
-      packet_budget_(packet_rate, TokenBucket::Clock::now()),
-      refusal_budget_({packet_rate.per_second, kRefusalBurst}, TokenBucket::Clock::now()) {}
+      options_(options),
+      connect_timer_(session->lane()),
+      packet_budget_(options.packet_rate, TokenBucket::Clock::now()),
+      refusal_budget_({options.packet_rate.per_second, kRefusalBurst}, TokenBucket::Clock::now()),
+      assembler_(options.limits) {}
 
 void SioClient::StartConnectTimeout(std::chrono::milliseconds timeout) {
   connect_timer_.expires_after(timeout);
@@ -42,39 +38,16 @@ void SioClient::StartConnectTimeout(std::chrono::milliseconds timeout) {
 
 void SioClient::OnMessage(std::string_view data, bool binary) {
   if (failed_) return;
-  if (binary) return AddAttachment(data);
-  if (awaited_) {
-    return Fail("a text packet arrived while " + std::to_string(awaited_->attachments_left) +
-                " attachments were still expected");
+  // A text message is a packet, which counts against the rate; a binary one is an
+  // attachment of the packet that announced it.
+  if (!binary) {
+    if (RateDecision budget = packet_budget_.Take(TokenBucket::Clock::now()); !budget.allowed) {
+      return RefuseOverLimit(data, budget.retry_after);
+    }
   }
-  if (RateDecision budget = packet_budget_.Take(TokenBucket::Clock::now()); !budget.allowed) {
-    return RefuseOverLimit(data, budget.retry_after);
-  }
-  if (!JsonDepthWithin(data, kMaxJsonDepth)) {
-    return Fail("a packet nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-  }
-  Result<SioPacketHeader> header = DecodeSioPacketHeader(data);
-  if (!header.ok()) return Fail("malformed Socket.IO packet: " + header.status().message());
-  if (header->attachments == 0) return Deliver(std::move(header->packet), {});
-  if (header->attachments > kMaxAttachments) {
-    return Fail("a packet announces " + std::to_string(header->attachments) +
-                " attachments, more than " + std::to_string(kMaxAttachments));
-  }
-  awaited_ = AwaitedAttachments{std::move(header->packet), header->attachments, {}, 0};
-}
-
-void SioClient::AddAttachment(std::string_view bytes) {
-  if (!awaited_) return Fail("a binary message arrived that no packet announced");
-  awaited_->bytes += bytes.size();
-  if (awaited_->bytes > kMaxAttachmentBytes) {
-    return Fail("the attachments of one packet exceed " + std::to_string(kMaxAttachmentBytes) +
-                " bytes");
-  }
-  awaited_->attachments.emplace_back(bytes);
-  if (--awaited_->attachments_left > 0) return;
-  AwaitedAttachments complete = std::move(*awaited_);
-  awaited_.reset();
-  Deliver(std::move(complete.packet), std::move(complete.attachments));
+  Result<std::optional<SioAssembledPacket>> taken = assembler_.Take(data, binary);
+  if (!taken.ok()) return Fail(taken.status().message());
+  if (*taken) Deliver(std::move((*taken)->packet), std::move((*taken)->attachments));
 }
 
 void SioClient::Deliver(SioPacket packet, std::vector<std::string> attachments) {
@@ -109,15 +82,19 @@ void SioClient::Connect(SioPacket& packet) {
   auto session = session_.lock();
   if (!session) return;
   nlohmann::json auth = packet.data.is_null() ? nlohmann::json::object() : std::move(packet.data);
-  auto socket = std::make_shared<SioSocket>(packet.nsp, std::move(auth), session, weak_from_this());
+  auto socket = SioSocketLink::Create(packet.nsp, std::move(auth), session,
+                                      std::static_pointer_cast<SioSocketOwner>(shared_from_this()));
   if (std::optional<std::string> refusal = ns->second->Admit(*socket)) {
     return Send(EncodeConnectError(packet.nsp, *refusal));
   }
   connect_timer_.cancel();
   sockets_.emplace(packet.nsp, socket);
-  socket->MarkConnected();
+  SioSocketLink::MarkConnected(*socket);
   Send(EncodeConnectAccepted(packet.nsp, socket->id()));
   ns->second->Connected(socket);
+  // The application kept what it needs of the auth payload (in data()): a socket that
+  // lives for hours holds no more than that.
+  SioSocketLink::ReleaseAuth(*socket);
 }
 
 bool SioClient::Leave(const std::string& nsp, std::string_view reason) {
@@ -125,7 +102,7 @@ bool SioClient::Leave(const std::string& nsp, std::string_view reason) {
   if (it == sockets_.end()) return false;
   const std::shared_ptr<SioSocket> socket = std::move(it->second);
   sockets_.erase(it);
-  socket->MarkDisconnected();
+  SioSocketLink::MarkDisconnected(*socket);
   namespaces_.find(socket->nsp())->second->Disconnected(*socket, reason);
   return true;
 }
@@ -153,7 +130,8 @@ void SioClient::RefuseOverLimit(std::string_view data, std::chrono::milliseconds
     return Fail("the client keeps sending Socket.IO packets over its rate limit");
   }
   // Only a short event is decoded, to answer its ack: the point is to spend little here.
-  if (data.size() > kMaxDecodedRefusal || !JsonDepthWithin(data, kMaxJsonDepth)) return;
+  if (data.size() > kMaxDecodedRefusal || !JsonDepthWithin(data, options_.limits.max_json_depth))
+    return;
   Result<SioPacketHeader> header = DecodeSioPacketHeader(data);
   if (!header.ok() || header->attachments > 0 || header->packet.type != SioPacketType::kEvent ||
       !header->packet.id) {

@@ -1,0 +1,40 @@
+#include <spdlog/spdlog.h>
+
+#include "api/authorization.h"
+#include "api/handlers/handlers.h"
+#include "core/counting/partition_totals.h"
+#include "http/blocking.h"
+
+namespace la::handlers {
+
+// GET /totals (admin): the cluster's totals (docs/viewers.md): {likes, streams, viewers,
+// partitions}. likes and streams are the sums of the per-partition summaries as stored now
+// (exact for the whole store once the consumers have flushed), viewers the live count
+// summed over every api node.
+http::Handler Totals(ApiContext& api) {
+  return [&api](http::RequestContext& context) -> boost::asio::awaitable<http::Response> {
+    auto authorized = Authorize(context.request, api.tokens, Action::kReadStreams);
+    if (auto* refusal = std::get_if<http::Response>(&authorized)) co_return std::move(*refusal);
+    auto read = [&api] { return api.streams.PartitionTotals(); };
+    http::Pooled<Result<std::vector<PartitionTotal>>> pooled =
+        co_await http::RunBlocking<Result<std::vector<PartitionTotal>>>(api.reads, read,
+                                                                        context.client_gone);
+    if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
+      co_return http::RefusedResponse(*refused);
+    Result<std::vector<PartitionTotal>>& summaries = std::get<0>(pooled);
+    if (!summaries.ok()) {
+      spdlog::error("GET /totals: {}", summaries.status().message());
+      co_return http::ErrorResponse(http::Status::service_unavailable,
+                                    "stream storage is unavailable; try again shortly");
+    }
+    PartitionTotalsView view;
+    for (const PartitionTotal& summary : *summaries) view.Apply(summary);
+    const ClusterTotals sum = view.Sum();
+    co_return http::JsonResponse(http::Status::ok, {{"likes", sum.likes},
+                                                    {"streams", sum.streams},
+                                                    {"viewers", api.viewers.Total()},
+                                                    {"partitions", sum.partitions}});
+  };
+}
+
+}  // namespace la::handlers

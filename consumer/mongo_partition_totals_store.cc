@@ -1,0 +1,100 @@
+#include "consumer/mongo_partition_totals_store.h"
+
+#include <charconv>
+#include <chrono>
+#include <string>
+
+#include "core/counting/stream_document.h"
+
+namespace la {
+namespace {
+
+nlohmann::json Now() {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return {{"$date", {{"$numberLong", std::to_string(ms.count())}}}};
+}
+
+nlohmann::json Document(const PartitionTotal& total) {
+  nlohmann::json document = PartitionTotalJson(total);
+  document["_id"] = std::to_string(total.partition);
+  document["updatedAt"] = Now();
+  return document;
+}
+
+int64_t Integer(const nlohmann::json& value) {
+  if (value.is_number_integer()) return value.get<int64_t>();
+  if (value.is_number_float()) return static_cast<int64_t>(value.get<double>());
+  return 0;
+}
+
+}  // namespace
+
+Result<std::map<int32_t, PartitionTotal>> MongoPartitionTotalsStore::Read(
+    std::span<const int32_t> partitions) {
+  std::vector<std::string> ids;
+  for (const int32_t partition : partitions) ids.push_back(std::to_string(partition));
+  Result<std::vector<nlohmann::json>> documents =
+      mongo_.Find(kPartitionTotalsCollection, {{"_id", {{"$in", ids}}}}, nlohmann::json::object());
+  if (!documents.ok()) return documents.status();
+  std::map<int32_t, PartitionTotal> totals;
+  for (const nlohmann::json& document : *documents) {
+    Result<PartitionTotal> total = ParsePartitionTotal(document);
+    if (!total.ok()) {
+      return Status::Error("partition summary " + document.value("_id", std::string("?")) + ": " +
+                           total.status().message());
+    }
+    totals[total->partition] = *total;
+  }
+  return totals;
+}
+
+Result<size_t> MongoPartitionTotalsStore::Apply(std::span<const PartitionTotalsUpdate> updates) {
+  if (updates.empty()) return size_t{0};
+  std::vector<MongoUpdate> writes;
+  for (const PartitionTotalsUpdate& update : updates) {
+    nlohmann::json set = Document(update.next);
+    set.erase("_id");
+    writes.push_back({{{"_id", std::to_string(update.next.partition)}, {"wm", update.expected_wm}},
+                      {{"$set", std::move(set)}},
+                      false});
+  }
+  Result<MongoBulkResult> written = mongo_.BulkUpdate(kPartitionTotalsCollection, writes);
+  if (!written.ok()) return written.status();
+  if (!written->write_errors.empty()) return Status::Error(written->write_errors.front().message);
+  return static_cast<size_t>(written->matched);
+}
+
+Result<bool> MongoPartitionTotalsStore::Create(const PartitionTotal& total) {
+  Result<InsertOutcome> inserted = mongo_.InsertOne(kPartitionTotalsCollection, Document(total));
+  if (!inserted.ok()) return inserted.status();
+  return *inserted == InsertOutcome::kInserted;
+}
+
+Result<std::vector<StreamOnPartition>> MongoPartitionTotalsStore::StreamsOnPartition(
+    int32_t partition) {
+  const std::string path = "wm." + std::to_string(partition);
+  Result<std::vector<nlohmann::json>> documents =
+      mongo_.Find(kStreamsCollection, {{path, {{"$exists", true}}}},
+                  {{"projection", {{"likes", 1}, {"wm", 1}}}});
+  if (!documents.ok()) return documents.status();
+  std::vector<StreamOnPartition> streams;
+  streams.reserve(documents->size());
+  for (const nlohmann::json& document : *documents) {
+    StreamOnPartition stream;
+    if (const auto likes = document.find("likes"); likes != document.end())
+      stream.likes = Integer(*likes);
+    if (const auto wm = document.find("wm"); wm != document.end() && wm->is_object()) {
+      for (const auto& [key, offset] : wm->items()) {
+        int32_t p = 0;
+        const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), p);
+        if (error == std::errc() && end == key.data() + key.size())
+          stream.watermarks[p] = Integer(offset);
+      }
+    }
+    streams.push_back(std::move(stream));
+  }
+  return streams;
+}
+
+}  // namespace la
