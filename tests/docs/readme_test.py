@@ -186,14 +186,31 @@ def check_top(command, output):
         raise Failure(f'`{command}` printed {output!r}, expected [{{"streamId":"my-stream","likes":1}}] on a fresh cluster')
 
 
-# Commands of plain blocks, by what they contain. Transcript blocks carry their own output.
+def check_top_watched(command, output):
+    """Nobody watches a stream of the fresh cluster: no socket subscribed on /live."""
+    if parse_json(command, output) != []:
+        raise Failure(f"`{command}` printed {output!r}, expected [] (no viewers on a fresh cluster)")
+
+
+def check_totals(command, output):
+    body = parse_json(command, output)
+    if (body.get("likes"), body.get("streams"), body.get("viewers")) != (1, 1, 0) \
+            or not isinstance(body.get("partitions"), int) or body["partitions"] < 1:
+        raise Failure(f'`{command}` printed {output!r}, expected {{"likes":1,"streams":1,"viewers":0,'
+                      '"partitions":N}} on a fresh cluster with one like')
+
+
+# Commands of plain blocks, by what they contain, the first that matches. Transcript blocks
+# carry their own output.
 CHECKS = [
     ("/auth/register", check_register),
     ("/auth/login", check_silent),
     ("/engagement/like", check_like),
     ("mint-token", check_silent),
     ("/streams/my-stream", check_stream),
+    ("by=viewers", check_top_watched),
     ("/streams?top=", check_top),
+    ("/totals", check_totals),
 ]
 
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z")
@@ -281,6 +298,9 @@ def readme_test(bin_dir, secret):
             if "/streams/my-stream" in command:
                 waits.setdefault(index, ("the like counted", "curl -fs localhost:8080/streams/my-stream "
                                          "-H \"Authorization: Bearer $LA_PROBE_TOKEN\""))
+            if "/totals" in command:  # the partition's summary is moved after its streams
+                waits.setdefault(index, ("the like in the cluster totals", "curl -fs localhost:8080/totals "
+                                         "-H \"Authorization: Bearer $LA_PROBE_TOKEN\" | grep -q '\"likes\":1,'"))
             if command.startswith("./dev admin dlq"):
                 waits.setdefault(index, ("the malformed event dead-lettered",
                                          "./dev admin dlq list --limit 1 | grep -q '1 dead letters'"))
