@@ -38,7 +38,9 @@ KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--Xmx$KAFKA_HEAP -Xms$KAFKA_HEAP -XX:+UseSerial
 
 svc_log() { printf '[dev] %s\n' "$*"; }
 
-svc_pid() { cat "$RUN_DIR/$1.pid" 2>/dev/null; }
+# The pid of NAME, or nothing when it has no pid file (never a failure: callers run under
+# set -e, and stopping what is already stopped must succeed).
+svc_pid() { cat "$RUN_DIR/$1.pid" 2>/dev/null || true; }
 
 svc_running() {
   local pid; pid="$(svc_pid "$1")"
