@@ -160,7 +160,8 @@ int Run(const Config& config) {
                                         .max_event_bytes = kMaxPacketBytes,
                                         .max_attachment_bytes = kMaxPacketBytes}});
   ClusterTotalsFeed cluster_totals(
-      config.redis, feed, [&streams] { return streams.PartitionTotals(); }, reads);
+      config.redis, config.kafka_topic, feed, [&streams] { return streams.PartitionTotals(); },
+      reads);
   std::function<void()> resnapshot_dashboards =
       AddLiveNamespaces(sockets, feed, api, viewers, cluster_totals);
   router.AddPrefix("/socket.io/", "/socket.io/", engine.PollingHandler(),

@@ -153,7 +153,7 @@ int Run(const Config& config) {
                           {.forget_remembered_states = [&counters] { counters.Clear(); }});
   RedisDedupStore dedup(redis, std::chrono::seconds(config.dedup_ttl_s));
   KafkaDeadLetterSink dead_letters(**producer, config.kafka_dlq_topic);
-  RedisUpdatePublisher publisher(redis);
+  RedisUpdatePublisher publisher(redis, config.kafka_topic);
   MongoPartitionTotalsStore partition_totals(**mongo);
   LikeBatcher batcher(events, dedup, counters, dead_letters, publisher,
                       {.flush_interval = std::chrono::milliseconds(config.flush_interval_ms),

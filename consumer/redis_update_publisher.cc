@@ -4,7 +4,8 @@
 
 namespace la {
 
-RedisUpdatePublisher::RedisUpdatePublisher(RedisClient& redis) : redis_(redis) {}
+RedisUpdatePublisher::RedisUpdatePublisher(RedisClient& redis, std::string topic)
+    : redis_(redis), totals_channel_(TotalsUpdatesChannel(topic)) {}
 
 Status RedisUpdatePublisher::Publish(std::span<const StreamTotal> totals) {
   Result<RedisReply> reply =
@@ -15,7 +16,7 @@ Status RedisUpdatePublisher::Publish(std::span<const StreamTotal> totals) {
 Status RedisUpdatePublisher::PublishPartitionTotals(std::span<const PartitionTotal> totals) {
   nlohmann::json message = nlohmann::json::array();
   for (const PartitionTotal& total : totals) message.push_back(PartitionTotalJson(total));
-  Result<RedisReply> reply = redis_.Command({"PUBLISH", kTotalsUpdatesChannel, message.dump()});
+  Result<RedisReply> reply = redis_.Command({"PUBLISH", totals_channel_, message.dump()});
   return reply.ok() ? Status::Ok() : reply.status();
 }
 

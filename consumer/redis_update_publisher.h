@@ -6,6 +6,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 
 #include "adapters/redis_client.h"
 #include "consumer/update_publisher.h"
@@ -15,14 +16,16 @@ namespace la {
 
 class RedisUpdatePublisher final : public UpdatePublisher {
  public:
-  // `redis` must outlive the publisher.
-  explicit RedisUpdatePublisher(RedisClient& redis);
+  // `redis` must outlive the publisher. Partition summaries go to the channel of `topic`
+  // (TotalsUpdatesChannel), the topic whose offsets their watermarks are.
+  RedisUpdatePublisher(RedisClient& redis, std::string topic);
 
   Status Publish(std::span<const StreamTotal> totals) override;
   Status PublishPartitionTotals(std::span<const PartitionTotal> totals) override;
 
  private:
   RedisClient& redis_;
+  const std::string totals_channel_;
 };
 
 }  // namespace la

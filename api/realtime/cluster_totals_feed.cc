@@ -4,11 +4,12 @@
 
 namespace la {
 
-ClusterTotalsFeed::ClusterTotalsFeed(const RedisAddress& redis, LikeFeed& feed, Read read,
-                                     http::WorkPool& pool)
+ClusterTotalsFeed::ClusterTotalsFeed(const RedisAddress& redis, std::string_view topic,
+                                     LikeFeed& feed, Read read, http::WorkPool& pool)
     : feed_(feed), read_(std::move(read)), pool_(pool) {
   subscriber_ = std::make_unique<RedisSubscriber>(
-      redis, kTotalsUpdatesChannel, [this](const std::string& message) { OnMessage(message); },
+      redis, TotalsUpdatesChannel(topic),
+      [this](const std::string& message) { OnMessage(message); },
       [this] {
         // What was published while not subscribed is in the stored summaries.
         const bool queued = pool_.TryPost([this] {

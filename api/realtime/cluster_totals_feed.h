@@ -1,16 +1,17 @@
 // Keeps the cluster's like totals current on an api node and shows them to dashboards
 // (docs/viewers.md, "Cluster totals"): the per-partition summaries are read once from
 // MongoDB after every Redis (re)subscription, then taken from the consumers' messages on
-// `totals-updates`; each partition keeps the summary with the highest watermark
-// (PartitionTotalsView), so the order of reads and messages does not matter. Dashboards
-// get `clusterTotals` {likes, streams, partitions} when they connect and whenever a sum
-// changes. Thread-safe: messages arrive on the subscriber's thread, reads on the pool,
-// dashboards connect on their strands.
+// `totals-updates:<topic>` (the Kafka topic this node produces to); each partition keeps the
+// summary with the highest watermark (PartitionTotalsView), so the order of reads and messages does
+// not matter. Dashboards get `clusterTotals` {likes, streams, partitions} when they connect and
+// whenever a sum changes. Thread-safe: messages arrive on the subscriber's thread, reads on the
+// pool, dashboards connect on their strands.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "adapters/redis_client.h"
@@ -25,8 +26,10 @@ class ClusterTotalsFeed {
  public:
   using Read = std::function<Result<std::vector<PartitionTotal>>()>;
 
-  // Subscribes at once (own thread); `read` runs on `pool`. Stops when destroyed.
-  ClusterTotalsFeed(const RedisAddress& redis, LikeFeed& feed, Read read, http::WorkPool& pool);
+  // Subscribes at once (own thread) to the summaries of Kafka topic `topic`; `read` runs on
+  // `pool`. Stops when destroyed.
+  ClusterTotalsFeed(const RedisAddress& redis, std::string_view topic, LikeFeed& feed, Read read,
+                    http::WorkPool& pool);
 
   // Sends one dashboard the totals as known now.
   void SendTo(const std::shared_ptr<SioSocket>& socket);

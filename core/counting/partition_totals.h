@@ -41,8 +41,13 @@
 namespace la {
 
 inline constexpr const char* kPartitionTotalsCollection = "partitionTotals";
-// The Redis channel on which consumers publish the new summaries of each flush.
-inline constexpr const char* kTotalsUpdatesChannel = "totals-updates";
+// The Redis channel on which the consumers of Kafka topic `topic` publish the new summaries
+// of each flush: `totals-updates:<topic>`. A summary's `wm` is an offset of that topic's
+// partition, so summaries of another topic (another deployment or a test sharing the Redis)
+// must never reach the api nodes counting this one.
+inline std::string TotalsUpdatesChannel(std::string_view topic) {
+  return "totals-updates:" + std::string(topic);
+}
 
 // One partition's summary.
 struct PartitionTotal {

@@ -20,6 +20,7 @@
 #include "consumer/redis_dedup_store.h"
 #include "consumer/redis_update_publisher.h"
 #include "core/counting/dedup_decision.h"
+#include "core/counting/partition_totals.h"
 #include "tests/integration/test_env.h"
 
 namespace la {
@@ -371,7 +372,7 @@ TEST(RedisUpdatePublisherTest, PublishesTheTotalsAsAJsonArray) {
   ASSERT_TRUE(subscriber.subscribed());
 
   RedisClient redis(Redis(), 2s);
-  RedisUpdatePublisher publisher(redis);
+  RedisUpdatePublisher publisher(redis, test::UniqueName("it-publish-topic"));
   const std::string stream = test::UniqueName("it-publish");
   ASSERT_TRUE(publisher.Publish(std::vector<StreamTotal>{{stream, 42}, {stream + "b", 7}}).ok());
 
@@ -383,6 +384,40 @@ TEST(RedisUpdatePublisherTest, PublishesTheTotalsAsAJsonArray) {
       lock, 5s,
       [&] { return std::find(messages.begin(), messages.end(), expected) != messages.end(); }))
       << "no message " << expected;
+}
+
+// A summary's watermark is an offset of its own topic: the consumers of another topic sharing
+// the Redis (another deployment, a test's pipeline) must not reach this topic's api nodes.
+TEST(RedisUpdatePublisherTest, PublishesPartitionTotalsOnTheChannelOfItsTopic) {
+  const std::string topic = test::UniqueName("it-totals-topic");
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::vector<std::string> messages;
+  RedisSubscriber subscriber(Redis(), TotalsUpdatesChannel(topic), [&](const std::string& payload) {
+    std::lock_guard lock(mutex);
+    messages.push_back(payload);
+    arrived.notify_all();
+  });
+  for (int i = 0; i < 100 && !subscriber.subscribed(); ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(subscriber.subscribed());
+
+  // One connection publishes both, so Redis delivers them in this order.
+  RedisClient redis(Redis(), 2s);
+  RedisUpdatePublisher other_topic(redis, topic + "-other");
+  RedisUpdatePublisher this_topic(redis, topic);
+  const PartitionTotal foreign{.partition = 0, .likes = 999, .streams = 9, .wm = 100000};
+  const PartitionTotal own{.partition = 0, .likes = 5, .streams = 1, .wm = 7};
+  ASSERT_TRUE(other_topic.PublishPartitionTotals(std::vector<PartitionTotal>{foreign}).ok());
+  ASSERT_TRUE(this_topic.PublishPartitionTotals(std::vector<PartitionTotal>{own}).ok());
+
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(arrived.wait_for(lock, 5s, [&] { return !messages.empty(); }));
+  Result<std::vector<PartitionTotal>> first = ParsePartitionTotals(messages.front());
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].likes, 5) << "the first summary on " << TotalsUpdatesChannel(topic)
+                                  << " was another topic's: " << messages.front();
+  EXPECT_EQ((*first)[0].wm, 7);
 }
 
 }  // namespace
