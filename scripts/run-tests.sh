@@ -95,7 +95,7 @@ for s in "${suites[@]}"; do
     abuse) pyscript abuse "$ROOT/tests/abuse/abuse_test.py" --api-bin "$BIN/api/la-api"
            if [ -n "${SANITIZED_BIN:-}" ]; then
              pyscript abuse-sanitized "$ROOT/tests/abuse/abuse_test.py" --api-bin "$SANITIZED_BIN/api/la-api" \
-               --label sanitized --rss-mb 1500 --memory-growth-mb 256
+               --admin-bin "$BIN/tools/la-admin" --label sanitized --rss-mb 1500 --memory-growth-mb 256
            fi ;;
     *) echo "unknown suite $s"; failed=$((failed + 1)) ;;
   esac

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <random>
 
@@ -97,6 +98,9 @@ void EioSession::OnPacket(const EioPacket& packet) {
   switch (packet.type) {
     case EioPacketType::kPong:
       heartbeat_.OnPong(Clock::now());
+      // The timer waits for the pong's deadline; the next ping is due earlier when the
+      // ping interval is shorter than the ping timeout.
+      if (phase_ != Phase::kClosed) ScheduleHeartbeat();
       break;
     case EioPacketType::kPing:  // v4 clients do not ping, but an answer does no harm
       Enqueue(std::make_shared<const std::string>(
@@ -166,9 +170,12 @@ void EioSession::OnTransportEnded(const SessionTransport& transport, std::string
 }
 
 void EioSession::ScheduleHeartbeat() {
+  // Replaces the wait in progress, if any (its handler sees operation_aborted): one wait
+  // at a time.
   heartbeat_timer_.expires_at(heartbeat_.next_check());
-  heartbeat_timer_.async_wait(
-      [self = shared_from_this()](const boost::system::error_code&) { self->OnHeartbeatTimer(); });
+  heartbeat_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec != asio::error::operation_aborted) self->OnHeartbeatTimer();
+  });
 }
 
 void EioSession::OnHeartbeatTimer() {

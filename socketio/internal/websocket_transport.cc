@@ -43,6 +43,9 @@ WebSocketTransport::WebSocketTransport(asio::ip::tcp::socket socket, const EioOp
   // ReadPacket enforces max_payload itself: Beast's own limit cuts the connection with the
   // rest of the message unread, which the client sees as a reset (1006), not 1009.
   ws_.read_message_max(0);
+  // A message Beast writes (once it wrote a frame of its own) goes out as one frame, as our
+  // own writer's do: not in 4 KB fragments, one write system call each.
+  ws_.auto_fragment(false);
   // Liveness is the Engine.IO heartbeat's job; Beast only bounds the handshakes.
   websocket::stream_base::timeout timeouts =
       websocket::stream_base::timeout::suggested(beast::role_type::server);

@@ -1,22 +1,28 @@
 // sio-echo-server: the api node's Engine.IO / Socket.IO engine behind the small echo
 // application that the official conformance suite (socketio/socket.io-protocol,
-// test-suite/) expects, so that suite and tests/e2e/protocol.test.mjs can be pointed at it:
+// test-suite/) expects, so that suite and tests/e2e/socketio.protocol.test.mjs can be
+// pointed at it:
 //   path /socket.io/, pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1e6, CORS "*";
 //   on connect to "/" or "/custom": emits "auth" with the handshake's auth payload;
 //   "/": echoes "message" as "message-back", acknowledges "message-with-ack" with its
 //   arguments (binary attachments included); any other namespace is refused with
 //   {"message":"Invalid namespace"}.
-// Usage: sio-echo-server [--host 127.0.0.1] [--port 3000]
+// Usage: sio-echo-server [--host 127.0.0.1] [--port 3000] [--ping-interval-ms 300]
+//                        [--ping-timeout-ms 200]
 // With --port 0 the system picks a free port. The first line on stdout is
-// "listening on http://<host>:<port>" once the server accepts connections.
+// "listening on http://<host>:<port>" once the server accepts connections. The heartbeat
+// flags are for tests of something else than the heartbeat: with a long ping timeout a
+// client that is slow to answer a ping (on a busy machine) keeps its session.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <csignal>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -29,27 +35,55 @@ namespace {
 
 namespace asio = boost::asio;
 
+constexpr const char* kUsage =
+    "usage: sio-echo-server [--host 127.0.0.1] [--port 3000] [--ping-interval-ms 300] "
+    "[--ping-timeout-ms 200]\n";
+
 struct Flags {
   std::string host = "127.0.0.1";
   int port = 3000;
+  int ping_interval_ms = 300;
+  int ping_timeout_ms = 200;
 };
 
-// Parses --host and --port; returns false (after printing why) on anything else.
+// Parses the flags of kUsage; returns false (after printing why) on anything else.
 bool ParseFlags(const std::vector<std::string>& args, Flags& flags) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const bool has_value = i + 1 < args.size();
-    if (args[i] == "--host" && has_value) {
-      flags.host = args[++i];
-    } else if (args[i] == "--port" && has_value) {
-      try {
-        flags.port = std::stoi(args[++i]);
-      } catch (const std::exception&) {
-        std::cerr << "sio-echo-server: --port needs a number, got \"" << args[i] << "\"\n";
-        return false;
-      }
-    } else {
-      std::cerr << "sio-echo-server: unknown argument \"" << args[i] << "\"\n"
-                << "usage: sio-echo-server [--host 127.0.0.1] [--port 3000]\n";
+  struct NumberFlag {
+    std::string_view name;
+    int* value;
+    int min, max;
+  };
+  constexpr int kHour = 3600000;
+  const NumberFlag numbers[] = {{"--port", &flags.port, 0, 65535},
+                                {"--ping-interval-ms", &flags.ping_interval_ms, 1, kHour},
+                                {"--ping-timeout-ms", &flags.ping_timeout_ms, 1, kHour}};
+  for (size_t i = 0; i < args.size(); i += 2) {
+    const std::string& flag = args[i];
+    const NumberFlag* number = std::find_if(std::begin(numbers), std::end(numbers),
+                                            [&](const NumberFlag& n) { return n.name == flag; });
+    if (number == std::end(numbers) && flag != "--host") {
+      std::cerr << "sio-echo-server: unknown argument \"" << flag << "\"\n" << kUsage;
+      return false;
+    }
+    if (i + 1 == args.size()) {
+      std::cerr << "sio-echo-server: " << flag << " needs a value\n" << kUsage;
+      return false;
+    }
+    const std::string& text = args[i + 1];
+    if (number == std::end(numbers)) {
+      flags.host = text;
+      continue;
+    }
+    size_t used = 0;
+    try {
+      *number->value = std::stoi(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || *number->value < number->min ||
+        *number->value > number->max) {
+      std::cerr << "sio-echo-server: " << flag << " needs a whole number from " << number->min
+                << " to " << number->max << ", got \"" << text << "\"\n";
       return false;
     }
   }
@@ -88,8 +122,8 @@ int main(int argc, char** argv) {
   constexpr int kThreads = 2;  // more than one, so that the strands are exercised
   asio::io_context io(kThreads);
   la::EioServer engine(io,
-                       {.ping_interval = std::chrono::milliseconds(300),
-                        .ping_timeout = std::chrono::milliseconds(200),
+                       {.ping_interval = std::chrono::milliseconds(flags.ping_interval_ms),
+                        .ping_timeout = std::chrono::milliseconds(flags.ping_timeout_ms),
                         .max_payload = 1000000},
                        "*");
   la::SioServer sockets(engine);

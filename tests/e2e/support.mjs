@@ -144,20 +144,32 @@ export const uniqueStreamId = (label) => `e2e-${label}-${randomUUID()}`;
 /**
  * An official socket.io-client socket, connected (resolves) or refused (rejects with the
  * connect_error). `beforeConnect(socket)` may add listeners for events the server sends
- * right after the CONNECT reply. The caller closes the socket.
+ * right after the CONNECT reply. The caller closes the socket. Without reconnection, a
+ * connection that ends before the CONNECT reply rejects too (the client itself reports
+ * nothing then), with the reason; and any connect rejects after `timeoutMs`.
  */
-export async function connectClient(url, options = {}, beforeConnect = () => {}) {
+export async function connectClient(url, options = {}, beforeConnect = () => {}, timeoutMs = 30_000) {
   const socket = io(url, { forceNew: true, reconnection: false, ...options, autoConnect: false });
   beforeConnect(socket);
   socket.connect();
+  let timer;
   try {
     await new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`${url}: not connected within ${timeoutMs} ms`)), timeoutMs);
       socket.once('connect', resolve);
       socket.once('connect_error', reject);
+      if (!socket.io.reconnection()) {
+        // "forced close" is the client's own doing (after a connect_error, which says why).
+        socket.io.on('close', (reason) => {
+          if (reason !== 'forced close') reject(new Error(`${url}: the connection ended before the CONNECT reply: ${reason}`));
+        });
+      }
     });
   } catch (error) {
     socket.close();
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
   return socket;
 }
@@ -188,9 +200,13 @@ export class EventLog {
 
 // ---- raw Engine.IO ----
 
-/** GET/POST on the Engine.IO path of `baseUrl` with `query`; returns {status, text, headers}. */
-export async function eioRequest(baseUrl, query, { method = 'GET', body } = {}) {
-  const response = await fetch(`${baseUrl}/socket.io/?${query}`, { method, body });
+/**
+ * GET/POST on the Engine.IO path of `baseUrl` with `query`; returns {status, text, headers}.
+ * With `timeoutMs`, a request still unanswered then fails.
+ */
+export async function eioRequest(baseUrl, query, { method = 'GET', body, timeoutMs } = {}) {
+  const signal = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
+  const response = await fetch(`${baseUrl}/socket.io/?${query}`, { method, body, signal });
   return { status: response.status, text: await response.text(), headers: response.headers };
 }
 
@@ -203,15 +219,24 @@ export async function pollingSession(baseUrl) {
 
 /**
  * A raw WebSocket whose messages queue up, so a test reads them one by one with
- * next(). `closed` resolves with the close code when the connection ends.
+ * next(). `closed` resolves with the close code when the connection ends. With
+ * `answerPings`, Engine.IO pings ("2") are answered ("3") as they arrive instead of being
+ * queued, and counted in `pings`: a test of something else than the heartbeat then reads
+ * only the messages it is about, however slowly it runs.
  */
 export class RawSocket {
-  constructor(url, options = {}) {
+  constructor(url, { answerPings = false, ...options } = {}) {
     this.ws = new WebSocket(url, options);
     this.messages = [];
     this.waiters = [];
+    this.pings = 0;
     this.ws.on('message', (data, isBinary) => {
       const message = isBinary ? data : data.toString();
+      if (answerPings && message === '2') {
+        this.pings++;
+        this.ws.send('3');
+        return;
+      }
       const waiter = this.waiters.shift();
       if (waiter) waiter(message);
       else this.messages.push(message);

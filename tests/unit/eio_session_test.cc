@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
+#include <chrono>
 
 namespace la {
 namespace {
@@ -117,6 +118,37 @@ TEST_F(EioSessionTest, ATransportThatBreaksEndsTheSessionAndAHeldPollGetsTheClos
   session_->OnPacket({EioPacketType::kMessage, "2[\"late\"]", false});
   EXPECT_THAT(listener_->messages, ElementsAre("2[\"hi\"]"))
       << "nothing is delivered after the end";
+}
+
+// The next ping is due ping_interval after a pong, also when the ping timeout is the longer
+// of the two: the timer that waited for the pong's deadline is moved up.
+TEST_F(EioSessionTest, ThePingAfterAPongComesAPingIntervalLaterWhenTheTimeoutIsLonger) {
+  EioOptions options;
+  options.ping_interval = std::chrono::milliseconds(20);
+  options.ping_timeout = std::chrono::seconds(60);
+  auto session =
+      std::make_shared<EioSession>(boost::asio::make_strand(io_), "sid-2", EioTransport::kWebSocket,
+                                   options, [](const std::string&) {});
+  session->Attach(std::make_shared<FakeTransport>(session->outgoing()));
+  session->outgoing()->Clear();  // the open packet
+  session->Start(std::make_shared<Listener>());
+  // The next packet the session queues, or nullptr after 30 s (half the ping timeout).
+  auto next_packet = [&]() -> EioPacketText {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (session->outgoing()->empty() && std::chrono::steady_clock::now() < deadline) {
+      io_.restart();
+      io_.run_for(std::chrono::milliseconds(10));
+    }
+    return session->outgoing()->TakeFront();
+  };
+  for (int ping = 1; ping <= 2; ++ping) {
+    EioPacketText packet = next_packet();
+    ASSERT_TRUE(packet) << "no ping " << ping << " within 30 s";
+    EXPECT_EQ(*packet, "2");
+    session->OnPacket({EioPacketType::kPong, "", false});
+  }
+  session->OnPacket({EioPacketType::kClose, "", false});
+  io_.poll();
 }
 
 }  // namespace

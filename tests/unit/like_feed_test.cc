@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
+#include <limits>
 
 #include "socketio/internal/eio_session.h"
 #include "socketio/internal/socket_link.h"
@@ -271,6 +272,76 @@ TEST_F(LikeFeedTest, ADashboardThatIsBehindGetsOneStatsUpdateWithTheLatestTotals
       ElementsAre(
           R"(42["statsUpdate",[]])",
           R"(42["statsUpdate",[{"likes":1,"streamId":"a"},{"likes":3,"streamId":"b"},{"likes":1,"streamId":"c"}]])"));
+}
+
+// Viewer counts go up and down: a dashboard that is behind gets one viewerCounts with each
+// stream's newest count and the newest total; a subscriber one viewerCount per stream.
+TEST_F(LikeFeedTest, AClientThatIsBehindGetsTheNewestViewerCountOfEachStream) {
+  auto dashboard = Connect("/", EioTransport::kWebSocket);
+  feed_.AddDashboard(dashboard);
+  feed_.SendSnapshot(dashboard->id(), {});
+  auto viewer = Connect("/live", EioTransport::kWebSocket);
+  for (const std::string stream : {"a", "b"}) {
+    ASSERT_EQ(Subscribe(viewer, stream), SubscribeOutcome::kRead);
+    feed_.ConfirmSubscription(viewer, stream, int64_t{0}, std::nullopt);
+  }
+  feed_.PublishViewers({{"a", 5}, {"b", 2}}, {}, 7);
+  Deliver();
+  feed_.PublishViewers({{"a", 3}}, {}, 5);
+  Deliver();
+  feed_.PublishViewers({{"b", 4}, {"c", 1}}, {}, 8);
+  EXPECT_THAT(
+      Sent(dashboard),
+      ElementsAre(
+          R"(42["statsUpdate",[]])",
+          R"(42["viewerCounts",{"streams":[{"streamId":"a","viewers":3},{"streamId":"b","viewers":4},{"streamId":"c","viewers":1}],"total":8}])"));
+  EXPECT_THAT(Sent(viewer), ElementsAre(R"(42/live,["viewerCount",{"streamId":"a","viewers":3}])",
+                                        R"(42/live,["viewerCount",{"streamId":"b","viewers":4}])"));
+}
+
+// Of the packets sent with PublishToDashboards (clusterTotals), a dashboard that is behind
+// gets only the newest; its snapshot is never replaced.
+TEST_F(LikeFeedTest, ADashboardThatIsBehindGetsOnlyTheNewestClusterTotals) {
+  auto dashboard = Connect("/", EioTransport::kWebSocket);
+  feed_.AddDashboard(dashboard);
+  feed_.SendSnapshot(dashboard->id(), {{"a", 1}});
+  for (const std::string likes : {"1", "2", "3"}) {
+    feed_.PublishToDashboards(
+        std::make_shared<const std::string>("42[\"clusterTotals\"," + likes + "]"));
+    Deliver();
+  }
+  EXPECT_THAT(Sent(dashboard), ElementsAre(R"(42["statsUpdate",[{"likes":1,"streamId":"a"}]])",
+                                           R"(42["clusterTotals",3])"));
+}
+
+// What a client's queue counts for a merged update bounds the packet it becomes: the queue's
+// byte limit holds for what is written (the largest numbers, the longest stream ids).
+TEST_F(LikeFeedTest, AMergedUpdateIsNoLargerThanWhatTheQueueCountedForIt) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  const std::string long_id(128, 'x');
+  auto dashboard = Connect("/", EioTransport::kWebSocket);
+  feed_.AddDashboard(dashboard);
+  feed_.SendSnapshot(dashboard->id(), {});
+  auto viewer = Connect("/live", EioTransport::kWebSocket);
+  ASSERT_EQ(Subscribe(viewer, long_id), SubscribeOutcome::kRead);
+  feed_.ConfirmSubscription(viewer, long_id, int64_t{0}, std::nullopt);
+  EXPECT_THAT(Sent(dashboard), ElementsAre(R"(42["statsUpdate",[]])"));
+  for (int round = 0; round < 2; ++round) {  // the second round merges into the first
+    feed_.Publish({{long_id, kMax - round}, {"s", kMax}});
+    feed_.PublishViewers({{long_id, kMin}, {"s", kMax}}, {}, kMin + round);
+    feed_.PublishToDashboards(std::make_shared<const std::string>(std::string(200, 'c')));
+    Deliver();
+  }
+  for (const auto& socket : {dashboard, viewer}) {
+    const std::shared_ptr<OutgoingQueue>& queue = sessions_.at(socket->id())->outgoing();
+    size_t encoded = 0;
+    const size_t counted = queue->bytes();
+    const size_t packets = queue->size();
+    while (EioPacketText packet = queue->TakeFront()) encoded += packet->size();
+    EXPECT_LE(encoded, counted) << packets << " packets";
+    EXPECT_EQ(packets, socket == dashboard ? 3u : 2u);
+  }
 }
 
 // After a Redis resubscription each subscribed stream is read once, and every subscriber
