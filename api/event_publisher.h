@@ -1,4 +1,4 @@
-// Where the api node puts accepted likes: the events topic (DESIGN.md §1, Kafka), keyed
+// Where the api node puts accepted likes: the events topic (docs/data.md, Kafka), keyed
 // by streamId. Publish completes once Kafka has answered for the event:
 //   kStored          acknowledged by the broker (acks=all)
 //   kNotStored       refused or failed before it was sent: nothing was stored

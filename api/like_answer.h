@@ -1,5 +1,5 @@
 // The answer to POST /engagement/like once Kafka reported on the event
-// (DESIGN.md §1): every answer after validation names the eventId, so a client
+// (docs/http-api.md): every answer after validation names the eventId, so a client
 // that sent none can still retry with the same one and be counted once.
 //   stored            -> 202 {"status":"event queued","eventId"}
 //   not stored        -> 503 + Retry-After {"message","eventId","possiblyStored":false}

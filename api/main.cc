@@ -1,6 +1,6 @@
 // la-api: the api node. HTTP routes (auth, like ingestion, health, metrics,
 // dashboard) and the Socket.IO server (live totals relayed from Redis) on one port;
-// see DESIGN.md §1 for the contract and --help for settings.
+// see docs/http-api.md and docs/socketio-api.md for the contract and --help for settings.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
@@ -202,7 +202,7 @@ int Run(const Config& config) {
     spdlog::error("{}", s.message());
   passwords.Join();
   reads.Join();
-  // Shutdown order (issue 10): the producer goes while `io` still exists. Its
+  // Shutdown order: the producer goes while `io` still exists. Its
   // destructor fails what Kafka did not take, and those delivery callbacks resume
   // like requests by posting to `io`'s strands; `io` is declared after the
   // producer, so it would otherwise be destroyed first.

@@ -45,7 +45,7 @@ class ConsumerMetrics {
   prometheus::Histogram& batch_messages_;
   prometheus::Family<prometheus::Gauge>& lag_;
   prometheus::Family<prometheus::Gauge>& halted_;
-  prometheus::Gauge& oldest_event_age_;  // issue 10: the dedup window
+  prometheus::Gauge& oldest_event_age_;  // how close the batches are to the dedup window's end
 };
 
 }  // namespace la

@@ -1,5 +1,5 @@
 // Where malformed messages go so the pipeline never halts on them: Kafka topic
-// `engagement-events-dlq` (DESIGN.md §1).
+// `engagement-events-dlq` (docs/data.md).
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
 // The dead-letter sink on Kafka: topic `engagement-events-dlq` (KAFKA_DLQ_TOPIC)
 // gets each malformed message's original key and bytes with headers saying
-// why and where it came from (DESIGN.md §1, Kafka).
+// why and where it came from (docs/data.md, Kafka).
 #pragma once
 
 #include <string>

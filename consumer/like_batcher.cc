@@ -173,7 +173,7 @@ Result<std::vector<ClassifiedEvent>> LikeBatcher::ClaimEvents() {
     }
   }
   if (claims.empty()) return events;
-  // Issue 10: how close this batch is to the end of the dedup window.
+  // How close this batch is to the end of the dedup window.
   int64_t oldest_ms = events.front().timestamp_ms;
   for (const ClassifiedEvent& event : events) oldest_ms = std::min(oldest_ms, event.timestamp_ms);
   metrics_.oldest_claimed_event_age_ms = std::max<int64_t>(0, options_.wall_clock_ms() - oldest_ms);

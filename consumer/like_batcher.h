@@ -1,6 +1,6 @@
 // The consumer's core loop body: buffers the messages polled from Kafka, per
 // partition, and flushes them so that every like is counted exactly once
-// (DESIGN.md §2):
+// (docs/exactly-once.md):
 //
 //   1. malformed messages -> dead-letter topic (each awaited)
 //   2. dedup claims of all events (one Redis round trip; a second one for the rare likes
@@ -65,7 +65,7 @@ struct LikeBatcherOptions {
   // Test-only: called after the counters are applied and before the offsets
   // are committed, so a crash test can kill the process exactly there.
   std::function<void()> before_commit_for_testing;
-  // Wall clock in ms since epoch: places the likes-over-time window (issue 12).
+  // Wall clock in ms since epoch: places the likes-over-time window.
   std::function<int64_t()> wall_clock_ms = [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -86,7 +86,7 @@ struct LikeBatcherMetrics {
   uint64_t update_conflicts = 0;               // compare-and-set updates re-planned
   uint64_t messages_dropped_on_rebalance = 0;  // left uncommitted to the next owner
   uint64_t last_flush_messages = 0;            // batch size of the last completed flush
-  // Issue 10, the dedup window: age (wall clock - the event's timeStamp) of the oldest
+  // The dedup window: age (wall clock - the event's timeStamp) of the oldest
   // event of the last batch claimed for dedup. A copy older than DEDUP_TTL_S may find its
   // first copy's key expired and be counted twice.
   int64_t oldest_claimed_event_age_ms = 0;

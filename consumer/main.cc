@@ -1,5 +1,5 @@
 // la-consumer: counts the like events of Kafka topic `engagement-events` into
-// MongoDB `streams`, every accepted like exactly once (DESIGN.md §2), and tells
+// MongoDB `streams`, every accepted like exactly once (docs/exactly-once.md), and tells
 // the api nodes about new totals through Redis `stream-updates`.
 //
 // Several processes share the topic's partitions as consumer group

@@ -13,7 +13,7 @@ namespace {
 // "wm.<partition>", the dotted path of one watermark.
 std::string WatermarkPath(int32_t partition) { return "wm." + std::to_string(partition); }
 
-// --- likes over time (issue 12): fields `minutes` and `hours` (core/like_history.h) ---
+// Likes over time: fields `minutes` and `hours` (core/counting/like_history.h).
 constexpr const char* kMinutesField = "minutes";
 constexpr const char* kHoursField = "hours";
 
@@ -49,7 +49,6 @@ std::set<int64_t> BucketIndexes(const nlohmann::json& document, const char* fiel
   }
   return indexes;
 }
-// --- end likes over time ---
 
 nlohmann::json FirstLikeJson(const LikePosition& position) {
   return {{"p", position.partition}, {"o", position.offset}};

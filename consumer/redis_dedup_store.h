@@ -1,5 +1,5 @@
 // The dedup store in Redis: keys `dedup:{userId}:{eventId}` holding the Kafka position
-// of the first copy seen, with a TTL (core/counting/dedup_decision.h, docs/exactly-once.md).
+// of the first copy seen, with a TTL (docs/data.md, Redis; docs/exactly-once.md).
 #pragma once
 
 #include <chrono>

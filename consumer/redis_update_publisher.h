@@ -2,7 +2,7 @@
 // JSON is exactly an array of {"streamId":"…","likes":N} with absolute totals
 // (core/stream_updates.h encodes and parses it).
 // The api nodes forward it unchanged as the Socket.IO `statsUpdate` payload,
-// so this format is the contract (DESIGN.md §1, Socket.IO and Redis).
+// so this format is the contract (docs/data.md and docs/socketio-api.md).
 #pragma once
 
 #include <span>

@@ -1,6 +1,6 @@
 // Tells the api nodes about new like totals: Redis channel `stream-updates` (and the
-// partition summaries on `totals-updates`),
-// which they relay to dashboards and live viewers (DESIGN.md §1).
+// partition summaries on `totals-updates`), which they relay to dashboards and live
+// viewers (docs/data.md).
 #pragma once
 
 #include <span>

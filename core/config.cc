@@ -116,7 +116,6 @@ const std::vector<Option>& Options() {
        TextSetting("KAFKA_GROUP", &Config::kafka_group)},
       {"kafka-partitions", "KAFKA_PARTITIONS", kTool, "partitions of a created topic (12)",
        IntSetting("KAFKA_PARTITIONS", &Config::kafka_partitions, 1, 1000)},
-      // --- Kafka compression (issue 12) ---
       {"kafka-compression", "KAFKA_COMPRESSION", kAll,
        "codec of produced messages: none, gzip, snappy, lz4 or zstd (gzip; kafkajs reads only "
        "none and gzip without plugins)",
@@ -131,7 +130,6 @@ const std::vector<Option>& Options() {
              "KAFKA_COMPRESSION must be one of none, gzip, snappy, lz4, zstd; got \"" + v +
              "\" (gzip and none are readable by every client, kafkajs included)");
        }},
-      // --- end Kafka compression ---
       {"kafka-linger-ms", "KAFKA_LINGER_MS", kApi,
        "how long a like waits for others to share its produce request, ms (2)",
        IntSetting("KAFKA_LINGER_MS", &Config::kafka_linger_ms, 0, 1000)},
@@ -187,7 +185,7 @@ const std::vector<Option>& Options() {
        IntSetting("PRODUCE_TIMEOUT_MS", &Config::produce_timeout_ms, 100, 120000)},
       {"web-root", "WEB_ROOT", kApi, "folder with the built dashboard files",
        TextSetting("WEB_ROOT", &Config::web_root)},
-      // ---- abuse resistance (issue 9); 0 turns a limit off ----
+      // Abuse limits of the api node; 0 turns a limit off.
       {"trusted-proxies", "TRUSTED_PROXIES", kApi,
        "peers whose X-Real-IP/X-Forwarded-For name the client (127.0.0.0/8,::1/128; empty: none)",
        [](Config& c, const std::string& v) {
@@ -262,7 +260,6 @@ const std::vector<Option>& Options() {
       {"metrics-host", "METRICS_HOST", kConsumer,
        "address of the /metrics endpoint (127.0.0.1; 0.0.0.0: every interface)",
        TextSetting("METRICS_HOST", &Config::metrics_host)},
-      // ---- end of abuse resistance ----
       {"flush-interval-ms", "FLUSH_INTERVAL_MS", kConsumer, "batch flush interval (1000)",
        IntSetting("FLUSH_INTERVAL_MS", &Config::flush_interval_ms, 10, 60000)},
       {"batch-max-events", "BATCH_MAX_EVENTS", kConsumer,

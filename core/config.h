@@ -36,12 +36,10 @@ struct Config {
   std::string kafka_dlq_topic = "engagement-events-dlq";
   std::string kafka_group = "engagement-group";
   int kafka_partitions = 12;  // used when the topic is created
-  // --- Kafka compression (issue 12) ---
   // Codec of the messages this process produces (api: likes; consumer: DLQ;
   // la-admin: DLQ replay). The default is one every mainstream client reads
   // without plugins: kafkajs has no LZ4, Snappy or ZSTD codec built in.
   std::string kafka_compression = kDefaultKafkaCompression;
-  // --- end Kafka compression ---
   // How long an api node's producer waits to fill a batch (linger.ms): every like
   // waits up to this long before it is sent, and the broker's cost is per produce
   // request and per partition batch, not per like (docs/capacity.md).
@@ -71,7 +69,7 @@ struct Config {
   int viewer_report_ms = 1000;
   int viewer_node_ttl_ms = 10000;
 
-  // ---- abuse resistance (issue 9): limits of the api node; 0 turns a limit off ----
+  // Abuse limits of the api node; 0 turns a limit off.
   // Peers whose X-Real-IP / X-Forwarded-For name the client (comma-separated CIDR).
   std::string trusted_proxies = "127.0.0.0/8,::1/128";
   int login_rate_per_min = 20;  // per client address
@@ -98,7 +96,6 @@ struct Config {
   int write_timeout_ms = 10000;  // a WebSocket or polling write that takes longer ends the session
   std::string jwt_secret_file;   // read into jwt_secret at start (JWT_SECRET_FILE)
   std::string metrics_host = "127.0.0.1";  // consumer: address of its /metrics
-  // ---- end of abuse resistance ----
 
   // consumer
   int flush_interval_ms = 1000;

@@ -10,11 +10,17 @@ CONSUMERS=2
 # LA_BIN_DIR runs the binaries of another build (bench/e2e-ab compares two builds so).
 BIN_DIR="${LA_BIN_DIR:-$ROOT/build/${PRESET:-release}}"
 
-# Dev mode (a built-in JWT secret) only when the operator gave no secret.
+# The admin account of dev mode, unless ADMIN_EMAIL / ADMIN_PASSWORD say otherwise.
+DEV_ADMIN_EMAIL="admin@example.com"
+DEV_ADMIN_PASSWORD="admin-password"
+
+# The environment of every program ./dev runs against the local cluster (api nodes,
+# consumers, la-admin). Dev mode (a built-in JWT secret and the admin account above)
+# only when the operator gave no secret (JWT_SECRET or JWT_SECRET_FILE).
 cluster_env() {
-  if [ -z "${JWT_SECRET:-}" ]; then
+  if [ -z "${JWT_SECRET:-}" ] && [ -z "${JWT_SECRET_FILE:-}" ]; then
     export LA_DEV=1
-    export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin-password}"
+    export ADMIN_EMAIL="${ADMIN_EMAIL:-$DEV_ADMIN_EMAIL}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-$DEV_ADMIN_PASSWORD}"
   fi
   KAFKA_BROKERS="$(kafka_brokers)"  # every broker, so a client outlives any one of them
   export KAFKA_BROKERS REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
@@ -122,13 +128,25 @@ stop_cluster() {
   done
 }
 
+# What to open and how to log in. In dev mode the password is printed (it is the built-in
+# one unless ADMIN_PASSWORD was given); otherwise it is the operator's and is not.
 print_welcome() {
+  cluster_env
+  local login mode
+  if [ -n "${LA_DEV:-}" ]; then
+    mode="dev mode: a built-in JWT secret; set JWT_SECRET (32+ bytes) for a real one"
+    login="$ADMIN_EMAIL / $ADMIN_PASSWORD"
+  else
+    mode="the JWT secret from JWT_SECRET or JWT_SECRET_FILE"
+    login="${ADMIN_EMAIL:-(no admin yet: ./dev admin create-admin --admin-email E --admin-password P)}${ADMIN_EMAIL:+ / the ADMIN_PASSWORD given}"
+  fi
   cat <<TXT
 
-live-analytics is up.
-  dashboard:  http://127.0.0.1:$NGINX_PORT/admin
-  api:        http://127.0.0.1:$NGINX_PORT  (nodes on ${API_PORTS[*]})
-  log in:     ${ADMIN_EMAIL:-(set ADMIN_EMAIL and ADMIN_PASSWORD, or use ./dev admin create-admin)}${ADMIN_EMAIL:+ / the ADMIN_PASSWORD given}
-  stop:       ./dev down     status: ./dev status     logs: ./dev logs api-1
+live-analytics is up ($mode).
+  dashboard:    http://127.0.0.1:$NGINX_PORT/admin
+  log in:       $login
+  api:          http://127.0.0.1:$NGINX_PORT  (nodes on ${API_PORTS[*]})
+  admin token:  ./dev admin mint-token --id ops --role admin
+  stop:         ./dev down     status: ./dev status     logs: ./dev logs api-1
 TXT
 }

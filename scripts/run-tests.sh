@@ -63,8 +63,10 @@ PY
 }
 
 suites=("$@")
-# `outage` stops and restarts the shared Kafka broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy integration e2e browser chaos brokers abuse image outage)
+# `docs` stops the cluster, runs the README on fresh ones and starts it again, so it runs
+# before the suites that use the cluster; `outage` stops and restarts the shared Kafka
+# broker, so it runs last.
+[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy docs integration e2e browser chaos brokers abuse image outage)
 for s in "${suites[@]}"; do
   case "$s" in
     format) pyscript format "$ROOT/tests/format_check.py" ;;  # clang-format --dry-run -Werror
@@ -79,10 +81,11 @@ for s in "${suites[@]}"; do
                "$ROOT/tests/e2e/viewers.browser.test.mjs" ;;
     outage) gtest outage "$BIN/tests/integration_tests" --gtest_filter='KafkaOutage.*' ;;
     deploy) pyscript deploy "$ROOT/tests/deploy/deploy_check_test.py" --bin-dir "$BIN" ;;
+    docs) pyscript docs "$ROOT/tests/docs/readme_test.py" --bin-dir "$BIN" ;;
     # deploy/Dockerfile built by a private Docker engine and run against the local servers.
     image) pyscript image "$ROOT/tests/image/image_test.py" ;;
     chaos) pyscript chaos "$ROOT/tests/chaos/consumer_chaos_test.py" --bin-dir "$BIN"
-           pyscript chaos-cluster "$ROOT/tests/chaos/cluster_chaos_test.py" --bin-dir "$BIN" ;;  # issue 10
+           pyscript chaos-cluster "$ROOT/tests/chaos/cluster_chaos_test.py" --bin-dir "$BIN" ;;
     # A private cluster with 3 Kafka brokers beside the running one; the leader of the busiest
     # partitions killed under load, then two brokers at once (no 202 may come meanwhile). All the
     # broker faults: ./dev chaos --brokers 3.

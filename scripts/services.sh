@@ -4,7 +4,8 @@
 # has its PID under .local/run, its log under .local/log and its data under .local/data.
 # Downloads and builds (.local/kafka/libs, .local/bin) are in .local; what a running
 # cluster writes is in STATE_DIR, .local unless LA_STATE_DIR names another folder (the
-# 3-broker chaos suite runs a private cluster there, beside the standard one).
+# docs suite runs a fresh cluster there, tests/docs/readme_test.py; the 3-broker chaos
+# suite a private one beside the standard one).
 ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 LOCAL="$ROOT/.local"
 STATE_DIR="${LA_STATE_DIR:-$LOCAL}"
@@ -37,7 +38,9 @@ KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--Xmx$KAFKA_HEAP -Xms$KAFKA_HEAP -XX:+UseSerial
 
 svc_log() { printf '[dev] %s\n' "$*"; }
 
-svc_pid() { cat "$RUN_DIR/$1.pid" 2>/dev/null; }
+# The pid of NAME, or nothing when it has no pid file (never a failure: callers run under
+# set -e, and stopping what is already stopped must succeed).
+svc_pid() { cat "$RUN_DIR/$1.pid" 2>/dev/null || true; }
 
 svc_running() {
   local pid; pid="$(svc_pid "$1")"

@@ -1,4 +1,4 @@
-// The api node's routes, one handler per file (DESIGN.md §1 is the contract).
+// The api node's routes, one handler per file (docs/http-api.md is the contract).
 #pragma once
 
 #include "api/api_context.h"

@@ -1,4 +1,4 @@
-// The api node's Socket.IO namespaces (DESIGN.md §1):
+// The api node's Socket.IO namespaces (docs/socketio-api.md):
 //   "/"      admins only. On connect: statsUpdate with a snapshot (the most liked
 //            streams, at most kSnapshotLimit, from MongoDB); then a statsUpdate with the
 //            new totals of every consumer flush. Also on connect viewerCounts {total,

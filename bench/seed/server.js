@@ -1,9 +1,9 @@
 // bench/seed/server.js: a RECONSTRUCTION of the seed's like path, for bench/seed-ratio only;
-// not the seed itself (the seed's code is not in this repository; ../shared/SEED.md describes
-// it). One Express process with the seed's stack: jsonwebtoken verifies the Bearer JWT (HS256),
+// not the seed itself (the seed, the Node.js system this project re-implements, is not in this
+// repository; docs/README.md says what it was). One Express process with the seed's stack: jsonwebtoken verifies the Bearer JWT (HS256),
 // kafkajs produces the event with its defaults (acks=all, no compression), and the 202 is sent
 // only after Kafka acknowledged it (`await producer.send`), as the seed does. The event has the
-// shape of DESIGN.md §1 (core/counting/like_event.h), keyed by streamId, on a topic of its own
+// shape of docs/data.md (core/counting/like_event.h), keyed by streamId, on a topic of its own
 // so that our consumers never see it.
 //
 // env: PORT (20000), KAFKA_BROKERS (127.0.0.1:9092), JWT_SECRET (required),

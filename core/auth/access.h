@@ -1,4 +1,4 @@
-// Who may do what (DESIGN.md §1), the one authorization path of HTTP routes and
+// Who may do what (docs/http-api.md), the one authorization path of HTTP routes and
 // Socket.IO namespaces alike: Authenticate turns a token into an Identity (user id,
 // role, expiry) through the caching verifier, and Permit says whether that identity may
 // take an action. A refusal is either unauthenticated (HTTP 401, Socket.IO "Invalid

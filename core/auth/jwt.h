@@ -1,5 +1,5 @@
 // JSON Web Tokens signed with HS256 (HMAC-SHA256), the only algorithm this
-// system accepts (DESIGN.md §1). Tokens are minted at login and checked on every
+// system accepts (docs/http-api.md). Tokens are minted at login and checked on every
 // protected HTTP request and Socket.IO handshake.
 #pragma once
 

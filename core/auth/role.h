@@ -1,4 +1,4 @@
-// The roles an account and its tokens carry (DESIGN.md §1): a viewer likes and watches
+// The roles an account and its tokens carry (docs/http-api.md): a viewer likes and watches
 // one stream's counter; an admin may also read totals and watch the dashboard (what each
 // role may do is core/access.h). This file and role.cc are the only places their names
 // are spelled. Pure functions; thread-safe.

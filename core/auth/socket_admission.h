@@ -1,4 +1,4 @@
-// Who may join the api node's Socket.IO namespaces (DESIGN.md §1). The CONNECT auth
+// Who may join the api node's Socket.IO namespaces (docs/socketio-api.md). The CONNECT auth
 // payload must be {"token": "<JWT>"} with a valid HS256 token, authenticated and
 // permitted as on HTTP routes (core/access.h): namespace "/" (the admin dashboard) is
 // Action::kWatchDashboard, "/live" Action::kWatchStream. Refused clients get the seed's

@@ -1,5 +1,5 @@
 // Whether a consumed like event is counted or dropped as a duplicate, decided
-// from what Redis already holds for its eventId (docs/exactly-once.md).
+// from what Redis already holds for its eventId (docs/exactly-once.md, step 2).
 //
 // An eventId names one like of one user on one stream. Each event claims
 //   SET dedup:{userId}:{eventId} "{partition}:{offset}/{streamId}" NX GET EX <ttl>

@@ -1,6 +1,6 @@
 // The counting rule of one flush: which likes are added to which stream
 // document, and the watermarks that make applying them idempotent
-// (DESIGN.md §2, part 3).
+// (docs/exactly-once.md, step 3).
 //
 // A stream document records, per Kafka partition, the highest offset already
 // reflected in its `likes` (`wm.<partition>`). A flush adds only the counted

@@ -18,7 +18,7 @@ struct LikeEvent {
   int64_t timestamp_ms = 0;  // ms since the Unix epoch, set by the api node
 };
 
-// Limits from DESIGN.md §1.
+// Limits of the contract (docs/data.md).
 inline constexpr size_t kMaxStreamIdLength = 128;
 inline constexpr size_t kMaxEventIdLength = 64;
 inline constexpr size_t kMaxUserIdLength = 128;

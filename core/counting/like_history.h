@@ -1,4 +1,4 @@
-// Likes over time of one stream (DESIGN.md §1, MongoDB `streams`): counts per
+// Likes over time of one stream (docs/data.md, MongoDB `streams`): counts per
 // minute for the last 60 minutes and per hour for the last 24 hours, kept in the
 // stream document as
 //   minutes: {"<minute index>": likes, ...}   minute index = floor(timeStamp / 60 000)

@@ -1,4 +1,4 @@
-// Where the stream documents live: MongoDB collection `streams` (DESIGN.md §1),
+// Where the stream documents live: MongoDB collection `streams` (docs/data.md),
 // one document per stream. The consumer writes them (core/flush_plan.h), the api
 // node reads them (core/stream_history.h, the dashboards' snapshots). Constants
 // only; safe from any thread.

@@ -1,4 +1,4 @@
-// The read side of likes over time (DESIGN.md §1): turns a stored `streams`
+// The read side of likes over time (docs/http-api.md): turns a stored `streams`
 // document into the body of GET /streams/{streamId}, and checks the `top`
 // parameter of GET /streams. Pure; safe from any thread.
 #pragma once

@@ -1,4 +1,4 @@
-// The like totals an api node relays to Socket.IO clients (DESIGN.md §1).
+// The like totals an api node relays to Socket.IO clients (docs/socketio-api.md).
 //
 // Redis channel `stream-updates` carries, per consumer flush, a JSON array of the new
 // absolute totals of the streams that changed:
@@ -63,7 +63,7 @@ struct FoldedSnapshot {
 // does not list (beyond its limit, or new since the read) as one ordinary update.
 FoldedSnapshot FoldHeldTotals(std::vector<StreamTotal> snapshot, const HeldTotals& held);
 
-// Conflation for a client that cannot keep up (issue 11): an update still waiting in its
+// Conflation for a client that cannot keep up: an update still waiting in its
 // queue and a newer one become one update listing each stream once, at the higher of its
 // totals (totals only grow, so a client never sees one go down), in the waiting update's
 // order followed by the streams new in `update`. The result lists no stream twice, so a

@@ -1,4 +1,4 @@
-// Validation of the JSON bodies of the HTTP API (DESIGN.md §1). Each parser
+// Validation of the JSON bodies of the HTTP API (docs/http-api.md). Each parser
 // turns a raw body into a typed request or a message, naming the field and what
 // was wrong with it, that the api node returns as a 400.
 #pragma once

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Abuse tests of one api node (issue 9): no single client may starve it.
+"""Abuse tests of one api node: no single client may starve it.
 
 The node is started here on 127.0.0.1 (port 3410 unless --port), against the running
 Kafka, Redis and FerretDB, with the product's default limits; only loopback address

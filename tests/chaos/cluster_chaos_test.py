@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Chaos for the whole cluster of `./dev up` (issue 10): every accepted like is
+"""Chaos for the whole cluster of `./dev up` (docs/exactly-once.md): every accepted like is
 counted exactly once while every server dies under load.
 
 Clients send likes through nginx as a real app would: each like has an eventId,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Crash and rebalance tests of the consumer (DESIGN.md §2, "every accepted like
+"""Crash and rebalance tests of the consumer (docs/exactly-once.md, "every accepted like
 is counted exactly once"), against the running Kafka, Redis and FerretDB.
 
 crash:     while likes keep arriving, the consumer is killed with SIGKILL at

@@ -1,4 +1,4 @@
-// Likes over time (DESIGN.md §1: GET /streams/{streamId}, GET /streams?top=N) through
+// Likes over time (docs/http-api.md: GET /streams/{streamId}, GET /streams?top=N) through
 // the HTTP API and in the admin dashboard, in Debian's chromium (playwright-core).
 // Runs a private pipeline (tests/e2e/pipeline.mjs: own topics and database, one api
 // node, one consumer) so the streams it sees are only its own.

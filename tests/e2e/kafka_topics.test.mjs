@@ -1,5 +1,5 @@
 // Both Kafka topics are readable by kafkajs, the seed's own client, which has no LZ4,
-// Snappy or ZSTD codec built in (DESIGN.md §1, Kafka): a like accepted by an api node
+// Snappy or ZSTD codec built in (docs/data.md, Kafka): a like accepted by an api node
 // and the dead letter a consumer writes for a malformed event are read back with
 // kafkajs and checked field by field (key, value, headers).
 //

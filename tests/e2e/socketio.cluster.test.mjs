@@ -1,4 +1,4 @@
-// The live dashboard protocol (DESIGN.md §1, Socket.IO part) with the official
+// The live dashboard protocol (docs/socketio-api.md, Socket.IO part) with the official
 // socket.io-client against the running cluster: through nginx, and directly against each
 // api node. Every api node relays Redis `stream-updates`, so a dashboard on any node sees
 // the likes posted through any other.

@@ -1,4 +1,4 @@
-// Conflation for dashboards that cannot keep up (issue 11 item 2), on an api node of its
+// Conflation for dashboards that cannot keep up (docs/socketio-api.md), on an api node of its
 // own (free port) against the cluster's Redis: one dashboard stops reading (its socket is
 // paused) beside one that reads, while ~7.5 MB of statsUpdates (300 updates of 500
 // streams, far more than the 1 MiB a session may queue plus the kernel's buffers) are

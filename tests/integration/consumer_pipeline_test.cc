@@ -393,7 +393,7 @@ TEST_F(ConsumerPipelineTest, RetriesWhileRedisIsDownAndCountsOnceItIsBack) {
   EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
 }
 
-// --- likes over time (issue 12) ---
+// Likes over time.
 // The per-minute and per-hour buckets change in the same compare-and-set update as
 // `likes` and the watermarks: a consumer killed between that write and its commit
 // replays the batch, and every minute still counts each like once.

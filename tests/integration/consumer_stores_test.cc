@@ -126,7 +126,7 @@ TEST_F(MongoCounterStoreTest, CreatesReadsAndUpdatesByCompareAndSet) {
   EXPECT_EQ(StateOf("s1").likes, 9);
 }
 
-// --- likes over time (issue 12) ---
+// Likes over time.
 // The history buckets ride on the compare-and-set update: created with the
 // document, incremented and expired ($unset) by the update, and read back.
 TEST_F(MongoCounterStoreTest, HistoryBucketsAreCreatedIncrementedAndExpiredByTheSameUpdate) {

@@ -81,7 +81,7 @@ TEST(KafkaOutage, LikesAre503WhileTheBrokerIsDownAndAcceptedAfter) {
   // SIGTERM while a like still waits for Kafka past every drain (a delivery
   // timeout longer than the drains): the producer's destructor fails it and its
   // callback resumes the request on the io_context, which must still exist then
-  // (before issue 10 it was destroyed first). The node still exits 0.
+  // (the producer is destroyed before it). The node still exits 0.
   node = std::make_unique<test::ChildProcess>(
       test::BinaryDir() / "api" / "la-api",
       std::vector<std::string>{"--port", std::to_string(kPort), "--kafka-topic", topic,

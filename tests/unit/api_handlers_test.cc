@@ -1,5 +1,5 @@
 // The api node's route handlers against fakes of Kafka and MongoDB (tests/unit/fakes/
-// api_fakes.h): status codes, the order of the checks (DESIGN.md §1: body size is the
+// api_fakes.h): status codes, the order of the checks (docs/http-api.md: body size is the
 // server's, then token 401, role 403, the user's rate limit 429, body 400), and what is
 // produced to Kafka.
 #include <gmock/gmock.h>
@@ -117,7 +117,7 @@ TEST_F(ApiHandlersTest, ALikeKafkaDidNotStoreIs503WithItsEventIdAndCountsAsAProd
   EXPECT_EQ(produce_errors.Value(), 2u);
 }
 
-// A request that gets an error enqueues nothing (DESIGN.md §1).
+// A request that gets an error enqueues nothing (docs/http-api.md).
 TEST_F(ApiHandlersTest, ARefusedLikeProducesNothing) {
   struct Case {
     const char* what;

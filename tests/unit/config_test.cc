@@ -151,7 +151,7 @@ TEST(Config, AdminEmailIsNormalisedAsLoginsAreByTheApiAndTheAdminTool) {
   }
 }
 
-// --- Kafka compression (issue 12) ---
+// Kafka compression.
 TEST(Config, KafkaCompressionDefaultsToACodecKafkajsReads) {
   auto loaded = LoadConfig(Program::kApi, {"--dev"}, Env({}));
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
@@ -174,7 +174,6 @@ TEST(Config, KafkaCompressionRejectsAnUnknownCodecNamingIt) {
   EXPECT_NE(loaded.status().message().find("KAFKA_COMPRESSION must be one of"), std::string::npos);
   EXPECT_NE(loaded.status().message().find("brotli"), std::string::npos);
 }
-// --- end Kafka compression ---
 
 TEST(Config, DevModeSuppliesASecret) {
   auto loaded = LoadConfig(Program::kApi, {"--dev"}, Env({}));
@@ -193,7 +192,7 @@ TEST(Config, ParsesRedisUrls) {
   EXPECT_FALSE(ParseRedisUrl("redis://").ok());
 }
 
-// ---- abuse resistance (issue 9) ----
+// Abuse limits.
 TEST(Config, AbuseLimitsHaveProductDefaults) {
   auto loaded = LoadConfig(Program::kApi, {}, Env({{"JWT_SECRET", kSecret}}));
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
@@ -277,7 +276,6 @@ TEST(Config, ConsumerMetricsListenOnLoopbackByDefault) {
       LoadConfig(Program::kConsumer, {"--metrics-host", "0.0.0.0"}, Env({}))->config->metrics_host,
       "0.0.0.0");
 }
-// ---- end of abuse resistance ----
 
 }  // namespace
 }  // namespace la

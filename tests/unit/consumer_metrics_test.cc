@@ -31,7 +31,7 @@ TEST(ConsumerMetricsTest, CountersFollowTheBatcherTotals) {
   EXPECT_THAT(text, HasSubstr("la_consumer_flush_failures_total 3\n"));
 }
 
-// Issue 10: the dedup window at risk shows as the oldest claimed event's age next to
+// The dedup window at risk shows as the oldest claimed event's age next to
 // DEDUP_TTL_S.
 TEST(ConsumerMetricsTest, ShowsTheOldestClaimedEventsAgeNextToTheDedupTtl) {
   prometheus::Registry registry;

@@ -160,7 +160,7 @@ TEST(FlushPlanTest, APartiallyAppliedBatchReplaysExactly) {
       << "a third replay adds nothing";
 }
 
-// --- likes over time (issue 12) ---
+// Likes over time.
 TEST(FlushPlanTest, HistoryCountsExactlyTheLikesTheUpdateAddsInTheirMinutes) {
   const int64_t minute = kNow - kNow % kMinuteMs;
   const std::vector<ClassifiedEvent> batch = {

@@ -216,7 +216,7 @@ TEST_F(LikeBatcherTest, AUserIdThatCouldShareADedupKeyIsDeadLettered) {
   EXPECT_EQ(dedup_.positions["dedup:a:b:c"], "0:1/s");
 }
 
-// Issue 10: the batcher reports how old the oldest event it checked for duplicates
+// The batcher reports how old the oldest event it checked for duplicates
 // was (its timeStamp against the wall clock), to compare with DEDUP_TTL_S.
 TEST_F(LikeBatcherTest, ReportsTheAgeOfTheOldestClaimedEvent) {
   LikeBatcherOptions options;

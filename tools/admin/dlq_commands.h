@@ -1,5 +1,5 @@
 // la-admin dlq: look at and replay the dead letters of KAFKA_DLQ_TOPIC
-// (DESIGN.md §1: original key and bytes, headers error, originalTopic,
+// (docs/data.md: original key and bytes, headers error, originalTopic,
 // originalPartition, originalOffset). A dead letter is named by its position
 // in the DLQ topic, "PARTITION:OFFSET", as `dlq list` prints it.
 //

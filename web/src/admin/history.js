@@ -1,5 +1,5 @@
 // Likes over time from the api node (GET /streams?top=N, GET /streams/{streamId},
-// DESIGN.md §1), turned into what the dashboard draws. The fetches take the
+// docs/http-api.md), turned into what the dashboard draws. The fetches take the
 // admin's token; the rest is pure logic with the clock passed in.
 
 /** How many of the most liked streams the rate chart's history is summed over. */

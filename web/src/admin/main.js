@@ -1,5 +1,5 @@
 // The admin dashboard page: a login form, then a live view of the like counts
-// pushed by the api node over Socket.IO (DESIGN.md §1). This file wires the
+// pushed by the api node over Socket.IO (docs/socketio-api.md). This file wires the
 // pieces together; each piece lives in its own module.
 
 import 'uplot/dist/uPlot.min.css';

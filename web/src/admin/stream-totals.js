@@ -3,7 +3,7 @@
 // right. The first event after a (re)connect is a snapshot of the top streams;
 // later events carry only the streams that changed. Pure logic: no DOM, no timers.
 
-/** The server sends at most this many streams in a snapshot (DESIGN.md §1). */
+/** The server sends at most this many streams in a snapshot (docs/socketio-api.md). */
 export const SNAPSHOT_LIMIT = 1000;
 
 /**
