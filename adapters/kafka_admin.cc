@@ -3,8 +3,10 @@
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
+#include <thread>
 
 namespace la {
 namespace {
@@ -146,19 +148,32 @@ Result<int> CountPartitions(const std::string& brokers, const std::string& topic
   Result<Handle> rk = Connect(brokers);
   if (!rk.ok()) return rk.status();
   rd_kafka_topic_t* handle = rd_kafka_topic_new(rk->get(), topic.c_str(), nullptr);
-  const rd_kafka_metadata_t* metadata = nullptr;
-  rd_kafka_resp_err_t err =
-      rd_kafka_metadata(rk->get(), 0, handle, &metadata, static_cast<int>(timeout.count()));
-  rd_kafka_topic_destroy(handle);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::Error("Kafka metadata for topic " + topic + " at " + brokers + ": " +
-                         rd_kafka_err2str(err));
-  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   Result<int> result = Status::Error("topic " + topic + " does not exist");
-  if (metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    result = metadata->topics[0].partition_cnt;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const rd_kafka_resp_err_t err = rd_kafka_metadata(
+        rk->get(), 0, handle, &metadata, static_cast<int>(std::max<int64_t>(left.count(), 1)));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      result = Status::Error("Kafka metadata for topic " + topic + " at " + brokers + ": " +
+                             rd_kafka_err2str(err));
+      break;
+    }
+    const rd_kafka_resp_err_t topic_err = metadata->topic_cnt == 1
+                                              ? metadata->topics[0].err
+                                              : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+    if (topic_err == RD_KAFKA_RESP_ERR_NO_ERROR) result = metadata->topics[0].partition_cnt;
+    rd_kafka_metadata_destroy(metadata);
+    // A topic just created is not known to every broker at once (each learns it from the
+    // controller): the broker asked may not know it yet, so ask again until the deadline.
+    const bool unknown_yet = topic_err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                             topic_err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
+    if (result.ok() || !unknown_yet || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  rd_kafka_metadata_destroy(metadata);
+  rd_kafka_topic_destroy(handle);
   return result;
 }
 

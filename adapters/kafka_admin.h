@@ -27,7 +27,8 @@ Status EnsureTopics(const std::string& brokers, const std::vector<TopicSpec>& to
 Status DeleteTopics(const std::string& brokers, const std::vector<std::string>& topics,
                     std::chrono::milliseconds timeout);
 
-// The number of partitions of `topic`, or an error if it does not exist.
+// The number of partitions of `topic`, or an error if it does not exist. A topic created a
+// moment ago may be unknown to the broker asked: it is asked again until `timeout`.
 Result<int> CountPartitions(const std::string& brokers, const std::string& topic,
                             std::chrono::milliseconds timeout);
 

@@ -124,10 +124,17 @@ Result<int64_t> MongoAnchorStore::RebaseWatermarks(int32_t partition, int64_t fr
   const std::string path = "wm." + std::to_string(partition);
   nlohmann::json change = from == 0 ? nlohmann::json{{"$unset", {{path, ""}}}}
                                     : nlohmann::json{{"$set", {{path, from - 1}}}};
-  const MongoUpdate update{{{path, {{"$gte", from}}}}, std::move(change), false, true};
-  Result<MongoBulkResult> written = mongo_.BulkUpdate(kStreamsCollection, {update});
+  const MongoUpdate watermarks{{{path, {{"$gte", from}}}}, std::move(change), false, true};
+  const std::string first_like_partition = std::string(kFirstLikeField) + ".p";
+  const MongoUpdate first_likes{
+      {{first_like_partition, partition}}, {{"$unset", {{kFirstLikeField, ""}}}}, false, true};
+  Result<MongoBulkResult> written = mongo_.BulkUpdate(kStreamsCollection, {watermarks});
   if (!written.ok()) return written.status();
   if (!written->write_errors.empty()) return Status::Error(written->write_errors.front().message);
+  Result<MongoBulkResult> forgotten = mongo_.BulkUpdate(kStreamsCollection, {first_likes});
+  if (!forgotten.ok()) return forgotten.status();
+  if (!forgotten->write_errors.empty())
+    return Status::Error(forgotten->write_errors.front().message);
   return written->modified;
 }
 

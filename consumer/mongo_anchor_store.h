@@ -37,9 +37,13 @@ class MongoAnchorStore final : public AnchorStore {
   // removes it and records that its log is counted from `from`. False when the
   // record changed meanwhile (nothing was written).
   Result<bool> Rebase(int32_t partition, const LogAnchor& expected, int64_t from);
-  // The re-base's first step: in every stream document, a watermark of `partition`
-  // at or above `from` becomes from - 1 (is removed when `from` is 0), so the
-  // log's messages from `from` on are counted. Returns how many documents changed.
+  // The re-base's step in the stream documents (after the partition's summary,
+  // MongoPartitionTotalsStore::Rebase, which may sum them): in every stream document,
+  // a watermark of `partition` at or above `from` becomes from - 1 (is removed when
+  // `from` is 0), so the log's messages from `from` on are counted; and a `firstLike`
+  // on `partition` is removed: it is a position in the old log, which the new log's
+  // offsets may reach again, and would count its stream in the summary's `streams` a
+  // second time. Returns how many watermarks moved.
   Result<int64_t> RebaseWatermarks(int32_t partition, int64_t from);
 
  private:

@@ -50,9 +50,6 @@ std::set<int64_t> BucketIndexes(const nlohmann::json& document, const char* fiel
   return indexes;
 }
 
-// `firstLike` (core/counting/flush_plan.h): {p: partition, o: offset}.
-constexpr const char* kFirstLikeField = "firstLike";
-
 nlohmann::json FirstLikeJson(const LikePosition& position) {
   return {{"p", position.partition}, {"o", position.offset}};
 }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <limits>
 #include <string>
 
 #include "core/counting/stream_document.h"
@@ -95,6 +96,35 @@ Result<std::vector<StreamOnPartition>> MongoPartitionTotalsStore::StreamsOnParti
     streams.push_back(std::move(stream));
   }
   return streams;
+}
+
+Result<PartitionTotal> MongoPartitionTotalsStore::Rebase(int32_t partition, int64_t from) {
+  const int32_t partitions[] = {partition};
+  Result<std::map<int32_t, PartitionTotal>> stored = Read(partitions);
+  if (!stored.ok()) return stored.status();
+  const std::string changed = "the summary of partition " + std::to_string(partition) +
+                              " changed while it was re-based (is a consumer counting the "
+                              "partition?); check with `la-admin partitions` and run the "
+                              "command again";
+  if (!stored->contains(partition)) {
+    Result<std::vector<StreamOnPartition>> streams = StreamsOnPartition(partition);
+    if (!streams.ok()) return streams.status();
+    // Every stream document holds all it will get of the old log: none is ahead of its end.
+    std::optional<PartitionTotal> first =
+        PlanBackfill(partition, std::numeric_limits<int64_t>::max(), *streams);
+    first->wm = from - 1;
+    Result<bool> created = Create(*first);
+    if (!created.ok()) return created.status();
+    if (!*created) return Status::Error(changed);
+    return *first;
+  }
+  PartitionTotal total = stored->at(partition);
+  if (total.wm < from) return total;
+  const PartitionTotalsUpdate update{total.wm, {partition, total.likes, total.streams, from - 1}};
+  Result<size_t> matched = Apply({&update, 1});
+  if (!matched.ok()) return matched.status();
+  if (*matched != 1) return Status::Error(changed);
+  return update.next;
 }
 
 }  // namespace la

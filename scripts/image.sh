@@ -184,18 +184,45 @@ cmd_base() {
   rm -rf "$tree"
 }
 
+# The machine's compiler cache, served read-only to the image build during the build
+# (scripts/ccache_server.py) on this port of the engine's network: the build fetches what
+# `./dev build` compiled here instead of compiling it again. Without ccache on the machine
+# it serves nothing and the build compiles everything.
+CCACHE_PORT="${IMAGE_CCACHE_PORT:-3390}"
+
+start_ccache_server() {
+  local cache_dir=/nonexistent waited=0
+  if command -v ccache >/dev/null; then cache_dir="$(ccache -k cache_dir)"; fi
+  python3 "$ROOT/scripts/ccache_server.py" --cache-dir "$cache_dir" --port "$CCACHE_PORT" \
+    >> "$LOG_DIR/ccache-server.log" 2>&1 &
+  CCACHE_SERVER=$!
+  until (exec 3<> "/dev/tcp/127.0.0.1/$CCACHE_PORT") 2>/dev/null; do
+    if ! kill -0 "$CCACHE_SERVER" 2>/dev/null || [ $waited -ge 50 ]; then
+      svc_log "image: the compiler cache server did not start on :$CCACHE_PORT (.local/log/ccache-server.log); the build compiles everything"
+      return 0
+    fi
+    sleep 0.1; waited=$((waited + 1))
+  done
+}
+
 # Builds deploy/Dockerfile as $IMAGE with BuildKit, on the host's network, from local images
-# only. Prints the build's wall time.
+# only. Prints the build's wall time and the compile step's compiler cache hits.
 cmd_build_image() {
-  local started=$SECONDS
+  local started=$SECONDS status=0
   svc_log "building $IMAGE from deploy/Dockerfile (log .local/log/image-build.log)"
-  if ! DOCKER_BUILDKIT=1 BUILDKIT_PROGRESS=plain "$DOCKER" build --network host -f "$ROOT/deploy/Dockerfile" \
-         -t "$IMAGE" "$ROOT" > "$LOG_DIR/image-build.log" 2>&1; then
+  start_ccache_server
+  DOCKER_BUILDKIT=1 BUILDKIT_PROGRESS=plain "$DOCKER" build --network host -f "$ROOT/deploy/Dockerfile" \
+    --build-arg "CCACHE_REMOTE_STORAGE=http://127.0.0.1:$CCACHE_PORT|read-only" \
+    -t "$IMAGE" "$ROOT" > "$LOG_DIR/image-build.log" 2>&1 || status=$?
+  kill "$CCACHE_SERVER" 2>/dev/null || true
+  wait "$CCACHE_SERVER" 2>/dev/null || true
+  if [ $status -ne 0 ]; then
     tail -n 40 "$LOG_DIR/image-build.log" >&2
     svc_log "image: docker build failed (full log: .local/log/image-build.log)"
     return 1
   fi
-  svc_log "built $IMAGE in $((SECONDS - started)) s"
+  local cache; cache="$(grep -o 'compiler cache: .*' "$LOG_DIR/image-build.log" | tail -n 1 || true)"
+  svc_log "built $IMAGE in $((SECONDS - started)) s; ${cache:-compile step cached (nothing compiled)}"
 }
 
 cmd_prune() {

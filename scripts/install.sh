@@ -14,9 +14,10 @@ mkdir -p "$LOCAL"
 log() { printf '[install] %s\n' "$*"; }
 
 # What building and running need (`./dev up`). The unit-test libraries are here
-# too: the one CMake build compiles the tests with everything else.
+# too: the one CMake build compiles the tests with everything else. ccache makes
+# rebuilds cheap, and the image build (deploy/Dockerfile) reads what it holds.
 APT_RUN_PACKAGES=(
-  build-essential cmake ninja-build pkg-config clang-format
+  build-essential cmake ninja-build pkg-config clang-format ccache
   libboost-dev libboost-system-dev libboost-program-options-dev
   librdkafka-dev libmongoc-dev libbson-dev libhiredis-dev libsodium-dev
   libssl-dev libsimdjson-dev patch nlohmann-json3-dev libspdlog-dev libfmt-dev

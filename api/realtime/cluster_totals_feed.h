@@ -1,11 +1,11 @@
 // Keeps the cluster's like totals current on an api node and shows them to dashboards
 // (docs/viewers.md, "Cluster totals"): the per-partition summaries are read once from
 // MongoDB after every Redis (re)subscription, then taken from the consumers' messages on
-// `totals-updates:<topic>` (the Kafka topic this node produces to); each partition keeps the
-// summary with the highest watermark (PartitionTotalsView), so the order of reads and messages does
-// not matter. Dashboards get `clusterTotals` {likes, streams, partitions} when they connect and
-// whenever a sum changes. Thread-safe: messages arrive on the subscriber's thread, reads on the
-// pool, dashboards connect on their strands.
+// `totals-updates:<topic>` (the Kafka topic this node produces to); each partition keeps its
+// latest summary (PartitionTotalsView: the most likes, a re-based log's included), so the
+// order of reads and messages does not matter. Dashboards get `clusterTotals` {likes, streams,
+// partitions} when they connect and whenever a sum changes. Thread-safe: messages arrive on
+// the subscriber's thread, reads on the pool, dashboards connect on their strands.
 #pragma once
 
 #include <functional>

@@ -1,6 +1,7 @@
 #include "core/counting/partition_totals.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace la {
 namespace {
@@ -60,8 +61,8 @@ Result<std::vector<PartitionTotal>> ParsePartitionTotals(std::string_view messag
 bool PartitionTotalsView::Apply(const PartitionTotal& total) {
   auto [held, inserted] = partitions_.try_emplace(total.partition, total);
   if (inserted) return true;
-  const bool newer = total.wm > held->second.wm ||
-                     (total.wm == held->second.wm && total.likes > held->second.likes);
+  const auto rank = [](const PartitionTotal& t) { return std::tie(t.likes, t.streams, t.wm); };
+  const bool newer = rank(total) > rank(held->second);
   if (newer) held->second = total;
   return newer;
 }

@@ -77,9 +77,12 @@ struct ClusterTotals {
 };
 
 // The latest summary of each partition, as an api node learns them from a read and from
-// `totals-updates` in any order: a summary replaces the held one only if its `wm` is
-// higher (or equal, with more likes: a backfill), so a late message never takes a total
-// back. Not thread-safe.
+// `totals-updates` in any order. A summary's likes and streams only grow, and so does its
+// `wm` except at a re-base (`la-admin partitions rebase` moves it back to where the new
+// log is counted from, keeping likes and streams): so a summary replaces the held one only
+// if it has more likes, or as many and more streams, or as many of both and a higher `wm`.
+// A late message never takes a total back, and the first summary after a re-base is not
+// taken for a late one. Not thread-safe.
 class PartitionTotalsView {
  public:
   // True when it changed the view.

@@ -7,5 +7,7 @@
 namespace la {
 
 inline constexpr const char* kStreamsCollection = "streams";
+// A stream document's `firstLike` (core/counting/flush_plan.h): {p: partition, o: offset}.
+inline constexpr const char* kFirstLikeField = "firstLike";
 
 }  // namespace la

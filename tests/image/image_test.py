@@ -10,7 +10,8 @@ so only the container consumer counts the likes of the container api nodes.
 
   engine     the engine starts; if it cannot, the suite fails with the reason
   build      debian:12 and debian:12-slim are made (cached) and deploy/Dockerfile builds;
-             prints the build time and the image size
+             prints the build time, the image size and the compile step's compiler cache
+             hits (the machine's own cache is served to it: scripts/ccache_server.py)
   contents   the runtime image holds no compiler and resolves every library of the programs
   topics     `la-admin topics` from the image creates the suite's topics
   healthy    two api nodes and a consumer start; the image's HEALTHCHECK turns healthy and
@@ -195,7 +196,12 @@ def test_build(suite):
     image_script("build-image")
     took = time.monotonic() - started
     size = int(docker("image", "inspect", "-f", "{{.Size}}", IMAGE))
-    return f"build {took:.0f} s; image {IMAGE} {size / 1e6:.0f} MB"
+    # The compile step's compiler cache use (deploy/Dockerfile prints it; absent when the
+    # step's layer was cached).
+    with open(os.path.join(ROOT, ".local", "log", "image-build.log"), encoding="utf-8", errors="replace") as log:
+        cache = re.findall(r"compiler cache: .*", log.read())
+    return (f"build {took:.0f} s; image {IMAGE} {size / 1e6:.0f} MB; "
+            f"{cache[-1] if cache else 'compile step cached (nothing compiled)'}")
 
 
 def test_contents(suite):
@@ -452,7 +458,7 @@ def test_redis_full(suite):
     fill it: the consumer's flushes fail and are retried, nothing is counted meanwhile, and
     once there is room again every accepted like is counted exactly once."""
     suite.needs("like")
-    first, second = API_PORTS
+    node = API_PORTS[1]  # the drain test stopped the first one
     redis = ["redis-cli", "-p", os.environ.get("REDIS_PORT", "6379")]
 
     def redis_command(*args):
@@ -465,17 +471,17 @@ def test_redis_full(suite):
     failures_before = consumer_metric("la_consumer_flush_failures_total")
     redis_command("config", "set", "maxmemory", str(used + 100_000))  # room for a few hundred keys
     try:
-        accepted = sum(request(first, "POST", "/engagement/like", {"streamId": stream}, suite.viewer)[0] == 202
+        accepted = sum(request(node, "POST", "/engagement/like", {"streamId": stream}, suite.viewer)[0] == 202
                        for _ in range(1000))
         wait_for("a consumer flush to fail on the full Redis",
                  lambda: consumer_metric("la_consumer_flush_failures_total") > failures_before, 30)
-        held = stream_likes(second, suite.admin, stream)
+        held = stream_likes(node, suite.admin, stream)
     finally:
         redis_command("config", "set", "maxmemory", "0")
     if held >= accepted:
         raise Failure(f"all {accepted} likes were counted although Redis had no room for their dedup keys")
     wait_for(f"{stream} to reach the {accepted} accepted likes once Redis has room",
-             lambda: stream_likes(second, suite.admin, stream) == accepted, 60)
+             lambda: stream_likes(node, suite.admin, stream) == accepted, 60)
     failed = consumer_metric("la_consumer_flush_failures_total") - failures_before
     return (f"Redis full: {held} of {accepted} likes counted, {failed:.0f} flushes failed and were retried; "
             f"with room again: {accepted} counted, exactly")
@@ -524,7 +530,8 @@ def main():
     started = time.monotonic()
     try:
         for name in options.tests:
-            if results.run(name, lambda: TESTS[name](suite), catch=(Failure, subprocess.TimeoutExpired)):
+            # OSError: a server of the test refused or cut a connection it should have taken.
+            if results.run(name, lambda: TESTS[name](suite), catch=(Failure, subprocess.TimeoutExpired, OSError)):
                 suite.passed.add(name)
             if name == "engine" and name not in suite.passed:
                 break  # nothing else can run; the failure above says why

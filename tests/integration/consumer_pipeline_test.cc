@@ -111,9 +111,23 @@ class ConsumerPipelineTest : public ::testing::Test {
     mongo_ = std::move(*mongo);
   }
 
-  // The cluster totals the partition summaries hold (core/counting/partition_totals.h)
-  // equal the sums over the stream documents: likes, and streams with a like. The summary
-  // is written just after the stream documents of a flush, so this waits for it a little.
+  // The partition summaries (core/counting/partition_totals.h) as stored.
+  std::vector<PartitionTotal> StoredSummaries() {
+    std::vector<PartitionTotal> stored;
+    auto summaries = mongo_->Find(kPartitionTotalsCollection, nlohmann::json::object());
+    EXPECT_TRUE(summaries.ok()) << summaries.status().message();
+    if (!summaries.ok()) return stored;
+    for (const nlohmann::json& summary : *summaries) {
+      Result<PartitionTotal> total = ParsePartitionTotal(summary);
+      EXPECT_TRUE(total.ok()) << total.status().message();
+      if (total.ok()) stored.push_back(*total);
+    }
+    return stored;
+  }
+
+  // The cluster totals the partition summaries hold equal the sums over the stream
+  // documents: likes, and streams with a like. The summary is written just after the
+  // stream documents of a flush, so this waits for it a little.
   void ExpectSummariesEqualTheStreams() {
     struct Sums {
       int64_t likes = 0, streams = 0;
@@ -121,8 +135,6 @@ class ConsumerPipelineTest : public ::testing::Test {
     };
     Sums from_streams, from_summaries;
     for (auto deadline = Clock::now() + 10s; Clock::now() < deadline;) {
-      auto summaries = mongo_->Find(kPartitionTotalsCollection, nlohmann::json::object());
-      ASSERT_TRUE(summaries.ok()) << summaries.status().message();
       auto documents = mongo_->Find(kStreamsCollection, nlohmann::json::object());
       ASSERT_TRUE(documents.ok()) << documents.status().message();
       from_streams = from_summaries = {};
@@ -130,11 +142,9 @@ class ConsumerPipelineTest : public ::testing::Test {
         from_streams.likes += document["likes"].get<int64_t>();
         from_streams.streams += document["likes"].get<int64_t>() > 0 ? 1 : 0;
       }
-      for (const nlohmann::json& summary : *summaries) {
-        Result<PartitionTotal> total = ParsePartitionTotal(summary);
-        ASSERT_TRUE(total.ok()) << total.status().message();
-        from_summaries.likes += total->likes;
-        from_summaries.streams += total->streams;
+      for (const PartitionTotal& total : StoredSummaries()) {
+        from_summaries.likes += total.likes;
+        from_summaries.streams += total.streams;
       }
       if (from_summaries == from_streams) break;
       std::this_thread::sleep_for(50ms);
@@ -448,7 +458,8 @@ TEST_F(ConsumerPipelineTest, AReplayAfterACrashCountsEachMinuteOnce) {
 // new like may be skipped without the consumer saying so (its partition halted: an error
 // in its log, the metric la_consumer_partition_halted), and after the operator's
 // `la-admin partitions rebase --replaced` each counts exactly once (docs/exactly-once.md,
-// "When Kafka's offsets start again").
+// "When Kafka's offsets start again") — in the stream documents and in the cluster totals:
+// the partition summaries, and what an api node that held the old log's summaries shows.
 TEST_F(ConsumerPipelineTest, ATopicReCreatedUnderTheConsumerIsHaltedNotSkippedUntilTheReBase) {
   const int metrics_port = FreePort();
   auto consumer = StartConsumer({"--metrics-port", std::to_string(metrics_port)});
@@ -488,6 +499,10 @@ TEST_F(ConsumerPipelineTest, ATopicReCreatedUnderTheConsumerIsHaltedNotSkippedUn
   for (int i = 0; i < 6; ++i) streams.push_back(stream_prefix_ + std::to_string(i));
   for (int i = 0; i < 60; ++i) Like(topic_ + "-old-" + std::to_string(i), streams[i % 6]);
   ASSERT_EQ(WaitForExpectedTotals(60s), expected_) << "the first likes were not counted";
+  ExpectSummariesEqualTheStreams();
+  // An api node's cluster totals (api/realtime/cluster_totals_feed.h) from the old log.
+  PartitionTotalsView api_node;
+  for (const PartitionTotal& summary : StoredSummaries()) api_node.Apply(summary);
 
   ASSERT_TRUE(DeleteTopics(test::KafkaBrokers(), {topic_}, 20s).ok());
   Status created = Status::Error("not tried");
@@ -557,13 +572,24 @@ TEST_F(ConsumerPipelineTest, ATopicReCreatedUnderTheConsumerIsHaltedNotSkippedUn
   }
   EXPECT_TRUE(halted_partitions().empty());
 
-  // Later likes, and a client's retry of a new one: each counted once.
+  // Later likes, a client's retry of a new one, and streams first liked now: each counted
+  // once, each new stream once in the cluster's streams.
   for (int i = 0; i < 12; ++i) Like(topic_ + "-later-" + std::to_string(i), streams[i % 6]);
   Like(topic_ + "-new-3", streams[3]);
+  for (int i = 0; i < 3; ++i) Like(topic_ + "-first-" + std::to_string(i), stream_prefix_ + "n");
   EXPECT_EQ(WaitForExpectedTotals(30s), expected_) << "likes after the re-base";
   std::this_thread::sleep_for(1s);  // a second count of anything would show by now
   EXPECT_EQ(ReadTotals(), expected_);
   EXPECT_TRUE(ExitedCleanly(consumer->Stop(SIGTERM)));
+
+  ExpectSummariesEqualTheStreams();
+  int64_t likes = 0;
+  for (const auto& [stream, count] : expected_) likes += count;
+  for (const PartitionTotal& summary : StoredSummaries()) api_node.Apply(summary);
+  const ClusterTotals cluster = api_node.Sum();
+  EXPECT_EQ(cluster.likes, likes) << "by an api node that held the old log's summaries";
+  EXPECT_EQ(cluster.streams, static_cast<int64_t>(expected_.size()))
+      << "by an api node that held the old log's summaries";
 }
 // --- end Kafka's offsets starting again ---
 

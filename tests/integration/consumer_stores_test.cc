@@ -1,6 +1,6 @@
 // The consumer's store implementations against the real servers: dedup claims
-// in Redis, compare-and-set counters in MongoDB (FerretDB here), dead letters
-// in Kafka and totals published on Redis.
+// in Redis, compare-and-set counters and a re-base's writes in MongoDB (FerretDB
+// here), dead letters in Kafka and totals published on Redis.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -16,7 +16,9 @@
 #include "adapters/mongo_client.h"
 #include "adapters/redis_client.h"
 #include "consumer/kafka_dead_letter_sink.h"
+#include "consumer/mongo_anchor_store.h"
 #include "consumer/mongo_counter_store.h"
+#include "consumer/mongo_partition_totals_store.h"
 #include "consumer/redis_dedup_store.h"
 #include "consumer/redis_update_publisher.h"
 #include "core/counting/dedup_decision.h"
@@ -325,6 +327,52 @@ TEST_F(MongoCounterStoreTest, AFailingStatementIsAWriteErrorWithItsIndex) {
   EXPECT_EQ(ordered->write_errors[0].index, 1u);
   EXPECT_EQ(n_of("a"), 3);
   EXPECT_EQ(n_of("c"), 2) << "an ordered command stops at the failing statement";
+}
+
+// `la-admin partitions rebase` (docs/exactly-once.md, "When Kafka's offsets start again")
+// in MongoDB: a replaced partition's summary gets its wm moved back to where the new log
+// is counted from, keeping its likes and streams; a partition without one gets it summed
+// from the stream documents first; then the streams' watermarks of the partition move
+// and their `firstLike` positions in the old log are forgotten.
+TEST_F(MongoCounterStoreTest, AReBaseMovesTheSummaryAndTheStreamsWatermarksBack) {
+  StreamUpdate s1 = Create("s1", 0, 10, 5), s2 = Create("s2", 0, 7, 3), s3 = Create("s3", 1, 3, 4);
+  s1.first_like = LikePosition{0, 2};
+  s2.advances.push_back({1, std::nullopt, 2});  // on two partitions: summed in its lowest
+  s2.first_like = LikePosition{0, 5};
+  s3.first_like = LikePosition{1, 0};
+  auto created = store_->Apply(std::vector<StreamUpdate>{s1, s2, s3});
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  MongoPartitionTotalsStore summaries(*mongo_);
+  auto existing = summaries.Create({1, 9, 2, 20});
+  ASSERT_TRUE(existing.ok() && *existing);
+
+  // Partition 0 had no summary: summed from the streams, counted from offset 0.
+  auto rebased = summaries.Rebase(0, 0);
+  ASSERT_TRUE(rebased.ok()) << rebased.status().message();
+  EXPECT_EQ(*rebased, (PartitionTotal{0, 8, 2, -1}));
+  // Partition 1 had one: its wm moves below the re-base's offset, once.
+  rebased = summaries.Rebase(1, 5);
+  ASSERT_TRUE(rebased.ok()) << rebased.status().message();
+  EXPECT_EQ(*rebased, (PartitionTotal{1, 9, 2, 4}));
+  rebased = summaries.Rebase(1, 5);
+  ASSERT_TRUE(rebased.ok()) << rebased.status().message();
+  EXPECT_EQ(*rebased, (PartitionTotal{1, 9, 2, 4})) << "a second run changes nothing";
+  const int32_t both[] = {0, 1};
+  auto stored = summaries.Read(both);
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(*stored, (std::map<int32_t, PartitionTotal>{{0, {0, 8, 2, -1}}, {1, {1, 9, 2, 4}}}));
+
+  MongoAnchorStore anchors(*mongo_, "it-topic");
+  auto moved = anchors.RebaseWatermarks(0, 0);
+  ASSERT_TRUE(moved.ok()) << moved.status().message();
+  EXPECT_EQ(*moved, 2);
+  EXPECT_EQ(StateOf("s1").watermarks, (std::map<int32_t, int64_t>{}));
+  EXPECT_EQ(StateOf("s1").first_like, std::nullopt);
+  EXPECT_EQ(StateOf("s2").watermarks, (std::map<int32_t, int64_t>{{1, 2}}));
+  EXPECT_EQ(StateOf("s2").first_like, std::nullopt);
+  EXPECT_EQ(StateOf("s3").watermarks, (std::map<int32_t, int64_t>{{1, 3}})) << "another partition";
+  EXPECT_EQ(StateOf("s3").first_like, (LikePosition{1, 0}));
+  EXPECT_EQ(StateOf("s3").likes, 4);
 }
 
 TEST(KafkaDeadLetterSinkTest, KeepsKeyAndBytesAndAddsTheHeaders) {

@@ -53,6 +53,19 @@ TEST(PartitionTotalsView, KeepsTheSummaryWithTheHighestWatermark) {
   EXPECT_EQ(view.Sum(), (ClusterTotals{13, 3, 2}));
 }
 
+// `la-admin partitions rebase` moves a summary's wm back to where the new log is counted
+// from and keeps its likes and streams: the new log's summaries have lower watermarks
+// than the held one and must still be taken, the late ones of the old log still not.
+TEST(PartitionTotalsView, TakesTheSummariesOfAReBasedLogDespiteTheirLowerWatermark) {
+  PartitionTotalsView view;
+  EXPECT_TRUE(view.Apply({0, 10, 2, 500}));
+  EXPECT_FALSE(view.Apply({0, 10, 2, -1})) << "the re-base itself: the same totals";
+  EXPECT_TRUE(view.Apply({0, 12, 3, 4})) << "the new log's first flush";
+  EXPECT_FALSE(view.Apply({0, 11, 2, 499})) << "a late message of the old log";
+  EXPECT_TRUE(view.Apply({0, 12, 3, 9})) << "a flush of duplicates only";
+  EXPECT_EQ(view.Sum(), (ClusterTotals{12, 3, 1}));
+}
+
 TEST(PlanBackfill, SumsTheStreamsOfThePartitionUnlessOneIsAhead) {
   const std::vector<StreamOnPartition> streams = {
       {5, {{0, 10}}}, {0, {{0, 3}}}, {4, {{0, 8}, {3, 2}}}, {6, {{1, 1}}}};

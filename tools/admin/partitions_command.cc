@@ -8,6 +8,7 @@
 #include "adapters/mongo_client.h"
 #include "consumer/kafka_log_reader.h"
 #include "consumer/mongo_anchor_store.h"
+#include "consumer/mongo_partition_totals_store.h"
 #include "core/counting/log_anchor.h"
 #include "tools/admin/admin_flags.h"
 #include "tools/admin/partitions_commands.h"
@@ -120,7 +121,8 @@ Status ShowPartitions(const Config& config, const std::map<int32_t, PartitionVie
 }
 
 Status Rebase(const Config& config, const PartitionsCommand& command, MongoAnchorStore& store,
-              const std::map<int32_t, PartitionView>& views, std::ostream& out) {
+              MongoPartitionTotalsStore& totals, const std::map<int32_t, PartitionView>& views,
+              std::ostream& out) {
   std::vector<int32_t> targets = command.partitions;
   if (command.replaced) {
     for (const auto& [partition, view] : views) {
@@ -158,8 +160,14 @@ Status Rebase(const Config& config, const PartitionsCommand& command, MongoAncho
       out << "would re-base " << name << " (" << view.check->reason
           << "): its watermarks at or above " << from << " "
           << (from == 0 ? "removed" : "set to " + std::to_string(from - 1))
-          << ", its log counted from offset " << from << "\n";
+          << " in its summary and the stream documents, its log counted from offset " << from
+          << "\n";
       continue;
+    }
+    Result<PartitionTotal> summary = totals.Rebase(partition, from);
+    if (!summary.ok()) {
+      return Status::Error("re-basing the summary of " + name +
+                           " failed: " + summary.status().message() + "; run the command again");
     }
     Result<int64_t> moved = store.RebaseWatermarks(partition, from);
     if (!moved.ok()) {
@@ -176,8 +184,9 @@ Status Rebase(const Config& config, const PartitionsCommand& command, MongoAncho
                            "consumer commit it?); check with `la-admin partitions` and run " +
                            "the command again");
     }
-    out << "re-based " << name << ": watermarks of " << *moved << " streams moved; consumers "
-        << "count its log from offset " << from << " (a halted one within seconds)\n";
+    out << "re-based " << name << ": watermarks of " << *moved << " streams moved, its summary "
+        << "kept (" << summary->likes << " likes, " << summary->streams << " streams); "
+        << "consumers count its log from offset " << from << " (a halted one within seconds)\n";
   }
   if (command.dry_run) out << "dry run: nothing written\n";
   return Status::Ok();
@@ -234,7 +243,8 @@ Status RunPartitions(const Config& config, const PartitionsCommand& command, std
   Result<std::map<int32_t, PartitionView>> views = Inspect(config, store);
   if (!views.ok()) return views.status();
   if (command.action == "status") return ShowPartitions(config, *views, out);
-  return Rebase(config, command, store, *views, out);
+  MongoPartitionTotalsStore totals(**mongo);
+  return Rebase(config, command, store, totals, *views, out);
 }
 
 }  // namespace la::admin

@@ -11,9 +11,11 @@
 //                                     count their new log from offset N (default: the
 //                                     log's first offset)
 //
-// A re-base first moves the partition's watermarks in every stream document (those
-// at or above N become N - 1; at N = 0 they are removed), then replaces the anchor
-// by "count from N", on condition that the anchor is still the one checked. A
+// A re-base first moves the partition's watermarks (those at or above N become N - 1;
+// at N = 0 they are removed) in its summary (partitionTotals, which keeps its likes and
+// streams) and in every stream document, forgets the streams' `firstLike` positions in
+// the old log, then replaces the anchor by "count from N", on condition that the anchor
+// is still the one checked. A
 // halted consumer sees that within seconds and reads the partition from N. Only a
 // partition whose anchor says "replaced" is re-based: re-basing a log that still
 // holds its counted messages would count them again. Each command opens its own
