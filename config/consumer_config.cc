@@ -7,7 +7,7 @@ Result<ConfigOrHelp<ConsumerConfig>> LoadConsumerConfig(const std::vector<std::s
   using C = ConsumerConfig;
   const std::vector<Setting<C>> own = {
       {"kafka-fetch-min-bytes", "KAFKA_FETCH_MIN_BYTES",
-       "a fetch returns once this many bytes are there (1) ...",
+       "a fetch returns once this many bytes are there (65536) ...",
        IntSetting("KAFKA_FETCH_MIN_BYTES", &C::kafka_fetch_min_bytes, 1, 100000000)},
       {"kafka-fetch-wait-max-ms", "KAFKA_FETCH_WAIT_MAX_MS", "... or after this long, ms (100)",
        IntSetting("KAFKA_FETCH_WAIT_MAX_MS", &C::kafka_fetch_wait_max_ms, 1, 10000)},

@@ -13,8 +13,9 @@ namespace la {
 
 struct ConsumerConfig : CommonConfig, GroupConfig {
   // A fetch returns once this many bytes are there or after the wait, so a busy partition
-  // is read in large fetches, not one per produced batch.
-  int kafka_fetch_min_bytes = 1;
+  // is read in large fetches, not one per produced batch: with librdkafka's default of 1 the
+  // broker answers a fetch per produce request, its largest cost per like.
+  int kafka_fetch_min_bytes = 65536;
   int kafka_fetch_wait_max_ms = 100;
 
   int flush_interval_ms = 1000;
