@@ -24,6 +24,7 @@
 #include "api/realtime/live_namespaces.h"
 #include "api/realtime/stream_updates_bridge.h"
 #include "api/realtime/viewer_presence.h"
+#include "async/sleep_unless_stopped.h"
 #include "core/retry_backoff.h"
 #include "http/server.h"
 #include "socketio/eio_server.h"

@@ -5,9 +5,10 @@
 
 #include "api/accounts/password_hasher.h"
 #include "api/handlers/handlers.h"
+#include "async/blocking.h"
 #include "core/auth/jwt.h"
 #include "core/requests/request_body.h"
-#include "http/blocking.h"
+#include "http/refused_response.h"
 
 namespace la::handlers {
 namespace {

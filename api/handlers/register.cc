@@ -1,8 +1,9 @@
 #include <spdlog/spdlog.h>
 
 #include "api/handlers/handlers.h"
+#include "async/blocking.h"
 #include "core/requests/request_body.h"
-#include "http/blocking.h"
+#include "http/refused_response.h"
 
 namespace la::handlers {
 

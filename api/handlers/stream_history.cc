@@ -6,9 +6,10 @@
 
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
+#include "async/blocking.h"
 #include "core/counting/like_event.h"
 #include "core/viewers/viewer_history.h"
-#include "http/blocking.h"
+#include "http/refused_response.h"
 
 namespace la::handlers {
 

@@ -2,8 +2,9 @@
 
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
-#include "core/counting/stream_history.h"
-#include "http/blocking.h"
+#include "async/blocking.h"
+#include "core/requests/query_parameters.h"
+#include "http/refused_response.h"
 
 namespace la::handlers {
 

@@ -2,8 +2,9 @@
 
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
+#include "async/blocking.h"
 #include "core/counting/partition_totals.h"
-#include "http/blocking.h"
+#include "http/refused_response.h"
 
 namespace la::handlers {
 
