@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/config.h"
+#include "core/kafka_compression.h"
 #include "core/status.h"
 
 namespace RdKafka {

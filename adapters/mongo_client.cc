@@ -6,7 +6,7 @@
 #include <cstring>
 #include <mutex>
 
-#include "core/config.h"
+#include "core/connection_strings.h"
 
 namespace la {
 namespace {

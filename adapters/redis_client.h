@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/config.h"
+#include "core/connection_strings.h"
 #include "core/status.h"
 
 struct redisContext;

@@ -11,14 +11,14 @@
 #include "api/readiness_probe.h"
 #include "api/stream_reader.h"
 #include "async/work_pool.h"
+#include "config/api_config.h"
 #include "core/auth/jwt_verifier.h"
-#include "core/config.h"
 #include "core/prometheus.h"
 
 namespace la {
 
 struct ApiContext {
-  const Config& config;
+  const ApiConfig& config;
   JwtVerifier& tokens;     // bearer tokens of HTTP requests and Socket.IO handshakes
   EventPublisher& events;  // likes -> Kafka
   UserStore& users;

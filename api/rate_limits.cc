@@ -13,7 +13,7 @@ RateLimit PerSecond(int per_s, int burst) {
 
 }  // namespace
 
-ApiRateLimits::ApiRateLimits(const Config& config)
+ApiRateLimits::ApiRateLimits(const ApiConfig& config)
     : login(PerMinute(config.login_rate_per_min, config.login_burst), config.rate_limit_max_keys),
       registration(PerMinute(config.register_rate_per_min, config.register_burst),
                    config.rate_limit_max_keys),

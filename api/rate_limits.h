@@ -1,4 +1,4 @@
-// The api node's per-client rate limits (settings in core/config.h, "abuse resistance"):
+// The api node's per-client rate limits (settings in config/api_config.h, "abuse resistance"):
 // logins and registrations per client address, likes per user, and the password hashes
 // one client address may have in flight (so that one address cannot occupy every thread
 // of the password pool). Refusals are 429 with Retry-After and the contract's error body
@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/config.h"
+#include "config/api_config.h"
 #include "core/requests/connection_caps.h"
 #include "core/requests/rate_limiter.h"
 #include "http/message.h"
@@ -17,7 +17,7 @@
 namespace la {
 
 struct ApiRateLimits {
-  explicit ApiRateLimits(const Config& config);
+  explicit ApiRateLimits(const ApiConfig& config);
 
   KeyedRateLimiter login;         // by client address
   KeyedRateLimiter registration;  // by client address

@@ -2,6 +2,15 @@
 
 namespace la {
 
+std::optional<CommandLineFlag> SplitFlag(const std::string& arg) {
+  if (arg.rfind("--", 0) != 0) return std::nullopt;
+  CommandLineFlag flag;
+  const size_t equals = arg.find('=');
+  flag.name = arg.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
+  if (equals != std::string::npos) flag.value = arg.substr(equals + 1);
+  return flag;
+}
+
 Result<CommandLine> ParseCommandLine(
     const std::vector<std::string>& args,
     const std::function<FlagKind(std::string_view name)>& kind_of) {
@@ -12,13 +21,9 @@ Result<CommandLine> ParseCommandLine(
       line.help = true;
       return line;
     }
-    if (arg.rfind("--", 0) != 0) {
-      return Status::Error("unexpected argument \"" + arg + "\"; see --help");
-    }
-    CommandLineFlag flag;
-    const size_t equals = arg.find('=');
-    flag.name = arg.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
-    if (equals != std::string::npos) flag.value = arg.substr(equals + 1);
+    std::optional<CommandLineFlag> split = SplitFlag(arg);
+    if (!split) return Status::Error("unexpected argument \"" + arg + "\"; see --help");
+    CommandLineFlag& flag = *split;
     const FlagKind kind = kind_of(flag.name);
     if (kind == FlagKind::kUnknown) {
       return Status::Error("unknown flag --" + flag.name + "; see --help");

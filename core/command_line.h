@@ -1,6 +1,6 @@
 // Splits a command line into its flags: "--name value", "--name=value" and
 // "--switch", plus --help / -h. The one parser behind every program's flags
-// (core/config.cc, la-loadgen, la-consumer-load); each program says which
+// (config/settings.h, la-loadgen, la-consumer-load); each program says which
 // names it knows and which of them take a value. Pure; safe from any thread.
 #pragma once
 
@@ -30,6 +30,10 @@ struct CommandLine {
   bool help = false;                   // --help or -h was given; nothing after it was read
   std::vector<CommandLineFlag> flags;  // in the order given; a repeated flag appears twice
 };
+
+// The flag `arg` spells: "--name=value" gives both, "--name" a name alone (its value, if
+// it takes one, is the next argument); nullopt when `arg` does not start with "--".
+std::optional<CommandLineFlag> SplitFlag(const std::string& arg);
 
 // Splits `args` (argv without the program name). Fails, naming the argument,
 // on an unknown flag, on an argument that is not a flag, and on a kValue flag

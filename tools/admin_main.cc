@@ -19,9 +19,9 @@
 
 #include "adapters/kafka_admin.h"
 #include "api/adapters/mongo_user_store.h"
+#include "config/tool_config.h"
 #include "core/auth/jwt.h"
 #include "core/auth/role.h"
-#include "core/config.h"
 #include "core/counting/like_event.h"
 #include "tools/admin/admin_flags.h"
 #include "tools/admin/dlq_commands.h"
@@ -38,9 +38,7 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-using admin::TakeFlag;
-
-int CreateTopics(const Config& config, const admin::TopicDurability& durability) {
+int CreateTopics(const ToolConfig& config, const admin::TopicDurability& durability) {
   const int copies = durability.replication_factor, in_sync = durability.min_insync_replicas;
   Status s = EnsureTopics(config.kafka_brokers,
                           {{config.kafka_topic, config.kafka_partitions, copies, in_sync},
@@ -64,7 +62,7 @@ struct MintRequest {
   std::optional<std::string> id, role, ttl_s;
 };
 
-int MintToken(const Config& config, const MintRequest& request) {
+int MintToken(const ToolConfig& config, const MintRequest& request) {
   if (!request.id || !request.role)
     return Fail("mint-token needs --id ID --role viewer|admin [--ttl-s 3600]");
   if (config.jwt_secret.empty()) return Fail("JWT_SECRET is not set (or use dev mode, LA_DEV=1)");
@@ -93,7 +91,7 @@ int MintToken(const Config& config, const MintRequest& request) {
 // Creates the admin account (or promotes and resets an existing one): the only
 // way besides the api node's start-up to get an admin, since self-registration
 // always makes viewers.
-int CreateAdmin(const Config& config) {
+int CreateAdmin(const ToolConfig& config) {
   if (config.admin_email.empty()) {
     return Fail(
         "create-admin needs --admin-email EMAIL --admin-password PASSWORD (or "
@@ -131,7 +129,10 @@ int Main(int argc, char** argv) {
   args.erase(args.begin());
   MintRequest mint;
   if (command == "mint-token") {
-    mint = {TakeFlag(args, "id"), TakeFlag(args, "role"), TakeFlag(args, "ttl-s")};
+    Result<std::vector<std::optional<std::string>>> flags =
+        admin::TakeFlags(args, {"id", "role", "ttl-s"});
+    if (!flags.ok()) return Fail(flags.status().message());
+    mint = {(*flags)[0], (*flags)[1], (*flags)[2]};
   }
   admin::TopicDurability durability;
   if (command == "topics") {
@@ -152,7 +153,7 @@ int Main(int argc, char** argv) {
     partitions = std::move(*parsed);
   }
   if (command == "--help" || command == "help") args = {"--help"};
-  Result<ConfigOrHelp> loaded = LoadConfig(Program::kTool, args, ProcessEnvironment());
+  Result<ConfigOrHelp<ToolConfig>> loaded = LoadToolConfig(args, ProcessEnvironment());
   if (!loaded.ok()) return Fail(loaded.status().message());
   if (!loaded->config) {
     std::cout << kUsage << loaded->help;
@@ -160,7 +161,7 @@ int Main(int argc, char** argv) {
   }
   for (const std::string& warning : loaded->warnings)
     std::cerr << "la-admin: warning: " << warning << "\n";
-  const Config& config = *loaded->config;
+  const ToolConfig& config = *loaded->config;
   if (command == "topics") return CreateTopics(config, durability);
   if (command == "mint-token") return MintToken(config, mint);
   if (command == "create-admin") return CreateAdmin(config);

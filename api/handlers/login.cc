@@ -1,10 +1,10 @@
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <random>
 
 #include "api/accounts/password_hasher.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/pooled_work.h"
 #include "async/blocking.h"
 #include "core/auth/jwt.h"
 #include "core/requests/request_body.h"
@@ -50,14 +50,8 @@ http::Handler Login(ApiContext& api) {
     http::Pooled<Result<std::optional<User>>> pooled =
         co_await http::RunBlocking<Result<std::optional<User>>>(api.passwords, check,
                                                                 context.client_gone);
-    if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
-      co_return http::RefusedResponse(*refused);
+    if (auto failed = FailedWork(pooled, "login", "account storage")) co_return std::move(*failed);
     Result<std::optional<User>>& user = std::get<0>(pooled);
-    if (!user.ok()) {
-      spdlog::error("login: {}", user.status().message());
-      co_return http::ErrorResponse(http::Status::service_unavailable,
-                                    "account storage is unavailable; try again shortly");
-    }
     if (!*user) co_return http::ErrorResponse(http::Status::unauthorized, "invalid credentials");
     const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch())

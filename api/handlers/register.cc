@@ -1,6 +1,6 @@
-#include <spdlog/spdlog.h>
 
 #include "api/handlers/handlers.h"
+#include "api/handlers/pooled_work.h"
 #include "async/blocking.h"
 #include "core/requests/request_body.h"
 #include "http/refused_response.h"
@@ -24,14 +24,9 @@ http::Handler Register(ApiContext& api) {
     };
     http::Pooled<Result<CreateOutcome>> pooled = co_await http::RunBlocking<Result<CreateOutcome>>(
         api.passwords, create, context.client_gone);
-    if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
-      co_return http::RefusedResponse(*refused);
+    if (auto failed = FailedWork(pooled, "register", "account storage"))
+      co_return std::move(*failed);
     Result<CreateOutcome>& created = std::get<0>(pooled);
-    if (!created.ok()) {
-      spdlog::error("register: {}", created.status().message());
-      co_return http::ErrorResponse(http::Status::service_unavailable,
-                                    "account storage is unavailable; try again shortly");
-    }
     if (*created == CreateOutcome::kEmailTaken) {
       co_return http::ErrorResponse(http::Status::conflict,
                                     "email " + credentials->email + " is already registered");

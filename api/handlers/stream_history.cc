@@ -6,6 +6,7 @@
 
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/pooled_work.h"
 #include "async/blocking.h"
 #include "core/counting/like_event.h"
 #include "core/viewers/viewer_history.h"
@@ -46,14 +47,9 @@ http::Handler StreamHistory(ApiContext& api) {
     };
     http::Pooled<Result<StoredStream>> pooled =
         co_await http::RunBlocking<Result<StoredStream>>(api.reads, read, context.client_gone);
-    if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
-      co_return http::RefusedResponse(*refused);
+    if (auto failed = FailedWork(pooled, "GET /streams/" + stream_id, "stream storage"))
+      co_return std::move(*failed);
     Result<StoredStream>& stored = std::get<0>(pooled);
-    if (!stored.ok()) {
-      spdlog::error("GET /streams/{}: {}", stream_id, stored.status().message());
-      co_return http::ErrorResponse(http::Status::service_unavailable,
-                                    "stream storage is unavailable; try again shortly");
-    }
     const int64_t viewers = api.viewers.Viewers(stream_id);
     if (!stored->likes && !stored->viewers && viewers == 0) {
       co_return http::ErrorResponse(

@@ -1,10 +1,9 @@
-#include <spdlog/spdlog.h>
 
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/pooled_work.h"
 #include "async/blocking.h"
 #include "core/requests/query_parameters.h"
-#include "http/refused_response.h"
 
 namespace la::handlers {
 
@@ -33,14 +32,10 @@ http::Handler TopStreams(ApiContext& api) {
     http::Pooled<Result<std::vector<StreamTotal>>> pooled =
         co_await http::RunBlocking<Result<std::vector<StreamTotal>>>(api.reads, read,
                                                                      context.client_gone);
-    if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
-      co_return http::RefusedResponse(*refused);
+    if (auto failed =
+            FailedWork(pooled, "GET /streams?top=" + std::to_string(*top), "stream storage"))
+      co_return std::move(*failed);
     Result<std::vector<StreamTotal>>& totals = std::get<0>(pooled);
-    if (!totals.ok()) {
-      spdlog::error("GET /streams?top={}: {}", *top, totals.status().message());
-      co_return http::ErrorResponse(http::Status::service_unavailable,
-                                    "stream storage is unavailable; try again shortly");
-    }
     nlohmann::json body = nlohmann::json::array();
     for (const StreamTotal& total : *totals) {
       body.push_back({{"streamId", total.stream_id}, {"likes", total.likes}});

@@ -1,7 +1,7 @@
-#include <spdlog/spdlog.h>
 
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/pooled_work.h"
 #include "async/blocking.h"
 #include "core/counting/partition_totals.h"
 #include "http/refused_response.h"
@@ -20,14 +20,9 @@ http::Handler Totals(ApiContext& api) {
     http::Pooled<Result<std::vector<PartitionTotal>>> pooled =
         co_await http::RunBlocking<Result<std::vector<PartitionTotal>>>(api.reads, read,
                                                                         context.client_gone);
-    if (auto* refused = std::get_if<http::WorkRefused>(&pooled))
-      co_return http::RefusedResponse(*refused);
+    if (auto failed = FailedWork(pooled, "GET /totals", "stream storage"))
+      co_return std::move(*failed);
     Result<std::vector<PartitionTotal>>& summaries = std::get<0>(pooled);
-    if (!summaries.ok()) {
-      spdlog::error("GET /totals: {}", summaries.status().message());
-      co_return http::ErrorResponse(http::Status::service_unavailable,
-                                    "stream storage is unavailable; try again shortly");
-    }
     PartitionTotalsView view;
     for (const PartitionTotal& summary : *summaries) view.Apply(summary);
     const ClusterTotals sum = view.Sum();

@@ -86,7 +86,7 @@ class DlqAdminTest : public ::testing::Test {
   const std::string topic_ = test::UniqueName("it-dlq");
   const std::string dlq_topic_ = topic_ + "-dlq";
   std::unique_ptr<KafkaProducer> producer_;
-  Config config_;
+  ToolConfig config_;
 };
 
 TEST_F(DlqAdminTest, ListShowsTheNewestWithPositionOriginErrorAndPreview) {

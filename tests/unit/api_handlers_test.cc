@@ -38,8 +38,8 @@ std::string Token(const std::string& role, const std::string& id = "user-1",
   return SignJwt({id, role, "jti-" + id, NowS() - 5, NowS() + 3600}, secret);
 }
 
-Config TestConfig() {
-  Config config;
+ApiConfig TestConfig() {
+  ApiConfig config;
   config.jwt_secret = kSecret;
   config.like_rate_per_s = 1;
   config.like_burst = 3;
@@ -55,7 +55,7 @@ nlohmann::json Body(const http::Response& response) {
 // One api node's context over fakes.
 class ApiHandlersTest : public ::testing::Test {
  protected:
-  Config config = TestConfig();
+  ApiConfig config = TestConfig();
   JwtVerifier tokens{kSecret};
   FakeEventPublisher events;
   FakeUserStore users;

@@ -15,6 +15,14 @@ TEST(DlqCommandLine, ListTakesALimitAndLeavesTheSettings) {
   EXPECT_EQ(args, (std::vector<std::string>{"--kafka-dlq-topic", "dlq-x"}));
 }
 
+TEST(DlqCommandLine, AFlagWithoutItsValueIsNamed) {
+  std::vector<std::string> args = {"list", "--limit"};
+  Result<DlqCommand> command = TakeDlqCommand(args);
+  ASSERT_FALSE(command.ok());
+  EXPECT_NE(command.status().message().find("flag --limit needs a value"), std::string::npos)
+      << command.status().message();
+}
+
 TEST(DlqCommandLine, ShowTakesOnePosition) {
   std::vector<std::string> args = {"--dev", "show", "2:40"};
   Result<DlqCommand> command = TakeDlqCommand(args);

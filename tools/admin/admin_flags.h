@@ -1,15 +1,21 @@
-// Command flags of la-admin, taken out of the argument list before the
-// connection settings (core/config.h) parse the rest. Pure; any thread.
+// Command flags of la-admin, taken out of the argument list before the connection settings
+// (config/tool_config.h) parse the rest. A flag is spelt as every program's flags are
+// (core/command_line.h: "--name value" or "--name=value"). Pure; any thread.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/status.h"
+
 namespace la::admin {
 
-// Removes "--name value" / "--name=value" from args and returns the value.
-std::optional<std::string> TakeFlag(std::vector<std::string>& args, const std::string& name);
+// Removes each flag of `names` ("--name value" / "--name=value") from args and returns
+// their values in the order of `names`; nullopt for a flag that is not there. Fails, naming
+// the flag, when one is the last argument and has no value.
+Result<std::vector<std::optional<std::string>>> TakeFlags(std::vector<std::string>& args,
+                                                          const std::vector<std::string>& names);
 
 // Removes "--name" from args; true if it was there.
 bool TakeSwitch(std::vector<std::string>& args, const std::string& name);

@@ -12,13 +12,13 @@ namespace {
 constexpr std::chrono::seconds kMetadataTimeout(10);
 constexpr std::chrono::seconds kReadTimeout(60);
 
-Result<std::vector<PartitionOffsets>> DlqOffsets(const Config& config) {
+Result<std::vector<PartitionOffsets>> DlqOffsets(const ToolConfig& config) {
   return ReadPartitionOffsets(config.kafka_brokers, config.kafka_dlq_topic, kMetadataTimeout);
 }
 
 }  // namespace
 
-Result<NewestDeadLetters> ReadNewestDeadLetters(const Config& config, size_t limit) {
+Result<NewestDeadLetters> ReadNewestDeadLetters(const ToolConfig& config, size_t limit) {
   Result<std::vector<PartitionOffsets>> offsets = DlqOffsets(config);
   if (!offsets.ok()) return offsets.status();
   NewestDeadLetters newest;
@@ -41,13 +41,13 @@ Result<NewestDeadLetters> ReadNewestDeadLetters(const Config& config, size_t lim
   return newest;
 }
 
-Result<std::vector<TopicRecord>> ReadAllDeadLetters(const Config& config) {
+Result<std::vector<TopicRecord>> ReadAllDeadLetters(const ToolConfig& config) {
   Result<std::vector<PartitionOffsets>> offsets = DlqOffsets(config);
   if (!offsets.ok()) return offsets.status();
   return ReadRanges(config.kafka_brokers, config.kafka_dlq_topic, *offsets, kReadTimeout);
 }
 
-Result<std::vector<TopicRecord>> ReadDeadLettersAt(const Config& config,
+Result<std::vector<TopicRecord>> ReadDeadLettersAt(const ToolConfig& config,
                                                    std::vector<DeadLetterPosition> positions) {
   std::sort(positions.begin(), positions.end());
   Result<std::vector<PartitionOffsets>> offsets = DlqOffsets(config);

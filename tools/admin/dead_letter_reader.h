@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "adapters/kafka_topic_reader.h"
-#include "core/config.h"
+#include "config/tool_config.h"
 #include "core/counting/dead_letter.h"
 
 namespace la::admin {
@@ -18,13 +18,13 @@ struct NewestDeadLetters {
   std::vector<TopicRecord> letters;
   int64_t total = 0;
 };
-Result<NewestDeadLetters> ReadNewestDeadLetters(const Config& config, size_t limit);
+Result<NewestDeadLetters> ReadNewestDeadLetters(const ToolConfig& config, size_t limit);
 
 // Every dead letter, in (partition, offset) order.
-Result<std::vector<TopicRecord>> ReadAllDeadLetters(const Config& config);
+Result<std::vector<TopicRecord>> ReadAllDeadLetters(const ToolConfig& config);
 
 // The dead letters at `positions`; an error names a position that holds none.
-Result<std::vector<TopicRecord>> ReadDeadLettersAt(const Config& config,
+Result<std::vector<TopicRecord>> ReadDeadLettersAt(const ToolConfig& config,
                                                    std::vector<DeadLetterPosition> positions);
 
 // The record's headers as name/value pairs (for core/dead_letter.h).

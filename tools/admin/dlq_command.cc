@@ -28,8 +28,9 @@ Result<DlqCommand> TakeDlqCommand(std::vector<std::string>& args) {
   DlqCommand command;
   const bool all = TakeSwitch(args, "all");
   const bool dry_run = TakeSwitch(args, "dry-run");
-  const std::optional<std::string> limit = TakeFlag(args, "limit");
-  const std::optional<std::string> offsets = TakeFlag(args, "offsets");
+  Result<std::vector<std::optional<std::string>>> flags = TakeFlags(args, {"limit", "offsets"});
+  if (!flags.ok()) return Usage(flags.status().message());
+  const std::optional<std::string> limit = (*flags)[0], offsets = (*flags)[1];
   const std::optional<std::string> action = TakePositional(args);
   if (!action) return Usage("dlq needs an action: list, show or replay");
   command.action = *action;
@@ -71,7 +72,7 @@ Result<DlqCommand> TakeDlqCommand(std::vector<std::string>& args) {
   return command;
 }
 
-Status RunDlq(const Config& config, const DlqCommand& command, std::ostream& out) {
+Status RunDlq(const ToolConfig& config, const DlqCommand& command, std::ostream& out) {
   if (command.action == "list") return DlqList(config, command.limit, out);
   if (command.action == "show") return DlqShow(config, *command.position, out);
   return DlqReplay(config, command.replay, out);

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
+#include "config/tool_config.h"
 #include "core/counting/dead_letter.h"
 #include "core/status.h"
 
@@ -33,9 +33,9 @@ struct DlqReplayRequest {
   bool dry_run = false;
 };
 
-Status DlqList(const Config& config, size_t limit, std::ostream& out);
-Status DlqShow(const Config& config, const DeadLetterPosition& position, std::ostream& out);
-Status DlqReplay(const Config& config, const DlqReplayRequest& request, std::ostream& out);
+Status DlqList(const ToolConfig& config, size_t limit, std::ostream& out);
+Status DlqShow(const ToolConfig& config, const DeadLetterPosition& position, std::ostream& out);
+Status DlqReplay(const ToolConfig& config, const DlqReplayRequest& request, std::ostream& out);
 
 // The parsed command line of `la-admin dlq ...`; its flags are removed from `args`.
 struct DlqCommand {
@@ -47,7 +47,7 @@ struct DlqCommand {
 Result<DlqCommand> TakeDlqCommand(std::vector<std::string>& args);
 
 // Runs a parsed command.
-Status RunDlq(const Config& config, const DlqCommand& command, std::ostream& out);
+Status RunDlq(const ToolConfig& config, const DlqCommand& command, std::ostream& out);
 
 extern const char* const kDlqUsage;
 

@@ -9,7 +9,7 @@ constexpr size_t kPreviewChars = 60;
 constexpr size_t kErrorChars = 80;
 }  // namespace
 
-Status DlqList(const Config& config, size_t limit, std::ostream& out) {
+Status DlqList(const ToolConfig& config, size_t limit, std::ostream& out) {
   Result<NewestDeadLetters> newest = ReadNewestDeadLetters(config, limit);
   if (!newest.ok()) return newest.status();
   out << config.kafka_dlq_topic << ": " << newest->total << " dead letters";

@@ -9,7 +9,7 @@
 
 namespace la::admin {
 
-Status DlqReplay(const Config& config, const DlqReplayRequest& request, std::ostream& out) {
+Status DlqReplay(const ToolConfig& config, const DlqReplayRequest& request, std::ostream& out) {
   Result<std::vector<TopicRecord>> letters =
       request.all ? ReadAllDeadLetters(config) : ReadDeadLettersAt(config, request.positions);
   if (!letters.ok()) return letters.status();

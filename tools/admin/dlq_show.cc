@@ -9,7 +9,7 @@ namespace {
 constexpr size_t kValueChars = 1 << 16;
 }  // namespace
 
-Status DlqShow(const Config& config, const DeadLetterPosition& position, std::ostream& out) {
+Status DlqShow(const ToolConfig& config, const DeadLetterPosition& position, std::ostream& out) {
   Result<std::vector<TopicRecord>> letters = ReadDeadLettersAt(config, {position});
   if (!letters.ok()) return letters.status();
   if (letters->empty()) {

@@ -48,7 +48,8 @@ struct PartitionView {
   std::optional<LogCheck> check;  // when it has an anchor
 };
 
-Result<std::map<int32_t, PartitionView>> Inspect(const Config& config, MongoAnchorStore& store) {
+Result<std::map<int32_t, PartitionView>> Inspect(const ToolConfig& config,
+                                                 MongoAnchorStore& store) {
   Result<std::vector<PartitionOffsets>> ranges =
       ReadPartitionOffsets(config.kafka_brokers, config.kafka_topic, kKafkaTimeout);
   if (!ranges.ok()) return ranges.status();
@@ -102,7 +103,7 @@ std::string Describe(int32_t partition, const PartitionView& view) {
   return "no anchor yet (nothing committed)";
 }
 
-Status ShowPartitions(const Config& config, const std::map<int32_t, PartitionView>& views,
+Status ShowPartitions(const ToolConfig& config, const std::map<int32_t, PartitionView>& views,
                       std::ostream& out) {
   size_t replaced = 0;
   out << config.kafka_topic << ": " << views.size() << " partitions\n"
@@ -120,7 +121,7 @@ Status ShowPartitions(const Config& config, const std::map<int32_t, PartitionVie
   return Status::Ok();
 }
 
-Status Rebase(const Config& config, const PartitionsCommand& command, MongoAnchorStore& store,
+Status Rebase(const ToolConfig& config, const PartitionsCommand& command, MongoAnchorStore& store,
               MongoPartitionTotalsStore& totals, const std::map<int32_t, PartitionView>& views,
               std::ostream& out) {
   std::vector<int32_t> targets = command.partitions;
@@ -198,8 +199,10 @@ Result<PartitionsCommand> TakePartitionsCommand(std::vector<std::string>& args) 
   PartitionsCommand command;
   command.replaced = TakeSwitch(args, "replaced");
   command.dry_run = TakeSwitch(args, "dry-run");
-  const std::optional<std::string> partitions = TakeFlag(args, "partition");
-  const std::optional<std::string> from = TakeFlag(args, "from-offset");
+  Result<std::vector<std::optional<std::string>>> flags =
+      TakeFlags(args, {"partition", "from-offset"});
+  if (!flags.ok()) return Usage(flags.status().message());
+  const std::optional<std::string> partitions = (*flags)[0], from = (*flags)[1];
   if (const std::optional<std::string> action = TakePositional(args)) command.action = *action;
   if (command.action == "status") {
     if (command.replaced || command.dry_run || partitions || from) {
@@ -235,7 +238,8 @@ Result<PartitionsCommand> TakePartitionsCommand(std::vector<std::string>& args) 
   return command;
 }
 
-Status RunPartitions(const Config& config, const PartitionsCommand& command, std::ostream& out) {
+Status RunPartitions(const ToolConfig& config, const PartitionsCommand& command,
+                     std::ostream& out) {
   Result<std::unique_ptr<MongoClient>> mongo =
       MongoClient::Create(config.mongo_uri, config.mongo_database);
   if (!mongo.ok()) return mongo.status();

@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
+#include "config/tool_config.h"
 #include "core/status.h"
 
 namespace la::admin {
@@ -44,7 +44,7 @@ struct PartitionsCommand {
 Result<PartitionsCommand> TakePartitionsCommand(std::vector<std::string>& args);
 
 // Runs a parsed command.
-Status RunPartitions(const Config& config, const PartitionsCommand& command, std::ostream& out);
+Status RunPartitions(const ToolConfig& config, const PartitionsCommand& command, std::ostream& out);
 
 extern const char* const kPartitionsUsage;
 

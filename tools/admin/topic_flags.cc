@@ -12,7 +12,9 @@ constexpr int kMaxReplicas = 32;
 
 // The value of --name as a whole number in [1, kMaxReplicas], or `fallback`.
 Result<int> TakeCount(std::vector<std::string>& args, const std::string& name, int fallback) {
-  const std::optional<std::string> text = TakeFlag(args, name);
+  Result<std::vector<std::optional<std::string>>> flags = TakeFlags(args, {name});
+  if (!flags.ok()) return flags.status();
+  const std::optional<std::string>& text = flags->front();
   if (!text) return fallback;
   int value = 0;
   const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
