@@ -8,7 +8,6 @@
 #include "async/blocking.h"
 #include "core/auth/jwt.h"
 #include "core/requests/request_body.h"
-#include "http/refused_response.h"
 
 namespace la::handlers {
 namespace {

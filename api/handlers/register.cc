@@ -3,7 +3,6 @@
 #include "api/handlers/pooled_work.h"
 #include "async/blocking.h"
 #include "core/requests/request_body.h"
-#include "http/refused_response.h"
 
 namespace la::handlers {
 

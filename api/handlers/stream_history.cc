@@ -10,7 +10,6 @@
 #include "async/blocking.h"
 #include "core/counting/like_event.h"
 #include "core/viewers/viewer_history.h"
-#include "http/refused_response.h"
 
 namespace la::handlers {
 

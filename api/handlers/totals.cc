@@ -4,7 +4,6 @@
 #include "api/handlers/pooled_work.h"
 #include "async/blocking.h"
 #include "core/counting/partition_totals.h"
-#include "http/refused_response.h"
 
 namespace la::handlers {
 
