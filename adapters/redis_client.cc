@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include "async/sleep_unless_stopped.h"
 #include "core/retry_backoff.h"
 
 namespace la {

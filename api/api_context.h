@@ -10,10 +10,10 @@
 #include "api/rate_limits.h"
 #include "api/readiness_probe.h"
 #include "api/stream_reader.h"
+#include "async/work_pool.h"
 #include "config/api_config.h"
 #include "core/auth/jwt_verifier.h"
 #include "core/prometheus.h"
-#include "http/work_pool.h"
 
 namespace la {
 

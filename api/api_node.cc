@@ -9,6 +9,7 @@
 #include "api/event_id.h"
 #include "api/handlers/handlers.h"
 #include "api/realtime/live_namespaces.h"
+#include "async/sleep_unless_stopped.h"
 #include "core/retry_backoff.h"
 
 namespace la {

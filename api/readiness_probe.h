@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "api/readiness.h"
-#include "http/work_pool.h"
+#include "async/work_pool.h"
 
 namespace la {
 

@@ -1,6 +1,6 @@
 #include "consumer/redis_update_publisher.h"
 
-#include "core/counting/stream_updates.h"
+#include "core/realtime/stream_updates.h"
 
 namespace la {
 

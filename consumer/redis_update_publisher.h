@@ -10,7 +10,7 @@
 
 #include "adapters/redis_client.h"
 #include "consumer/update_publisher.h"
-#include "core/counting/stream_updates.h"
+#include "core/realtime/stream_updates.h"
 
 namespace la {
 

@@ -1,7 +1,6 @@
 #include "core/retry_backoff.h"
 
 #include <algorithm>
-#include <thread>
 
 namespace la {
 
@@ -18,13 +17,6 @@ std::chrono::milliseconds RetryBackoff::Failed() {
 void RetryBackoff::Succeeded() {
   consecutive_failures_ = 0;
   next_ = initial_;
-}
-
-void SleepUnlessStopped(std::chrono::milliseconds wait, const std::atomic<bool>& stop) {
-  constexpr std::chrono::milliseconds kStep(50);
-  for (auto waited = std::chrono::milliseconds(0); waited < wait && !stop; waited += kStep) {
-    std::this_thread::sleep_for(std::min(kStep, wait - waited));
-  }
 }
 
 }  // namespace la

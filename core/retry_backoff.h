@@ -6,7 +6,6 @@
 // back. Pure; not thread-safe (one per retrying loop).
 #pragma once
 
-#include <atomic>
 #include <chrono>
 
 namespace la {
@@ -28,9 +27,5 @@ class RetryBackoff {
   std::chrono::milliseconds next_;
   int consecutive_failures_ = 0;
 };
-
-// Sleeps for `wait` on this thread, in steps of 50 ms, and returns early once `stop` is set,
-// so that a retrying thread does not hold up a shutdown. Thread-safe.
-void SleepUnlessStopped(std::chrono::milliseconds wait, const std::atomic<bool>& stop);
 
 }  // namespace la

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/requests/json_depth.h"
+#include "core/json_depth.h"
 #include "socketio/protocol/socketio.h"
 #include "socketio/protocol/socketio_binary.h"
 

@@ -13,7 +13,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
-#include "http/drain_wait.h"
+#include "async/drain_wait.h"
 
 namespace la::http {
 

@@ -66,10 +66,12 @@ suites=("$@")
 # `docs` stops the cluster, runs the README on fresh ones and starts it again, so it runs
 # before the suites that use the cluster; `outage` stops and restarts the shared Kafka
 # broker, so it runs last.
-[ ${#suites[@]} -gt 0 ] || suites=(format unit web deploy docs integration e2e browser chaos brokers abuse image outage)
+[ ${#suites[@]} -gt 0 ] || suites=(format layering unit web deploy docs integration e2e browser chaos brokers abuse image outage)
 for s in "${suites[@]}"; do
   case "$s" in
     format) pyscript format "$ROOT/tests/format_check.py" ;;  # clang-format --dry-run -Werror
+    # Every #include against the placement rules, no folder cycles; prints what it measures.
+    layering) pyscript layering "$ROOT/tests/layering_check.py" --stats ;;
     unit) gtest unit "${SANITIZED_BIN:-$BIN}/tests/unit_tests" ;;
     integration) gtest integration "$BIN/tests/integration_tests" --gtest_filter='-KafkaOutage.*' ;;
     web) nodetest web "$ROOT"/web/test/*.test.mjs ;;

@@ -7,7 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <vector>
 
-#include "http/drain_wait.h"
+#include "async/drain_wait.h"
 #include "socketio/internal/eio_session.h"
 #include "socketio/internal/polling_transport.h"
 #include "socketio/internal/websocket_transport.h"

@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/counting/stream_document.h"
-#include "core/counting/stream_updates.h"
+#include "core/realtime/stream_updates.h"
 
 namespace la {
 

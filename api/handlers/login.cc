@@ -5,9 +5,9 @@
 #include "api/accounts/password_hasher.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/pooled_work.h"
+#include "async/blocking.h"
 #include "core/auth/jwt.h"
 #include "core/requests/request_body.h"
-#include "http/blocking.h"
 
 namespace la::handlers {
 namespace {

@@ -10,8 +10,9 @@
 #include <string>
 #include <string_view>
 
+#include "async/blocking.h"
 #include "core/status.h"
-#include "http/blocking.h"
+#include "http/refused_response.h"
 
 namespace la::handlers {
 

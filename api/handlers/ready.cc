@@ -1,5 +1,5 @@
 #include "api/handlers/handlers.h"
-#include "http/blocking.h"
+#include "async/blocking.h"
 
 namespace la::handlers {
 

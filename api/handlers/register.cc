@@ -1,8 +1,8 @@
 
 #include "api/handlers/handlers.h"
 #include "api/handlers/pooled_work.h"
+#include "async/blocking.h"
 #include "core/requests/request_body.h"
-#include "http/blocking.h"
 
 namespace la::handlers {
 

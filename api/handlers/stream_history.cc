@@ -7,9 +7,9 @@
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/pooled_work.h"
+#include "async/blocking.h"
 #include "core/counting/like_event.h"
 #include "core/viewers/viewer_history.h"
-#include "http/blocking.h"
 
 namespace la::handlers {
 

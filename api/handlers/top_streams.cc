@@ -2,8 +2,8 @@
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/pooled_work.h"
-#include "core/counting/stream_history.h"
-#include "http/blocking.h"
+#include "async/blocking.h"
+#include "core/requests/query_parameters.h"
 
 namespace la::handlers {
 

@@ -2,8 +2,8 @@
 #include "api/authorization.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/pooled_work.h"
+#include "async/blocking.h"
 #include "core/counting/partition_totals.h"
-#include "http/blocking.h"
 
 namespace la::handlers {
 

@@ -16,8 +16,8 @@
 
 #include "adapters/redis_client.h"
 #include "api/realtime/like_feed.h"
+#include "async/work_pool.h"
 #include "core/counting/partition_totals.h"
-#include "http/work_pool.h"
 #include "socketio/sio_socket.h"
 
 namespace la {

@@ -29,7 +29,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/counting/stream_updates.h"
+#include "core/realtime/stream_updates.h"
 #include "core/status.h"
 #include "core/viewers/viewer_counts.h"
 #include "socketio/protocol/rooms.h"

@@ -14,9 +14,9 @@
 #include <mutex>
 #include <vector>
 
+#include "async/work_pool.h"
 #include "core/counting/stream_total.h"
 #include "core/status.h"
-#include "http/work_pool.h"
 
 namespace la {
 

@@ -12,7 +12,7 @@
 #include <optional>
 
 #include "core/base64.h"
-#include "core/counting/like_event.h"
+#include "core/ids.h"
 
 namespace la {
 namespace {

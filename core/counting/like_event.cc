@@ -5,66 +5,10 @@
 #include <algorithm>
 #include <array>
 
+#include "core/json_string.h"
+
 namespace la {
 namespace {
-
-// The character set shared by stream ids and event ids: safe in URLs, Redis
-// keys, Kafka keys and log lines without any quoting.
-bool IsIdCharacter(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == ':' || c == '-';
-}
-
-bool IsValidId(std::string_view id, size_t max_length, bool colon_allowed = true) {
-  if (id.empty() || id.size() > max_length) return false;
-  for (char c : id) {
-    if (!IsIdCharacter(c) || (c == ':' && !colon_allowed)) return false;
-  }
-  return true;
-}
-
-// Appends `text` as a JSON string literal (with quotes). Bytes >= 0x80 are
-// copied unchanged, so UTF-8 input stays UTF-8.
-void AppendJsonString(std::string& out, std::string_view text) {
-  static constexpr char kHexDigits[] = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (byte < 0x20) {
-          out += "\\u00";
-          out += kHexDigits[byte >> 4];
-          out += kHexDigits[byte & 0xF];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
-// `text` quoted and escaped, for quoting a bad value inside an error message.
-std::string Quoted(std::string_view text) {
-  std::string quoted;
-  AppendJsonString(quoted, text);
-  return quoted;
-}
 
 // "a number", "an array", ...: what a JSON value was, for "got ..." messages.
 std::string_view DescribeJsonType(simdjson::dom::element_type type) {
@@ -126,30 +70,6 @@ simdjson::dom::parser& ThreadParser() {
 }
 
 }  // namespace
-
-bool IsValidStreamId(std::string_view id) { return IsValidId(id, kMaxStreamIdLength); }
-
-bool IsValidEventId(std::string_view id) { return IsValidId(id, kMaxEventIdLength); }
-
-bool IsValidUserId(std::string_view id) {
-  return IsValidId(id, kMaxUserIdLength, /*colon_allowed=*/false);
-}
-
-Status CheckStreamId(std::string_view id) {
-  if (IsValidStreamId(id)) return Status::Ok();
-  return Status::Error("streamId must be 1-128 characters of [A-Za-z0-9_.:-], got " + Quoted(id));
-}
-
-Status CheckEventId(std::string_view id) {
-  if (IsValidEventId(id)) return Status::Ok();
-  return Status::Error("eventId must be 1-64 characters of [A-Za-z0-9_.:-], got " + Quoted(id));
-}
-
-Status CheckUserId(std::string_view id) {
-  if (IsValidUserId(id)) return Status::Ok();
-  return Status::Error("userId must be 1-128 characters of [A-Za-z0-9_.-] (no ':'), got " +
-                       Quoted(id));
-}
 
 std::string EncodeLikeEvent(const LikeEvent& event) {
   std::string json;

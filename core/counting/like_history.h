@@ -25,10 +25,10 @@
 #include <span>
 #include <vector>
 
+#include "core/time_units.h"
+
 namespace la {
 
-inline constexpr int64_t kMinuteMs = 60'000;
-inline constexpr int64_t kHourMs = 3'600'000;
 inline constexpr int64_t kMinuteBuckets = 60;
 inline constexpr int64_t kHourBuckets = 24;
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "core/counting/like_event.h"
+#include "core/ids.h"
 
 namespace la {
 namespace {

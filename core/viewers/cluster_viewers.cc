@@ -4,7 +4,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "core/counting/like_event.h"
+#include "core/ids.h"
 
 namespace la {
 namespace {

@@ -20,8 +20,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/counting/like_history.h"  // kMinuteMs
 #include "core/status.h"
+#include "core/time_units.h"
 #include "core/viewers/viewer_counts.h"
 
 namespace la {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
-#include "http/blocking.h"
+#include "async/blocking.h"
 
 namespace la {
 

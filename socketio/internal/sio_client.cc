@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/requests/json_depth.h"
+#include "core/json_depth.h"
 #include "socketio/protocol/socketio_binary.h"
 
 namespace la {

@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "http/blocking.h"
+#include "async/blocking.h"
 #include "socketio/protocol/websocket_frame.h"
 
 namespace la {

@@ -1,6 +1,6 @@
 #include "socketio/protocol/packet_assembler.h"
 
-#include "core/requests/json_depth.h"
+#include "core/json_depth.h"
 #include "socketio/protocol/socketio_binary.h"
 
 namespace la {

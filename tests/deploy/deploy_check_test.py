@@ -3,7 +3,7 @@
 
   prometheus   `promtool check config` and `promtool check rules` (Debian package prometheus)
   metrics      every metric named in the alert rules and the Grafana dashboard is one the
-               api nodes or consumers register (api/, consumer/, http/)
+               api nodes or consumers register (api/, consumer/, http/, async/)
   compose      `docker-compose config` (Debian package docker-compose) accepts the file; the
                services are named as in the seed, api and consumer have replicas, Redis
                persists (AOF), every dependency waits for a healthcheck, no secret has a default
@@ -82,7 +82,7 @@ def registered_metrics():
     """Metric names registered in the code: Add{Counter,Gauge,Histogram}("name") or NewCounter(registry, "name")."""
     pattern = re.compile(r'(?:Add(?:Counter|Gauge|Histogram)|NewCounter)\s*\(\s*(?:registry\s*,\s*)?"([a-zA-Z_:][a-zA-Z0-9_:]*)"')
     names = set()
-    for folder in ("api", "consumer", "http"):
+    for folder in ("api", "consumer", "http", "async"):
         for directory, _dirs, files in os.walk(os.path.join(ROOT, folder)):
             for name in files:
                 if name.endswith((".cc", ".h")):
@@ -121,7 +121,7 @@ def dashboard_and_alert_exprs():
 def test_metrics(_options):
     code = registered_metrics()
     if len(code) < 10:
-        raise Failure(f"found only {len(code)} registered metrics in api/, consumer/, http/: {sorted(code)}")
+        raise Failure(f"found only {len(code)} registered metrics in api/, consumer/, http/, async/: {sorted(code)}")
     known = {"up"} | code | {f"{name}{suffix}" for name in code for suffix in ("_bucket", "_sum", "_count")}
     used = set()
     unknown = []

@@ -27,7 +27,7 @@
 #include "core/counting/like_event.h"
 #include "core/counting/partition_totals.h"
 #include "core/counting/stream_document.h"
-#include "core/counting/stream_updates.h"
+#include "core/realtime/stream_updates.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/test_env.h"
 

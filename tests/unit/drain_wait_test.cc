@@ -1,4 +1,4 @@
-#include "http/drain_wait.h"
+#include "async/drain_wait.h"
 
 #include <gtest/gtest.h>
 

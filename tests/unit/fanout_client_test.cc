@@ -2,7 +2,7 @@
 // reads (publish time extraction), the /proc parsers and its flags.
 #include <gtest/gtest.h>
 
-#include "core/counting/stream_updates.h"
+#include "core/realtime/stream_updates.h"
 #include "socketio/protocol/socketio.h"
 #include "tools/fanout/client_options.h"
 #include "tools/fanout/fanout_packet.h"
@@ -20,13 +20,13 @@ TEST(FanoutWebSocketFrame, DecodesWhatItEncodesAtEveryLengthForm) {
   for (size_t size : {0, 5, 125, 126, 65535, 65536, 70000}) {
     const std::string payload(size, 'x');
     std::string frame;
-    AppendWsFrame(frame, WsOpcode::kText, payload, std::nullopt);
+    AppendWsFrame(frame, WebSocketOpcode::kText, payload, std::nullopt);
     auto header = DecodeWsFrameHeader(Bytes(frame), false, 1 << 20);
     ASSERT_TRUE(header.ok()) << header.status().message();
     ASSERT_TRUE(header->has_value());
     EXPECT_EQ((*header)->payload_size, size);
     EXPECT_EQ((*header)->frame_size(), frame.size());
-    EXPECT_EQ((*header)->opcode, WsOpcode::kText);
+    EXPECT_EQ((*header)->opcode, WebSocketOpcode::kText);
     EXPECT_TRUE((*header)->fin);
     // Every strict prefix of the header asks for more bytes.
     for (size_t cut = 0; cut < (*header)->header_size; ++cut) {
@@ -39,7 +39,7 @@ TEST(FanoutWebSocketFrame, DecodesWhatItEncodesAtEveryLengthForm) {
 
 TEST(FanoutWebSocketFrame, MasksClientFramesAndUnmasksThem) {
   std::string frame;
-  AppendWsFrame(frame, WsOpcode::kText, "40{\"token\":\"t\"}", 0x01020304);
+  AppendWsFrame(frame, WebSocketOpcode::kText, "40{\"token\":\"t\"}", 0x01020304);
   EXPECT_EQ(static_cast<uint8_t>(frame[1]), 0x80 | 15);
   auto header = DecodeWsFrameHeader(Bytes(frame), true, 1 << 20);
   ASSERT_TRUE(header.ok() && header->has_value());

@@ -1,4 +1,4 @@
-#include "core/requests/json_depth.h"
+#include "core/json_depth.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,4 @@
-// GET /streams/{streamId} and GET /streams?top=N: the response body from a stored
-// document, and the `top` parameter.
+// GET /streams/{streamId}: the response body from a stored document.
 #include "core/counting/stream_history.h"
 
 #include <gtest/gtest.h>
@@ -45,16 +44,6 @@ TEST(StreamHistoryBody, ADocumentWithoutHistoryHasZeroSeries) {
 TEST(StreamHistoryBody, RejectsADocumentWithoutIdOrLikes) {
   EXPECT_FALSE(StreamHistoryBody({{"likes", 5}}, kNow).ok());
   EXPECT_FALSE(StreamHistoryBody({{"_id", "x"}, {"likes", "many"}}, kNow).ok());
-}
-
-TEST(TopStreamsParameter, AcceptsOneToAThousand) {
-  EXPECT_EQ(*ParseTopStreamsParameter("1"), 1u);
-  EXPECT_EQ(*ParseTopStreamsParameter("1000"), 1000u);
-  for (const char* bad : {"", "0", "1001", "-1", "ten", "10 ", "1e3"}) {
-    Result<size_t> parsed = ParseTopStreamsParameter(bad);
-    ASSERT_FALSE(parsed.ok()) << bad;
-    EXPECT_NE(parsed.status().message().find("from 1 to 1000"), std::string::npos);
-  }
 }
 
 }  // namespace

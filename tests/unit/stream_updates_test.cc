@@ -1,4 +1,4 @@
-#include "core/counting/stream_updates.h"
+#include "core/realtime/stream_updates.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -52,7 +52,7 @@ std::unordered_set<DashboardPtr> joined;
 
 Frame ServerFrame(std::string_view text) {
   auto frame = std::make_shared<std::string>();
-  AppendWsFrame(*frame, WsOpcode::kText, text, std::nullopt);
+  AppendWsFrame(*frame, WebSocketOpcode::kText, text, std::nullopt);
   return frame;
 }
 
@@ -104,7 +104,7 @@ awaitable<void> ServeDashboard(DashboardPtr d) {
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
       "Sec-WebSocket-Accept: " +
       accept + "\r\n\r\n");
-  AppendWsFrame(*hello, WsOpcode::kText,
+  AppendWsFrame(*hello, WebSocketOpcode::kText,
                 EncodeOpenPacket("ceiling0000000000000", {}, std::chrono::seconds(25),
                                  std::chrono::seconds(20), 1000000),
                 std::nullopt);
@@ -113,7 +113,7 @@ awaitable<void> ServeDashboard(DashboardPtr d) {
     for (;;) {  // the frames already read
       const auto* bytes = reinterpret_cast<const uint8_t*>(in.data());
       auto header = DecodeWsFrameHeader({bytes, in.size()}, true, 1 << 20);
-      if (!header.ok() || (*header && (*header)->opcode == WsOpcode::kClose)) co_return;
+      if (!header.ok() || (*header && (*header)->opcode == WebSocketOpcode::kClose)) co_return;
       if (!*header || (*header)->frame_size() > in.size()) break;
       const WsFrameHeader& h = **header;
       std::span payload(reinterpret_cast<uint8_t*>(in.data()) + h.header_size, h.payload_size);

@@ -179,8 +179,8 @@ void FanoutClient::Consume(Connection& c, std::string_view data) {
     const std::string_view payload = data.substr(h.header_size, h.payload_size);
     data.remove_prefix(h.frame_size());
     switch (h.opcode) {
-      case WsOpcode::kText:
-      case WsOpcode::kContinuation:
+      case WebSocketOpcode::kText:
+      case WebSocketOpcode::kContinuation:
         if (h.fin && c.message.empty()) {
           OnFrame(c, payload);
         } else {
@@ -192,18 +192,18 @@ void FanoutClient::Consume(Connection& c, std::string_view data) {
           }
         }
         break;
-      case WsOpcode::kBinary:
+      case WebSocketOpcode::kBinary:
         BadFrame("a binary frame (the bench expects only text)");
         break;
-      case WsOpcode::kClose:
+      case WebSocketOpcode::kClose:
         Close(c, "WebSocket close frame");
         return;
-      case WsOpcode::kPing:
+      case WebSocketOpcode::kPing:
         write_buffer_.clear();
-        AppendWsFrame(write_buffer_, WsOpcode::kPong, payload, kClientMask);
+        AppendWsFrame(write_buffer_, WebSocketOpcode::kPong, payload, kClientMask);
         send(c.fd, write_buffer_.data(), write_buffer_.size(), MSG_NOSIGNAL);
         break;
-      case WsOpcode::kPong:
+      case WebSocketOpcode::kPong:
         break;
     }
   }
@@ -268,7 +268,7 @@ void FanoutClient::OnFrame(Connection& c, std::string_view text) {
 
 void FanoutClient::SendText(Connection& c, std::string_view text) {
   write_buffer_.clear();
-  AppendWsFrame(write_buffer_, WsOpcode::kText, text, kClientMask);
+  AppendWsFrame(write_buffer_, WebSocketOpcode::kText, text, kClientMask);
   // A few dozen bytes into an almost empty socket buffer: a short write means the server
   // stopped reading for good, so the connection is dropped rather than queued.
   if (send(c.fd, write_buffer_.data(), write_buffer_.size(), MSG_NOSIGNAL) !=

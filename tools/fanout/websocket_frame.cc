@@ -22,7 +22,7 @@ Result<std::optional<WsFrameHeader>> DecodeWsFrameHeader(std::span<const uint8_t
   }
   WsFrameHeader header;
   header.fin = (first & 0x80) != 0;
-  header.opcode = static_cast<WsOpcode>(op);
+  header.opcode = static_cast<WebSocketOpcode>(op);
   const bool masked = (second & 0x80) != 0;
   if (masked != expect_masked) {
     return Status::Error(masked ? "masked WebSocket frame from the server"
@@ -57,26 +57,13 @@ Result<std::optional<WsFrameHeader>> DecodeWsFrameHeader(std::span<const uint8_t
   return std::optional<WsFrameHeader>(header);
 }
 
-void AppendWsFrame(std::string& out, WsOpcode opcode, std::string_view payload,
+void AppendWsFrame(std::string& out, WebSocketOpcode opcode, std::string_view payload,
                    std::optional<uint32_t> mask) {
-  out.push_back(static_cast<char>(0x80 | static_cast<uint8_t>(opcode)));
-  const uint8_t mask_bit = mask ? 0x80 : 0;
-  const uint64_t size = payload.size();
-  if (size < 126) {
-    out.push_back(static_cast<char>(mask_bit | size));
-  } else {
-    const int width = size <= 0xffff ? 2 : 8;
-    out.push_back(static_cast<char>(mask_bit | (width == 2 ? 126 : 127)));
-    for (int i = width - 1; i >= 0; --i) out.push_back(static_cast<char>(size >> (8 * i)));
-  }
-  if (!mask) {
-    out.append(payload);
-    return;
-  }
-  for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>(*mask >> (8 * i)));
+  const WebSocketFrameHeader header = FrameHeader(opcode, payload.size(), mask);
+  out.append(reinterpret_cast<const char*>(header.bytes.data()), header.size);
   const size_t start = out.size();
   out.append(payload);
-  ApplyWsMask({reinterpret_cast<uint8_t*>(out.data()) + start, payload.size()}, *mask);
+  if (mask) ApplyWsMask({reinterpret_cast<uint8_t*>(out.data()) + start, payload.size()}, *mask);
 }
 
 void ApplyWsMask(std::span<uint8_t> payload, uint32_t mask) {

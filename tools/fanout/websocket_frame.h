@@ -1,5 +1,6 @@
 // WebSocket framing (RFC 6455 §5.2) for the fan-out bench tools: just enough to read and
-// write single frames over raw sockets without a per-frame allocation. Pure code, no I/O;
+// write single frames over raw sockets without a per-frame allocation. The headers written
+// are the protocol library's (socketio/protocol/websocket_frame.h). Pure code, no I/O;
 // thread-safe (no state).
 //
 // The load client reads unmasked server frames and writes masked ones; the ceiling server
@@ -14,21 +15,13 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "socketio/protocol/websocket_frame.h"
 
 namespace la::fanout {
 
-enum class WsOpcode : uint8_t {
-  kContinuation = 0,
-  kText = 1,
-  kBinary = 2,
-  kClose = 8,
-  kPing = 9,
-  kPong = 10,
-};
-
 struct WsFrameHeader {
   bool fin = true;
-  WsOpcode opcode = WsOpcode::kText;
+  WebSocketOpcode opcode = WebSocketOpcode::kText;
   std::optional<uint32_t> mask;  // the masking key, as the 4 bytes read big-endian
   uint64_t payload_size = 0;
   size_t header_size = 0;  // bytes before the payload
@@ -45,7 +38,7 @@ Result<std::optional<WsFrameHeader>> DecodeWsFrameHeader(std::span<const uint8_t
 
 // Appends one final frame carrying `payload` to `out`, masked with `mask` when given (a
 // client frame) and unmasked otherwise (a server frame).
-void AppendWsFrame(std::string& out, WsOpcode opcode, std::string_view payload,
+void AppendWsFrame(std::string& out, WebSocketOpcode opcode, std::string_view payload,
                    std::optional<uint32_t> mask);
 
 // XORs `payload` with `mask` (masking and unmasking are the same operation).

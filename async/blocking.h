@@ -1,6 +1,7 @@
 // Bridges callback-style work that completes on another thread (a bounded work pool,
 // librdkafka's delivery thread) into coroutines: the coroutine suspends, and
 // resumes on its own executor with the result. The I/O threads never block.
+// Protocol-free: http/refused_response.h answers refused work over HTTP.
 #pragma once
 
 #include <atomic>
@@ -13,8 +14,7 @@
 #include <utility>
 #include <variant>
 
-#include "http/message.h"
-#include "http/work_pool.h"
+#include "async/work_pool.h"
 
 namespace la::http {
 
@@ -75,18 +75,6 @@ boost::asio::awaitable<Pooled<T>> RunBlocking(
                                                        " jobs)"});
     }
   });
-}
-
-// The answer to refused work: 503 + Retry-After when the pool was busy (or the client left,
-// which nobody will read), 500 when the work failed.
-inline Response RefusedResponse(const WorkRefused& refused) {
-  if (refused.reason == WorkRefused::Reason::kFailed) {
-    return ErrorResponse(Status::internal_server_error, "internal error: " + refused.message);
-  }
-  Response busy = ErrorResponse(Status::service_unavailable,
-                                "the server is busy: " + refused.message + "; retry in a second");
-  busy.set(beast_http::field::retry_after, "1");
-  return busy;
 }
 
 }  // namespace la::http

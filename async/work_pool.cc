@@ -1,4 +1,4 @@
-#include "http/work_pool.h"
+#include "async/work_pool.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "http/drain_wait.h"
+#include "async/drain_wait.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

@@ -1,10 +1,10 @@
-#include "core/counting/stream_updates.h"
+#include "core/realtime/stream_updates.h"
 
 #include <algorithm>
 #include <unordered_set>
 
-#include "core/counting/like_event.h"
-#include "core/requests/json_depth.h"
+#include "core/ids.h"
+#include "core/json_depth.h"
 
 namespace la {
 
