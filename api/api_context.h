@@ -22,10 +22,10 @@ struct ApiContext {
   JwtVerifier& tokens;     // bearer tokens of HTTP requests and Socket.IO handshakes
   EventPublisher& events;  // likes -> Kafka
   UserStore& users;
-  StreamReader& streams;      // totals and histories
-  ReadinessProbe& readiness;  // GET /ready, checked on its own thread
-  http::WorkPool& passwords;  // argon2id hashing (login, register): few threads, short queue
-  http::WorkPool& reads;      // MongoDB reads (totals, histories, snapshots, subscribe reads)
+  StreamReader& streams;       // totals and histories
+  ReadinessProbe& readiness;   // GET /ready, checked on its own thread
+  async::WorkPool& passwords;  // argon2id hashing (login, register): few threads, short queue
+  async::WorkPool& reads;      // MongoDB reads (totals, histories, snapshots, subscribe reads)
   ApiRateLimits& rate_limits;
   prometheus::Registry& metrics;
   prometheus::Counter& produce_errors;

@@ -64,8 +64,8 @@ class ApiNode final : public Program {
   ReadinessProbe ready_probe_;  // /ready's checks on a thread of their own
   prometheus::Registry metrics_;
   // Separate bounded pools: a flood of logins cannot delay reads, and the reverse.
-  http::WorkPool passwords_;
-  http::WorkPool reads_;
+  async::WorkPool passwords_;
+  async::WorkPool reads_;
   ApiRateLimits rate_limits_;
   JwtVerifier tokens_;
   boost::asio::io_context io_;

@@ -54,7 +54,7 @@ class ReadinessProbe {
   std::chrono::steady_clock::time_point checked_at_{};
   bool checking_ = false;
   std::vector<std::function<void(Answer)>> waiting_;
-  http::WorkPool thread_{"ready", 1, 1};  // last: destroyed (joined) first
+  async::WorkPool thread_{"ready", 1, 1};  // last: destroyed (joined) first
 };
 
 }  // namespace la

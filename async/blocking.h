@@ -16,7 +16,7 @@
 
 #include "async/work_pool.h"
 
-namespace la::http {
+namespace la::async {
 
 // Calls `start(done)` when awaited; the coroutine resumes when `done(value)` is
 // called, from any thread, exactly once. `start` is kept by value: it runs after
@@ -77,4 +77,4 @@ boost::asio::awaitable<Pooled<T>> RunBlocking(
   });
 }
 
-}  // namespace la::http
+}  // namespace la::async

@@ -6,7 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <utility>
 
-namespace la::http {
+namespace la::async {
 
 void CallWhenDrained(boost::asio::io_context& io, std::function<bool()> drained,
                      std::chrono::milliseconds grace, std::function<void()> done) {
@@ -25,4 +25,4 @@ void CallWhenDrained(boost::asio::io_context& io, std::function<bool()> drained,
       boost::asio::detached);
 }
 
-}  // namespace la::http
+}  // namespace la::async

@@ -8,11 +8,11 @@
 #include <chrono>
 #include <functional>
 
-namespace la::http {
+namespace la::async {
 
 // Checks `drained` every 20 ms on `io`, and calls `done` once it returns true
 // or `grace` has passed. Returns at once; `io` must run until `done`.
 void CallWhenDrained(boost::asio::io_context& io, std::function<bool()> drained,
                      std::chrono::milliseconds grace, std::function<void()> done);
 
-}  // namespace la::http
+}  // namespace la::async

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-namespace la::http {
+namespace la::async {
 
 WorkPool::WorkPool(std::string name, size_t threads, size_t max_queued,
                    prometheus::Registry* metrics)
@@ -75,4 +75,4 @@ void WorkPool::Work() {
   }
 }
 
-}  // namespace la::http
+}  // namespace la::async

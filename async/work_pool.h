@@ -17,7 +17,7 @@
 
 #include "core/prometheus.h"
 
-namespace la::http {
+namespace la::async {
 
 class WorkPool {
  public:
@@ -55,4 +55,4 @@ class WorkPool {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace la::http
+}  // namespace la::async

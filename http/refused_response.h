@@ -9,8 +9,8 @@ namespace la::http {
 
 // The answer to refused work: 503 + Retry-After when the pool was busy (or the client left,
 // which nobody will read), 500 when the work failed.
-inline Response RefusedResponse(const WorkRefused& refused) {
-  if (refused.reason == WorkRefused::Reason::kFailed) {
+inline Response RefusedResponse(const async::WorkRefused& refused) {
+  if (refused.reason == async::WorkRefused::Reason::kFailed) {
     return ErrorResponse(Status::internal_server_error, "internal error: " + refused.message);
   }
   Response busy = ErrorResponse(Status::service_unavailable,

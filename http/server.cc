@@ -280,7 +280,7 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace, std::function<void()>
       });
     }
   }
-  CallWhenDrained(
+  async::CallWhenDrained(
       io_, [this] { return open_connections() == 0; }, grace, std::move(done));
 }
 

@@ -295,7 +295,7 @@ void EioServer::Shutdown(std::chrono::milliseconds grace, std::function<void()> 
     for (const auto& [sid, registered] : sessions_) sessions.push_back(registered.found.session);
   }
   for (const auto& session : sessions) session->Close("the server is shutting down");
-  http::CallWhenDrained(
+  async::CallWhenDrained(
       io_, [this] { return session_count() == 0; }, grace, std::move(done));
 }
 

@@ -46,9 +46,9 @@ http::Handler Login(ApiContext& api) {
     const PasswordJobSlot slot(api.rate_limits.password_jobs, context.client_ip);
     if (!slot.admitted()) co_return slot.Refusal();
     auto check = [&api, c = *credentials] { return CheckCredentials(api.users, c); };
-    http::Pooled<Result<std::optional<User>>> pooled =
-        co_await http::RunBlocking<Result<std::optional<User>>>(api.passwords, check,
-                                                                context.client_gone);
+    async::Pooled<Result<std::optional<User>>> pooled =
+        co_await async::RunBlocking<Result<std::optional<User>>>(api.passwords, check,
+                                                                 context.client_gone);
     if (auto failed = FailedWork(pooled, "login", "account storage")) co_return std::move(*failed);
     Result<std::optional<User>>& user = std::get<0>(pooled);
     if (!*user) co_return http::ErrorResponse(http::Status::unauthorized, "invalid credentials");

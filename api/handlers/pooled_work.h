@@ -1,4 +1,4 @@
-// What a handler answers when its blocking work, run on a pool (http::RunBlocking), gave no
+// What a handler answers when its blocking work, run on a pool (async::RunBlocking), gave no
 // value: the pool's refusal (503 + Retry-After when the queue was full, 500 when the work
 // threw), or, when the work returned an error, a 503 that says which storage is unavailable,
 // the error logged for the operator. Pure but for the log; any thread.
@@ -20,9 +20,9 @@ namespace la::handlers {
 // holds one. `request` names the request in the log ("GET /totals"); `storage` what was
 // read or written ("stream storage", "account storage").
 template <typename T>
-std::optional<http::Response> FailedWork(const http::Pooled<Result<T>>& pooled,
+std::optional<http::Response> FailedWork(const async::Pooled<Result<T>>& pooled,
                                          std::string_view request, std::string_view storage) {
-  if (const auto* refused = std::get_if<http::WorkRefused>(&pooled))
+  if (const auto* refused = std::get_if<async::WorkRefused>(&pooled))
     return http::RefusedResponse(*refused);
   const Result<T>& result = std::get<0>(pooled);
   if (result.ok()) return std::nullopt;

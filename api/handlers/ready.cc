@@ -10,7 +10,8 @@ http::Handler Ready(ApiContext& api) {
     auto ask = [&api](std::function<void(ReadinessProbe::Answer)> done) {
       api.readiness.Get(std::move(done));
     };
-    const ReadinessProbe::Answer answer = co_await http::AwaitCallback<ReadinessProbe::Answer>(ask);
+    const ReadinessProbe::Answer answer =
+        co_await async::AwaitCallback<ReadinessProbe::Answer>(ask);
     if (!answer) {
       http::Response busy = http::ErrorResponse(
           http::Status::service_unavailable,

@@ -21,8 +21,9 @@ http::Handler Register(ApiContext& api) {
     auto create = [&api, c = *credentials] {
       return api.users.Create(c.email, c.password, Role::kViewer);
     };
-    http::Pooled<Result<CreateOutcome>> pooled = co_await http::RunBlocking<Result<CreateOutcome>>(
-        api.passwords, create, context.client_gone);
+    async::Pooled<Result<CreateOutcome>> pooled =
+        co_await async::RunBlocking<Result<CreateOutcome>>(api.passwords, create,
+                                                           context.client_gone);
     if (auto failed = FailedWork(pooled, "register", "account storage"))
       co_return std::move(*failed);
     Result<CreateOutcome>& created = std::get<0>(pooled);

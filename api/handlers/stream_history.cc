@@ -44,8 +44,8 @@ http::Handler StreamHistory(ApiContext& api) {
       if (!viewers.ok()) return viewers.status();
       return StoredStream{std::move(*likes), std::move(*viewers)};
     };
-    http::Pooled<Result<StoredStream>> pooled =
-        co_await http::RunBlocking<Result<StoredStream>>(api.reads, read, context.client_gone);
+    async::Pooled<Result<StoredStream>> pooled =
+        co_await async::RunBlocking<Result<StoredStream>>(api.reads, read, context.client_gone);
     if (auto failed = FailedWork(pooled, "GET /streams/" + stream_id, "stream storage"))
       co_return std::move(*failed);
     Result<StoredStream>& stored = std::get<0>(pooled);

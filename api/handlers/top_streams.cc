@@ -29,9 +29,9 @@ http::Handler TopStreams(ApiContext& api) {
           "by must be \"likes\" or \"viewers\", got \"" + by.substr(0, 40) + "\"");
     }
     auto read = [&api, limit = *top] { return api.streams.TopStreams(limit); };
-    http::Pooled<Result<std::vector<StreamTotal>>> pooled =
-        co_await http::RunBlocking<Result<std::vector<StreamTotal>>>(api.reads, read,
-                                                                     context.client_gone);
+    async::Pooled<Result<std::vector<StreamTotal>>> pooled =
+        co_await async::RunBlocking<Result<std::vector<StreamTotal>>>(api.reads, read,
+                                                                      context.client_gone);
     if (auto failed =
             FailedWork(pooled, "GET /streams?top=" + std::to_string(*top), "stream storage"))
       co_return std::move(*failed);

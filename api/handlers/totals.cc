@@ -16,9 +16,9 @@ http::Handler Totals(ApiContext& api) {
     auto authorized = Authorize(context.request, api.tokens, Action::kReadStreams);
     if (auto* refusal = std::get_if<http::Response>(&authorized)) co_return std::move(*refusal);
     auto read = [&api] { return api.streams.PartitionTotals(); };
-    http::Pooled<Result<std::vector<PartitionTotal>>> pooled =
-        co_await http::RunBlocking<Result<std::vector<PartitionTotal>>>(api.reads, read,
-                                                                        context.client_gone);
+    async::Pooled<Result<std::vector<PartitionTotal>>> pooled =
+        co_await async::RunBlocking<Result<std::vector<PartitionTotal>>>(api.reads, read,
+                                                                         context.client_gone);
     if (auto failed = FailedWork(pooled, "GET /totals", "stream storage"))
       co_return std::move(*failed);
     Result<std::vector<PartitionTotal>>& summaries = std::get<0>(pooled);

@@ -5,7 +5,7 @@
 namespace la {
 
 ClusterTotalsFeed::ClusterTotalsFeed(const RedisAddress& redis, std::string_view topic,
-                                     LikeFeed& feed, Read read, http::WorkPool& pool)
+                                     LikeFeed& feed, Read read, async::WorkPool& pool)
     : feed_(feed), read_(std::move(read)), pool_(pool) {
   subscriber_ = std::make_unique<RedisSubscriber>(
       redis, TotalsUpdatesChannel(topic),

@@ -29,7 +29,7 @@ class ClusterTotalsFeed {
   // Subscribes at once (own thread) to the summaries of Kafka topic `topic`; `read` runs on
   // `pool`. Stops when destroyed.
   ClusterTotalsFeed(const RedisAddress& redis, std::string_view topic, LikeFeed& feed, Read read,
-                    http::WorkPool& pool);
+                    async::WorkPool& pool);
 
   // Sends one dashboard the totals as known now.
   void SendTo(const std::shared_ptr<SioSocket>& socket);
@@ -40,7 +40,7 @@ class ClusterTotalsFeed {
 
   LikeFeed& feed_;
   const Read read_;
-  http::WorkPool& pool_;
+  async::WorkPool& pool_;
   std::mutex mutex_;  // order: this -> feed
   PartitionTotalsView view_;
   std::unique_ptr<RedisSubscriber> subscriber_;

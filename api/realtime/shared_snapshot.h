@@ -29,7 +29,7 @@ class SharedSnapshot {
   using Wanted = std::function<bool()>;
   using Deliver = std::function<void(const Snapshot&)>;
 
-  SharedSnapshot(Read read, http::WorkPool& pool) : read_(std::move(read)), pool_(pool) {}
+  SharedSnapshot(Read read, async::WorkPool& pool) : read_(std::move(read)), pool_(pool) {}
 
   // Queues `deliver` for the next read, on the pool; if the pool's queue is full, it is
   // called at once with an error. `deliver` runs on a pool thread (or the caller's).
@@ -44,7 +44,7 @@ class SharedSnapshot {
   void ReadForWaiting();
 
   const Read read_;
-  http::WorkPool& pool_;
+  async::WorkPool& pool_;
   std::mutex mutex_;
   std::vector<Waiter> waiting_;
   bool read_queued_ = false;  // a ReadForWaiting job is in the pool's queue

@@ -22,7 +22,7 @@ asio::awaitable<PollResult> PollingTransport::Poll() {
     asio::post(self->lane_,
                [self, reply = std::move(reply)]() mutable { self->StartPoll(std::move(reply)); });
   };
-  return http::AwaitCallback<PollResult>(std::move(start));
+  return async::AwaitCallback<PollResult>(std::move(start));
 }
 
 asio::awaitable<PollResult> PollingTransport::Push(std::string body) {
@@ -41,7 +41,7 @@ asio::awaitable<PollResult> PollingTransport::Push(std::string body) {
       reply(std::move(result));
     });
   };
-  return http::AwaitCallback<PollResult>(std::move(start));
+  return async::AwaitCallback<PollResult>(std::move(start));
 }
 
 void PollingTransport::StartPoll(Reply reply) {

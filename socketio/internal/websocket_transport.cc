@@ -191,7 +191,7 @@ void WebSocketTransport::ServeNextPacket() {
 }
 
 asio::awaitable<Result<EioPacket>> WebSocketTransport::NextPacket() {
-  return http::AwaitCallback<Result<EioPacket>>(
+  return async::AwaitCallback<Result<EioPacket>>(
       [self = shared_from_this()](std::function<void(Result<EioPacket>)> done) {
         self->ReadPacket(std::move(done));
       });

@@ -63,8 +63,8 @@ class ApiHandlersTest : public ::testing::Test {
   FakeReadiness readiness;
   ReadinessProbe ready_probe{readiness, std::chrono::milliseconds(0), 4};  // checks every time
   prometheus::Registry metrics;
-  http::WorkPool passwords{"password", 1, 4};
-  http::WorkPool reads{"read", 1, 4};
+  async::WorkPool passwords{"password", 1, 4};
+  async::WorkPool reads{"read", 1, 4};
   ApiRateLimits rate_limits{config};
   prometheus::Counter& produce_errors =
       metrics.AddCounter("kafka_produce_errors_total", "test").With();

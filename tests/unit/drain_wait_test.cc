@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace la::http {
+namespace la::async {
 namespace {
 
 using std::chrono::milliseconds;
@@ -30,4 +30,4 @@ TEST(DrainWaitTest, GoesOnAfterTheGraceWhenNeverDrained) {
 }
 
 }  // namespace
-}  // namespace la::http
+}  // namespace la::async

@@ -8,7 +8,7 @@
 
 #include "api/realtime/shared_snapshot.h"
 
-namespace la::http {
+namespace la::async {
 
 // Keeps the only thread of a one-thread pool busy until released (or destroyed), so that
 // what a test posts next waits in the queue.
@@ -72,14 +72,14 @@ TEST(WorkPoolTest, CountsRejectionsInItsMetrics) {
 }
 
 }  // namespace
-}  // namespace la::http
+}  // namespace la::async
 
 namespace la {
 namespace {
 
 TEST(SharedSnapshotTest, DashboardsWaitingTogetherShareOneRead) {
-  http::WorkPool pool("read", 1, 4);
-  http::BusyThread busy(pool);
+  async::WorkPool pool("read", 1, 4);
+  async::BusyThread busy(pool);
   std::atomic<int> reads{0}, delivered{0};
   SharedSnapshot snapshots(
       [&] {
@@ -102,8 +102,8 @@ TEST(SharedSnapshotTest, DashboardsWaitingTogetherShareOneRead) {
 }
 
 TEST(SharedSnapshotTest, AFullPoolAnswersAtOnceWithAnError) {
-  http::WorkPool pool("read", 1, 1);
-  http::BusyThread busy(pool);
+  async::WorkPool pool("read", 1, 1);
+  async::BusyThread busy(pool);
   pool.TryPost([] {});  // the queue is full now
   SharedSnapshot snapshots([] { return SharedSnapshot::Snapshot(std::vector<StreamTotal>{}); },
                            pool);
@@ -114,7 +114,7 @@ TEST(SharedSnapshotTest, AFullPoolAnswersAtOnceWithAnError) {
 }
 
 TEST(SharedSnapshotTest, AReadThatThrowsIsDeliveredAsAnError) {
-  http::WorkPool pool("read", 1, 4);
+  async::WorkPool pool("read", 1, 4);
   SharedSnapshot snapshots(
       []() -> SharedSnapshot::Snapshot { throw std::runtime_error("likes is not a number"); },
       pool);
