@@ -88,7 +88,9 @@ FERRETDB_PATCH="$ROOT/scripts/ferretdb/ferretdb-$FERRETDB_VERSION-live-analytics
 install_ferretdb() {
   local bin="$LOCAL/bin/ferretdb" stamp="$LOCAL/bin/ferretdb.patch.sha256"
   local want; want="$(sha256sum "$FERRETDB_PATCH" | cut -d' ' -f1)"
-  if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "${FERRETDB_VERSION#v}" \
+  # grep reads all of --version's output (no -q): with pipefail, a grep that stops at the first
+  # match can make ferretdb die of SIGPIPE and the check fail at random.
+  if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep "${FERRETDB_VERSION#v}" >/dev/null \
      && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
   log "building FerretDB $FERRETDB_VERSION (with scripts/ferretdb's patch) from the Go module proxy"
   mkdir -p "$LOCAL/bin" "$LOCAL/go"

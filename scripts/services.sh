@@ -206,7 +206,9 @@ write_kafka_properties() {
 # Every node answers metadata and sees all KAFKA_NODES brokers (a topic with 3 copies can
 # be created only then).
 kafka_node_ready() {
-  kcat -b "127.0.0.1:$(kafka_port "$1")" -L -m 2 -t __none__ 2>/dev/null | grep -q "^ *$KAFKA_NODES brokers:"
+  # No grep -q: it would stop reading at the match, and kcat's SIGPIPE fail the pipeline.
+  kcat -b "127.0.0.1:$(kafka_port "$1")" -L -m 2 -t __none__ 2>/dev/null \
+    | grep "^ *$KAFKA_NODES brokers:" >/dev/null
 }
 wait_kafka() {
   local i
