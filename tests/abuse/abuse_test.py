@@ -34,8 +34,8 @@ slow_subscribers:  10 dashboards watch statsUpdate while `stream-updates` carrie
                    subscribers (each subscribed to those 100 streams, after a WebSocket
                    ping, reading 512 bytes every 200 ms: behind, but under the write
                    timeout). With them, the dashboards' delivery p99 stays within 3x (at
-                   least 250 ms) and the node's CPU per delivered frame within 3x of the run
-                   without them.
+                   least --p99-floor-ms, 250 ms) and the node's CPU per delivered frame within
+                   3x of the run without them.
 
 usage: abuse_test.py --api-bin build/release/api/la-api [--junit FILE] [--label L] [test ...]
 """
@@ -791,7 +791,8 @@ def test_slow_subscribers(ctx):
     summary = (f"dashboards p99 {quiet_p99 * 1000:.0f} ms alone, {attack_p99 * 1000:.0f} ms with 20 slow "
                f"subscribers; node CPU per delivered frame {quiet_cpu * 1e6:.1f} us ({quiet_frames} frames) "
                f"-> {attack_cpu * 1e6:.1f} us ({attack_frames} frames); {alive}/20 slow subscribers still connected")
-    check(attack_p99 <= max(3 * quiet_p99, 0.25), "the dashboards' p99 grew too much: " + summary)
+    check(attack_p99 <= max(3 * quiet_p99, ctx.p99_floor_ms / 1000),
+          "the dashboards' p99 grew too much: " + summary)
     check(attack_cpu <= 3 * quiet_cpu, "the node's CPU per delivered frame grew too much: " + summary)
     settle(node, ctx.baseline, "the slow subscribers")
     return summary
@@ -804,8 +805,9 @@ TESTS = {"subscribe_flood": test_subscribe_flood, "login_flood": test_login_floo
 
 
 class Context:
-    def __init__(self, node, rss_mb, memory_growth_mb, admin_bin):
+    def __init__(self, node, rss_mb, memory_growth_mb, p99_floor_ms, admin_bin):
         self.node, self.rss_mb, self.memory_growth_mb = node, rss_mb, memory_growth_mb
+        self.p99_floor_ms = p99_floor_ms
         self.admin_bin = admin_bin
         self.email, self.password = f"abuse-legit-{uuid.uuid4().hex}@example.com", "legit-password-1"
         status, _, text = request(node.port, "POST", "/auth/register",
@@ -850,6 +852,8 @@ def main():
     parser.add_argument("--rss-mb", type=int, default=400, help="RSS bound during each attack")
     parser.add_argument("--memory-growth-mb", type=int, default=64,
                         help="how much the RSS may grow while the memory test's sessions are held")
+    parser.add_argument("--p99-floor-ms", type=int, default=250,
+                        help="slow_subscribers: the dashboards' p99 under attack may always reach this")
     parser.add_argument("--admin-bin", help="la-admin, to mint tokens (default: the api's build's)")
     parser.add_argument("--label", default="release", help="names the build in the results")
     parser.add_argument("--junit", help="write JUnit XML results here")
@@ -864,7 +868,7 @@ def main():
         wait_ready(node)
         admin_bin = options.admin_bin or os.path.join(
             os.path.dirname(os.path.dirname(os.path.abspath(options.api_bin))), "tools", "la-admin")
-        ctx = Context(node, options.rss_mb, options.memory_growth_mb, admin_bin)
+        ctx = Context(node, options.rss_mb, options.memory_growth_mb, options.p99_floor_ms, admin_bin)
         ctx.api_bin, ctx.work_dir = options.api_bin, work_dir
     except Failure as failure:
         ctx = None
