@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "adapters/kafka_admin.h"
@@ -407,17 +408,39 @@ TEST(KafkaDeadLetterSinkTest, KeepsKeyAndBytesAndAddsTheHeaders) {
                                                          {"originalOffset", "1234"}}));
 }
 
+// Subscribes to one Redis channel and keeps every message, in arrival order, for a test to
+// wait on. Thread-safe: the subscriber's thread appends, the test waits.
+class ChannelRecorder {
+ public:
+  explicit ChannelRecorder(const std::string& channel)
+      : subscriber_(Redis(), channel, [this](const std::string& payload) {
+          std::lock_guard lock(mutex_);
+          messages_.push_back(payload);
+          arrived_.notify_all();
+        }) {
+    for (int i = 0; i < 100 && !subscriber_.subscribed(); ++i) std::this_thread::sleep_for(50ms);
+  }
+
+  bool subscribed() const { return subscriber_.subscribed(); }
+
+  // The messages so far once `done(messages)` holds, or nullopt after 5 s.
+  template <typename Done>
+  std::optional<std::vector<std::string>> WaitUntil(Done done) {
+    std::unique_lock lock(mutex_);
+    if (!arrived_.wait_for(lock, 5s, [&] { return done(messages_); })) return std::nullopt;
+    return messages_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::vector<std::string> messages_;
+  RedisSubscriber subscriber_;  // last: its thread uses the members above
+};
+
 TEST(RedisUpdatePublisherTest, PublishesTheTotalsAsAJsonArray) {
-  std::mutex mutex;
-  std::condition_variable arrived;
-  std::vector<std::string> messages;
-  RedisSubscriber subscriber(Redis(), kStreamUpdatesChannel, [&](const std::string& payload) {
-    std::lock_guard lock(mutex);
-    messages.push_back(payload);
-    arrived.notify_all();
-  });
-  for (int i = 0; i < 100 && !subscriber.subscribed(); ++i) std::this_thread::sleep_for(50ms);
-  ASSERT_TRUE(subscriber.subscribed());
+  ChannelRecorder recorder(kStreamUpdatesChannel);
+  ASSERT_TRUE(recorder.subscribed());
 
   RedisClient redis(Redis(), 2s);
   RedisUpdatePublisher publisher(redis, test::UniqueName("it-publish-topic"));
@@ -427,27 +450,18 @@ TEST(RedisUpdatePublisherTest, PublishesTheTotalsAsAJsonArray) {
   // Other publishers (a running cluster) may share the channel: look for ours.
   const std::string expected = R"([{"likes":42,"streamId":")" + stream +
                                R"("},{"likes":7,"streamId":")" + stream + R"(b"}])";
-  std::unique_lock lock(mutex);
-  EXPECT_TRUE(arrived.wait_for(
-      lock, 5s,
-      [&] { return std::find(messages.begin(), messages.end(), expected) != messages.end(); }))
-      << "no message " << expected;
+  EXPECT_TRUE(recorder.WaitUntil([&](const std::vector<std::string>& messages) {
+    return std::find(messages.begin(), messages.end(), expected) != messages.end();
+  })) << "no message "
+      << expected;
 }
 
 // A summary's watermark is an offset of its own topic: the consumers of another topic sharing
 // the Redis (another deployment, a test's pipeline) must not reach this topic's api nodes.
 TEST(RedisUpdatePublisherTest, PublishesPartitionTotalsOnTheChannelOfItsTopic) {
   const std::string topic = test::UniqueName("it-totals-topic");
-  std::mutex mutex;
-  std::condition_variable arrived;
-  std::vector<std::string> messages;
-  RedisSubscriber subscriber(Redis(), TotalsUpdatesChannel(topic), [&](const std::string& payload) {
-    std::lock_guard lock(mutex);
-    messages.push_back(payload);
-    arrived.notify_all();
-  });
-  for (int i = 0; i < 100 && !subscriber.subscribed(); ++i) std::this_thread::sleep_for(50ms);
-  ASSERT_TRUE(subscriber.subscribed());
+  ChannelRecorder recorder(TotalsUpdatesChannel(topic));
+  ASSERT_TRUE(recorder.subscribed());
 
   // One connection publishes both, so Redis delivers them in this order.
   RedisClient redis(Redis(), 2s);
@@ -458,13 +472,14 @@ TEST(RedisUpdatePublisherTest, PublishesPartitionTotalsOnTheChannelOfItsTopic) {
   ASSERT_TRUE(other_topic.PublishPartitionTotals(std::vector<PartitionTotal>{foreign}).ok());
   ASSERT_TRUE(this_topic.PublishPartitionTotals(std::vector<PartitionTotal>{own}).ok());
 
-  std::unique_lock lock(mutex);
-  ASSERT_TRUE(arrived.wait_for(lock, 5s, [&] { return !messages.empty(); }));
-  Result<std::vector<PartitionTotal>> first = ParsePartitionTotals(messages.front());
+  std::optional<std::vector<std::string>> messages =
+      recorder.WaitUntil([](const std::vector<std::string>& m) { return !m.empty(); });
+  ASSERT_TRUE(messages.has_value());
+  Result<std::vector<PartitionTotal>> first = ParsePartitionTotals(messages->front());
   ASSERT_TRUE(first.ok()) << first.status().message();
   ASSERT_EQ(first->size(), 1u);
   EXPECT_EQ((*first)[0].likes, 5) << "the first summary on " << TotalsUpdatesChannel(topic)
-                                  << " was another topic's: " << messages.front();
+                                  << " was another topic's: " << messages->front();
   EXPECT_EQ((*first)[0].wm, 7);
 }
 
