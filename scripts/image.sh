@@ -165,7 +165,8 @@ cmd_base() {
   rm -rf "$tree"; mkdir -p "$tree"
   tar -C "$tree" -xf "$BASE_DIR/bookworm-minbase.tar"
   # This machine's apt sources replace debootstrap's one-line sources.list when it has any.
-  if host_settings | grep '^/etc/apt/sources' >/dev/null; then  # no -q: SIGPIPE, pipefail rm -f "$tree/etc/apt/sources.list"; fi
+  # No grep -q: it stops at the first match and host_settings dies of SIGPIPE under pipefail.
+  if host_settings | grep '^/etc/apt/sources' >/dev/null; then rm -f "$tree/etc/apt/sources.list"; fi
   while read -r path; do
     mkdir -p "$tree$(dirname "$path")"
     cp -L "$path" "$tree$path"

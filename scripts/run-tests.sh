@@ -69,7 +69,7 @@ suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(format layering unit web deploy docs integration e2e browser chaos brokers abuse image outage)
 for s in "${suites[@]}"; do
   case "$s" in
-    format) pyscript format "$ROOT/tests/format_check.py" ;;  # clang-format --dry-run -Werror
+    format) pyscript format "$ROOT/tests/format_check.py" ;;  # clang-format --dry-run -Werror, bash -n
     # Every #include against the placement rules, no folder cycles; prints what it measures.
     layering) pyscript layering "$ROOT/tests/layering_check.py" --stats ;;
     unit) gtest unit "${SANITIZED_BIN:-$BIN}/tests/unit_tests" ;;

@@ -241,7 +241,7 @@ start_redis() {
 }
 # Redis answers PING only once it has loaded its AOF (the dedup keys): ~15 s per GB here, so a
 # long-used local Redis needs more than a fresh one.
-wait_redis() { svc_wait redis 120 sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG"; }
+wait_redis() { svc_wait redis 120 sh -c "redis-cli -p $REDIS_PORT ping | grep PONG >/dev/null"; }
 
 start_ferretdb() {
   svc_running ferretdb && return 0

@@ -2,12 +2,16 @@
 """The `format` suite: every C++ file in git is formatted as .clang-format says
 (Debian's clang-format, `--dry-run -Werror`). One test per top-level folder, so a
 failure names the folder and the files; `clang-format -i FILE` fixes a file.
+One more test, `shell`: every bash script in git parses (`bash -n`) and none pipes into
+`grep -q`, which exits at its first match and kills the writer with SIGPIPE, a failure
+under `set -o pipefail` that comes and goes with timing.
 
 usage: format_check.py [--junit FILE] [--clang-format clang-format]
 """
 import argparse
 import collections
 import os
+import re
 import subprocess
 import sys
 
@@ -36,6 +40,42 @@ def check_files(clang_format, files):
     return f"{len(files)} files formatted"
 
 
+def shell_scripts():
+    """The files in git whose first line runs bash or sh."""
+    scripts = []
+    for path in subprocess.run(["git", "ls-files"], cwd=ROOT, check=True, capture_output=True,
+                               text=True).stdout.split():
+        full = os.path.join(ROOT, path)
+        if os.path.islink(full) or not os.path.isfile(full):
+            continue
+        with open(full, "rb") as f:
+            first = f.readline(200)
+        if re.match(rb"#!\s*\S*(/|env )(ba)?sh\b", first):
+            scripts.append(path)
+    return scripts
+
+
+GREP_Q_AFTER_PIPE = re.compile(r"\|\s*grep\s+(-[A-Za-z]*q|--quiet)")
+
+
+def check_shell(scripts):
+    """Raises Failure naming each script bash cannot parse or that pipes into grep -q."""
+    problems = []
+    for path in scripts:
+        run = subprocess.run(["bash", "-n", path], cwd=ROOT, capture_output=True, text=True)
+        if run.returncode != 0:
+            problems.append(f"{path}: bash -n: {run.stderr.strip()}")
+        with open(os.path.join(ROOT, path), encoding="utf-8", errors="replace") as f:
+            for number, line in enumerate(f, 1):
+                if not line.lstrip().startswith("#") and GREP_Q_AFTER_PIPE.search(line):
+                    problems.append(f"{path}:{number}: `| grep -q` (SIGPIPE under pipefail; "
+                                    f"use `grep PATTERN >/dev/null`): {line.strip()}")
+    if problems:
+        raise Failure(f"{len(problems)} problems in {len(scripts)} shell scripts:\n"
+                      + "\n".join(problems))
+    return f"{len(scripts)} shell scripts parse, none pipes into grep -q"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -51,6 +91,7 @@ def main():
     for folder in sorted(by_folder):
         results.run(folder, lambda: check_files(options.clang_format, by_folder[folder]),
                     catch=(Failure,))
+    results.run("shell", lambda: check_shell(shell_scripts()), catch=(Failure,))
     return results.finish(options.junit)
 
 
