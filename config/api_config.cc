@@ -9,7 +9,7 @@ std::vector<Setting<ApiConfig>> ApiSettings() {
   using C = ApiConfig;
   const std::vector<Setting<C>> own = {
       {"kafka-linger-ms", "KAFKA_LINGER_MS",
-       "how long a like waits for others to share its produce request, ms (2)",
+       "how long a like waits for others to share its produce request, ms (25)",
        IntSetting("KAFKA_LINGER_MS", &C::kafka_linger_ms, 0, 1000)},
       {"host", "HOST", "address to listen on (127.0.0.1)", TextSetting("HOST", &C::host)},
       {"port", "PORT", "HTTP port (3000)", IntSetting("PORT", &C::port, 1, 65535)},

@@ -22,8 +22,10 @@ struct ApiConfig : CommonConfig, AccountConfig {
 
   // How long the producer waits to fill a batch (linger.ms): every like waits up to this
   // long before it is sent, and the broker's cost is per produce request and per partition
-  // batch, not per like (docs/capacity.md).
-  int kafka_linger_ms = 2;
+  // batch, not per like (docs/capacity.md). 25 ms against 2: a third less CPU per like for
+  // the whole cluster and the broker's cost a third, for ~16 ms more per 202 (bench/RESULTS.md,
+  // "cost per like", A/B 5).
+  int kafka_linger_ms = 25;
   int produce_timeout_ms = 5000;
 
   // Live viewers (docs/viewers.md): how often a node reports its counts, and how long the

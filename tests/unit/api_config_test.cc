@@ -87,6 +87,12 @@ TEST(ApiConfig, HeldPollsDefaultToHalfTheConnectionCap) {
   EXPECT_EQ(held_polls({"--max-connections", "0"}), 0) << "no connection cap: no held-poll cap";
 }
 
+TEST(ApiConfig, ProducerBatchingDefault) {
+  auto loaded = LoadApiConfig({"--dev"}, Env({}));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->config->kafka_linger_ms, 25);  // bench/RESULTS.md, "cost per like", A/B 5
+}
+
 TEST(ApiConfig, DevModeSuppliesASecret) {
   auto loaded = LoadApiConfig({"--dev"}, Env({}));
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
