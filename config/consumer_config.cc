@@ -14,7 +14,7 @@ Result<ConfigOrHelp<ConsumerConfig>> LoadConsumerConfig(const std::vector<std::s
       {"metrics-host", "METRICS_HOST",
        "address of the /metrics endpoint (127.0.0.1; 0.0.0.0: every interface)",
        TextSetting("METRICS_HOST", &C::metrics_host)},
-      {"flush-interval-ms", "FLUSH_INTERVAL_MS", "batch flush interval (1000)",
+      {"flush-interval-ms", "FLUSH_INTERVAL_MS", "batch flush interval (250)",
        IntSetting("FLUSH_INTERVAL_MS", &C::flush_interval_ms, 10, 60000)},
       {"batch-max-events", "BATCH_MAX_EVENTS",
        "flush early at this many events; also the most a consumer buffers (500000)",

@@ -18,7 +18,10 @@ struct ConsumerConfig : CommonConfig, GroupConfig {
   int kafka_fetch_min_bytes = 65536;
   int kafka_fetch_wait_max_ms = 100;
 
-  int flush_interval_ms = 1000;
+  // A buffered like waits at most this long to be counted. 250 ms, not 1 s: like -> dashboard
+  // p99 0.81-0.83 s instead of 1.6-1.9 s at 5,000 likes/s over 1,000 streams, for 20-57 µs
+  // more CPU per like, mostly the store's (bench/RESULTS.md, "cost per like", A/B 6).
+  int flush_interval_ms = 250;
   int batch_max_events = 500000;
   int dedup_ttl_s = 3600;
   std::string metrics_host = "127.0.0.1";  // address of its /metrics

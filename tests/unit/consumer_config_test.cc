@@ -16,7 +16,7 @@ TEST(ConsumerConfig, DefaultsMatchTheDesign) {
   EXPECT_EQ(c.kafka_topic, "engagement-events");
   EXPECT_EQ(c.kafka_dlq_topic, "engagement-events-dlq");
   EXPECT_EQ(c.kafka_group, "engagement-group");
-  EXPECT_EQ(c.flush_interval_ms, 1000);
+  EXPECT_EQ(c.flush_interval_ms, 250);        // bench/RESULTS.md, "cost per like", A/B 6
   EXPECT_EQ(c.kafka_fetch_min_bytes, 65536);  // bench/RESULTS.md, "cost per like", A/B 1
   EXPECT_EQ(c.kafka_fetch_wait_max_ms, 100);
   EXPECT_EQ(c.dedup_ttl_s, 3600);
