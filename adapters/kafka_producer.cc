@@ -47,6 +47,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaProducer
       {"enable.idempotence", "true"},
       {"acks", "all"},
       {"linger.ms", std::to_string(options.linger_ms)},
+      {"batch.num.messages", std::to_string(options.batch_messages)},
       {"message.timeout.ms", std::to_string(options.delivery_timeout_ms)},
       {"queue.buffering.max.messages", std::to_string(options.queue_max_messages)},
       {"compression.type", options.compression},

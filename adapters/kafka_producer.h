@@ -32,6 +32,7 @@ namespace la {
 struct KafkaProducerOptions {
   std::string brokers;
   int linger_ms = 2;                // small batching window
+  int batch_messages = 10000;       // batch.num.messages: a partition batch this full goes at once
   int delivery_timeout_ms = 5000;   // message.timeout.ms: bound on ack wait, incl. retries
   int queue_max_messages = 200000;  // bounded local queue
   std::string client_id = "live-analytics";

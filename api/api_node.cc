@@ -66,6 +66,7 @@ Result<std::unique_ptr<Program>> ApiNode::Start(const ApiConfig& config) {
         "dev mode: a built-in JWT secret may be in use; never run like this in production");
   auto producer = KafkaProducer::Create({.brokers = config.kafka_brokers,
                                          .linger_ms = config.kafka_linger_ms,
+                                         .batch_messages = config.kafka_batch_messages,
                                          .delivery_timeout_ms = config.produce_timeout_ms,
                                          .client_id = "la-api-" + std::to_string(config.port),
                                          .compression = config.kafka_compression});

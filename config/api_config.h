@@ -26,6 +26,11 @@ struct ApiConfig : CommonConfig, AccountConfig {
   // the whole cluster and the broker's cost a third, for ~16 ms more per 202 (bench/RESULTS.md,
   // "cost per like", A/B 5).
   int kafka_linger_ms = 25;
+  // ... unless its partition batch holds this many likes already: then it goes at once. 16
+  // keeps what the linger wins (the broker's per-batch cost is spread over 16 likes) without
+  // its price when likes come fast: 64 connections sending back to back got 21,286 likes/s
+  // from one node with 16, 2,162 without (each waited the 25 ms), 14,997 with a 2 ms linger.
+  int kafka_batch_messages = 16;
   int produce_timeout_ms = 5000;
 
   // Live viewers (docs/viewers.md): how often a node reports its counts, and how long the

@@ -90,7 +90,8 @@ TEST(ApiConfig, HeldPollsDefaultToHalfTheConnectionCap) {
 TEST(ApiConfig, ProducerBatchingDefault) {
   auto loaded = LoadApiConfig({"--dev"}, Env({}));
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
-  EXPECT_EQ(loaded->config->kafka_linger_ms, 25);  // bench/RESULTS.md, "cost per like", A/B 5
+  EXPECT_EQ(loaded->config->kafka_linger_ms, 25);       // bench/RESULTS.md, "cost per like", A/B 5
+  EXPECT_EQ(loaded->config->kafka_batch_messages, 16);  // ... and A/B 7
 }
 
 TEST(ApiConfig, DevModeSuppliesASecret) {
