@@ -94,8 +94,19 @@ start_cluster() {
     for i in "${!API_PORTS[@]}"; do
       svc_wait "api-$((i + 1))" 30 curl -fsS "http://127.0.0.1:${API_PORTS[$i]}/health" || return 1
     done
+    wait_admin_account || return 1
     start_nginx || return 1
   fi
+}
+
+# An api node creates the admin account in the background once it serves (argon2id, MongoDB):
+# the login printed at the end must work when it is printed, so wait until it does.
+wait_admin_account() {
+  [ -n "${ADMIN_EMAIL:-}" ] && [ -n "${ADMIN_PASSWORD:-}" ] || return 0
+  local body
+  body="$(python3 -c 'import json, os; print(json.dumps({"email": os.environ["ADMIN_EMAIL"], "password": os.environ["ADMIN_PASSWORD"]}))')"
+  svc_wait api-1 30 curl -fsS -o /dev/null -H 'Content-Type: application/json' --data "$body" \
+    "http://127.0.0.1:${API_PORTS[0]}/auth/login"
 }
 
 start_nginx() {
