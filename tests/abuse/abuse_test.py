@@ -30,7 +30,7 @@ memory:            200 Socket.IO sessions from one client address (its cap), eac
                    byte of a message. The node's RSS, read between two rounds of probes (a
                    login in flight maps argon2id's 64 MiB), may grow by at most
                    --memory-growth-mb (64 MB: 320 KB per session) while they are held.
-                   (Release build: +2 to +3 MB. Before the per-kind packet limits the same
+                   (Release build: +0 to +2 MB. Before the per-kind packet limits the same
                    attack grew the node by ~2.3 GB.)
 slow_subscribers:  10 dashboards watch statsUpdate while `stream-updates` carries totals of
                    100 streams 10 times a second, first alone, then with 20 slow /live
