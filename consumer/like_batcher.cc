@@ -297,15 +297,22 @@ Result<std::vector<PartitionTotal>> LikeBatcher::UpdatePartitionTotals(
   }
   for (const PartitionTotalsUpdate& update : updates) moved.push_back(update.next);
 
+  std::vector<int32_t> without_summary;
   for (const auto& [partition, last_offset] : last_offsets) {
-    if (summaries->contains(partition)) continue;
-    Result<std::vector<StreamOnPartition>> streams =
-        options_.partition_totals->StreamsOnPartition(partition);
-    if (!streams.ok()) {
-      return Status::Error("reading the streams of partition " + std::to_string(partition) +
-                           " for its first summary failed: " + streams.status().message());
-    }
-    const std::optional<PartitionTotal> first = PlanBackfill(partition, last_offset, *streams);
+    if (!summaries->contains(partition)) without_summary.push_back(partition);
+  }
+  if (without_summary.empty()) return moved;
+  Result<std::map<int32_t, std::vector<StreamOnPartition>>> streams =
+      options_.partition_totals->StreamsOnPartitions(without_summary);
+  if (!streams.ok()) {
+    return Status::Error(
+        "reading the streams of " + std::to_string(without_summary.size()) +
+        " partitions for their first summaries failed: " + streams.status().message());
+  }
+  for (const int32_t partition : without_summary) {
+    const int64_t last_offset = last_offsets.at(partition);
+    const std::optional<PartitionTotal> first =
+        PlanBackfill(partition, last_offset, streams->at(partition));
     if (!first) {
       spdlog::info(
           "partition {}: a stream document is ahead of offset {}; its first summary "

@@ -72,15 +72,21 @@ Result<bool> MongoPartitionTotalsStore::Create(const PartitionTotal& total) {
   return *inserted == InsertOutcome::kInserted;
 }
 
-Result<std::vector<StreamOnPartition>> MongoPartitionTotalsStore::StreamsOnPartition(
-    int32_t partition) {
-  const std::string path = "wm." + std::to_string(partition);
+// One scan of the stream documents for all of `partitions`: the store has no index on the
+// watermarks, so a read per partition scanned the collection once per partition.
+Result<std::map<int32_t, std::vector<StreamOnPartition>>>
+MongoPartitionTotalsStore::StreamsOnPartitions(std::span<const int32_t> partitions) {
+  std::map<int32_t, std::vector<StreamOnPartition>> streams;
+  nlohmann::json any_of = nlohmann::json::array();
+  for (const int32_t partition : partitions) {
+    streams[partition];
+    any_of.push_back({{"wm." + std::to_string(partition), {{"$exists", true}}}});
+  }
+  if (streams.empty()) return streams;
   Result<std::vector<nlohmann::json>> documents =
-      mongo_.Find(kStreamsCollection, {{path, {{"$exists", true}}}},
+      mongo_.Find(kStreamsCollection, {{"$or", std::move(any_of)}},
                   {{"projection", {{"likes", 1}, {"wm", 1}}}});
   if (!documents.ok()) return documents.status();
-  std::vector<StreamOnPartition> streams;
-  streams.reserve(documents->size());
   for (const nlohmann::json& document : *documents) {
     StreamOnPartition stream;
     if (const auto likes = document.find("likes"); likes != document.end())
@@ -93,7 +99,10 @@ Result<std::vector<StreamOnPartition>> MongoPartitionTotalsStore::StreamsOnParti
           stream.watermarks[p] = Integer(offset);
       }
     }
-    streams.push_back(std::move(stream));
+    for (const auto& [p, offset] : stream.watermarks) {
+      if (const auto listed = streams.find(p); listed != streams.end())
+        listed->second.push_back(stream);
+    }
   }
   return streams;
 }
@@ -107,11 +116,12 @@ Result<PartitionTotal> MongoPartitionTotalsStore::Rebase(int32_t partition, int6
                               "partition?); check with `la-admin partitions` and run the "
                               "command again";
   if (!stored->contains(partition)) {
-    Result<std::vector<StreamOnPartition>> streams = StreamsOnPartition(partition);
+    const int32_t one[] = {partition};
+    Result<std::map<int32_t, std::vector<StreamOnPartition>>> streams = StreamsOnPartitions(one);
     if (!streams.ok()) return streams.status();
     // Every stream document holds all it will get of the old log: none is ahead of its end.
     std::optional<PartitionTotal> first =
-        PlanBackfill(partition, std::numeric_limits<int64_t>::max(), *streams);
+        PlanBackfill(partition, std::numeric_limits<int64_t>::max(), streams->at(partition));
     first->wm = from - 1;
     Result<bool> created = Create(*first);
     if (!created.ok()) return created.status();

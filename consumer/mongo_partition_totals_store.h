@@ -15,7 +15,8 @@ class MongoPartitionTotalsStore final : public PartitionTotalsStore {
   Result<std::map<int32_t, PartitionTotal>> Read(std::span<const int32_t> partitions) override;
   Result<size_t> Apply(std::span<const PartitionTotalsUpdate> updates) override;
   Result<bool> Create(const PartitionTotal& total) override;
-  Result<std::vector<StreamOnPartition>> StreamsOnPartition(int32_t partition) override;
+  Result<std::map<int32_t, std::vector<StreamOnPartition>>> StreamsOnPartitions(
+      std::span<const int32_t> partitions) override;
 
   // The re-base of a replaced partition (`la-admin partitions rebase`, docs/exactly-once.md
   // "When Kafka's offsets start again"), its first step: the summary's `wm`, when at or

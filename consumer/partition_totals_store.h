@@ -24,9 +24,12 @@ class PartitionTotalsStore {
   virtual Result<size_t> Apply(std::span<const PartitionTotalsUpdate> updates) = 0;
   // Inserts a first summary; false when one exists already (duplicate key).
   virtual Result<bool> Create(const PartitionTotal& total) = 0;
-  // The likes and watermarks of every stream document with a watermark on `partition`
-  // (the one-time backfill).
-  virtual Result<std::vector<StreamOnPartition>> StreamsOnPartition(int32_t partition) = 0;
+  // For each of `partitions`, the likes and watermarks of every stream document with a
+  // watermark on it (the one-time backfill), in one read: every partition is a key, with
+  // no streams when none has a watermark on it. A document with watermarks on several of
+  // them is listed under each.
+  virtual Result<std::map<int32_t, std::vector<StreamOnPartition>>> StreamsOnPartitions(
+      std::span<const int32_t> partitions) = 0;
 };
 
 }  // namespace la

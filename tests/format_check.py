@@ -55,11 +55,23 @@ def shell_scripts():
     return scripts
 
 
-GREP_Q_AFTER_PIPE = re.compile(r"\|\s*grep\s+(-[A-Za-z]*q|--quiet)")
+# A pipe into grep with -q (alone or among other flags, in any position) or --quiet/--silent.
+GREP_Q_AFTER_PIPE = re.compile(
+    r"\|\s*grep(?:\s+-\S+)*?\s+(?:-[A-Za-z]*q[A-Za-z]*|--quiet|--silent)(?=\s|$)")
+# Lines the pattern must flag and lines it must pass, checked before the scripts are.
+GREP_Q_SAMPLES = {
+    "x | grep -q y": True, "x | grep -Eq y": True, "x | grep -qE y": True,
+    "x | grep -E -q y": True, "x | grep -i --quiet y": True, "x | grep -c y": False,
+    "grep -q y file": False, "x | grep -E y >/dev/null": False,
+}
 
 
 def check_shell(scripts):
     """Raises Failure naming each script bash cannot parse or that pipes into grep -q."""
+    wrong = [line for line, flagged in GREP_Q_SAMPLES.items()
+             if bool(GREP_Q_AFTER_PIPE.search(line)) != flagged]
+    if wrong:
+        raise Failure(f"the pipe-into-grep -q pattern misjudges these samples: {wrong}")
     problems = []
     for path in scripts:
         run = subprocess.run(["bash", "-n", path], cwd=ROOT, capture_output=True, text=True)

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "adapters/kafka_admin.h"
@@ -335,6 +336,26 @@ TEST_F(MongoCounterStoreTest, AFailingStatementIsAWriteErrorWithItsIndex) {
 // is counted from, keeping its likes and streams; a partition without one gets it summed
 // from the stream documents first; then the streams' watermarks of the partition move
 // and their `firstLike` positions in the old log are forgotten.
+TEST_F(MongoCounterStoreTest, TheStreamsOfSeveralPartitionsAreReadTogether) {
+  StreamUpdate s1 = Create("s1", 0, 10, 5), s2 = Create("s2", 0, 7, 3), s3 = Create("s3", 2, 3, 4);
+  s2.advances.push_back({1, std::nullopt, 2});  // on partitions 0 and 1: listed under both
+  auto created = store_->Apply(std::vector<StreamUpdate>{s1, s2, s3});
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  MongoPartitionTotalsStore summaries(*mongo_);
+
+  const int32_t wanted[] = {0, 1, 3};
+  auto streams = summaries.StreamsOnPartitions(wanted);
+  ASSERT_TRUE(streams.ok()) << streams.status().message();
+  ASSERT_EQ(streams->size(), 3u) << "every partition asked for is a key";
+  std::multiset<int64_t> likes_on_0;
+  for (const StreamOnPartition& stream : streams->at(0)) likes_on_0.insert(stream.likes);
+  EXPECT_EQ(likes_on_0, (std::multiset<int64_t>{3, 5}));
+  ASSERT_EQ(streams->at(1).size(), 1u);
+  EXPECT_EQ(streams->at(1)[0].likes, 3);
+  EXPECT_EQ(streams->at(1)[0].watermarks, (std::map<int32_t, int64_t>{{0, 7}, {1, 2}}));
+  EXPECT_TRUE(streams->at(3).empty()) << "no stream has a watermark on partition 3";
+}
+
 TEST_F(MongoCounterStoreTest, AReBaseMovesTheSummaryAndTheStreamsWatermarksBack) {
   StreamUpdate s1 = Create("s1", 0, 10, 5), s2 = Create("s2", 0, 7, 3), s3 = Create("s3", 1, 3, 4);
   s1.first_like = LikePosition{0, 2};

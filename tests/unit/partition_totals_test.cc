@@ -188,6 +188,31 @@ TEST_F(PartitionTotalsFlushTest, AStoreWithoutSummariesIsBackfilledOnce) {
   EXPECT_EQ(FromStreams(), std::make_pair(int64_t{42}, int64_t{2}));
 }
 
+TEST_F(PartitionTotalsFlushTest, TheFirstSummariesOfSeveralPartitionsReadTheStreamsOnce) {
+  counters_.documents["old0"] = {.likes = 40, .watermarks = {{0, 3}}};
+  counters_.documents["old2"] = {.likes = 7, .watermarks = {{2, 5}}};
+  // A stream of the time before the partition count was raised: it counts in partition 0 only.
+  counters_.documents["moved"] = {.likes = 5, .watermarks = {{0, 1}, {1, 0}}};
+  auto batcher = Start();
+  log_.Assign(*batcher, {0, 1, 2});
+  for (int i = 0; i < 4; ++i) log_.Append(0, "x", "not json");  // consumed before
+  log_.Append(1, "x", "not json");
+  for (int i = 0; i < 6; ++i) log_.Append(2, "x", "not json");
+  Produce(0, "e1", "new0");
+  Produce(1, "e2", "new1");
+  Produce(2, "e3", "old2");
+  PollAll(*batcher);
+  ASSERT_TRUE(batcher->Flush().ok());
+  EXPECT_EQ(summaries_.stream_reads, 1) << "one read of the streams for the three partitions";
+  EXPECT_EQ(Summed(), (ClusterTotals{55, 5, 3}));
+  EXPECT_EQ(FromStreams(), std::make_pair(int64_t{55}, int64_t{5}));
+  Produce(0, "e4", "new0");
+  PollAll(*batcher);
+  ASSERT_TRUE(batcher->Flush().ok());
+  EXPECT_EQ(summaries_.stream_reads, 1) << "a partition with a summary reads no streams";
+  EXPECT_EQ(Summed(), (ClusterTotals{56, 5, 3}));
+}
+
 // Random flushes of random likes over a few streams and partitions, with failures of
 // every store and crashes before the commit: the summaries always equal the documents.
 TEST_F(PartitionTotalsFlushTest, RandomFailuresNeverMakeTheSummariesDisagree) {

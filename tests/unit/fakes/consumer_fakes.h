@@ -414,16 +414,22 @@ class FakePartitionTotalsStore final : public PartitionTotalsStore {
   Result<bool> Create(const PartitionTotal& total) override {
     return summaries.try_emplace(total.partition, total).second;
   }
-  Result<std::vector<StreamOnPartition>> StreamsOnPartition(int32_t partition) override {
-    std::vector<StreamOnPartition> found;
-    for (const auto& [id, state] : streams_.documents) {
-      if (state.watermarks.contains(partition)) found.push_back({state.likes, state.watermarks});
+  Result<std::map<int32_t, std::vector<StreamOnPartition>>> StreamsOnPartitions(
+      std::span<const int32_t> partitions) override {
+    ++stream_reads;
+    std::map<int32_t, std::vector<StreamOnPartition>> found;
+    for (const int32_t partition : partitions) {
+      std::vector<StreamOnPartition>& listed = found[partition];
+      for (const auto& [id, state] : streams_.documents) {
+        if (state.watermarks.contains(partition)) listed.push_back({state.likes, state.watermarks});
+      }
     }
     return found;
   }
 
   std::map<int32_t, PartitionTotal> summaries;
   InjectedFailures failures;
+  int stream_reads = 0;  // calls of StreamsOnPartitions that reached the store
 
  private:
   const FakeCounterStore& streams_;
