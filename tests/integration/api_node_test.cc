@@ -106,7 +106,8 @@ TEST_F(ApiNodeTest, LikeIsProducedWithTheSeedShapeKeyAndPartition) {
 
   std::vector<KafkaMessage> messages =
       test::ReadPartition(test::KafkaBrokers(), topic_, partition, start, 2, 10s);
-  ASSERT_EQ(messages.size(), 2u) << "both likes on the partition of their key";
+  ASSERT_EQ(messages.size(), 2u) << "both likes on partition " << partition << " of their key, "
+                                 << "read from offset " << start;
   EXPECT_EQ(messages[0].key, stream);
   json event = json::parse(messages[0].value);
   EXPECT_EQ(event["eventId"], "ev-1");

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/kafka_consumer.h"
@@ -90,8 +92,19 @@ inline std::vector<int64_t> HighWatermarks(const std::string& brokers, const std
   std::unique_ptr<RdKafka::Producer> client(RdKafka::Producer::create(conf.get(), error));
   std::vector<int64_t> highs;
   for (int32_t p = 0; p < partitions; ++p) {
+    // A new topic's partition may have no leader yet for a moment. The query's error must
+    // not pass as a -1 offset: to ReadPartition that means "the end", after what was sent.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     int64_t low = -1, high = -1;
-    client->query_watermark_offsets(topic, p, &low, &high, 5000);
+    RdKafka::ErrorCode queried = client->query_watermark_offsets(topic, p, &low, &high, 5000);
+    while (queried != RdKafka::ERR_NO_ERROR && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      queried = client->query_watermark_offsets(topic, p, &low, &high, 5000);
+    }
+    if (queried != RdKafka::ERR_NO_ERROR) {
+      throw std::runtime_error("the offsets of " + topic + " partition " + std::to_string(p) +
+                               " could not be read for 15 s: " + RdKafka::err2str(queried));
+    }
     highs.push_back(high);
   }
   return highs;
