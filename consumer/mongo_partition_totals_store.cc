@@ -79,7 +79,7 @@ MongoPartitionTotalsStore::StreamsOnPartitions(std::span<const int32_t> partitio
   std::map<int32_t, std::vector<StreamOnPartition>> streams;
   nlohmann::json any_of = nlohmann::json::array();
   for (const int32_t partition : partitions) {
-    streams[partition];
+    streams.try_emplace(partition);  // listed even when no stream has a watermark on it
     any_of.push_back({{"wm." + std::to_string(partition), {{"$exists", true}}}});
   }
   if (streams.empty()) return streams;

@@ -30,14 +30,14 @@ NGINX_PORT="${NGINX_PORT:-8080}"
 # over more threads than there are cores (the serial collector, 2 compiler threads). Each
 # cost the broker 10-25 µs less CPU per like here (bench/RESULTS.md, "cost per like");
 # a production broker keeps Kafka's defaults or more (docs/capacity.md).
-# FerretDB (Go) spent ~30 % of its CPU in its collector at 5,000 likes/s; GOGC 400 trades
-# ~25 MB of heap for 7-12 µs less CPU per like (bench/RESULTS.md, "FerretDB's collector").
-FERRETDB_GOGC="${FERRETDB_GOGC:-400}"
 KAFKA_NETWORK_THREADS="${KAFKA_NETWORK_THREADS:-1}"
 KAFKA_IO_THREADS="${KAFKA_IO_THREADS:-2}"
 # Heap: 512 MiB for one node, 384 MiB each for three, enough for the project's topics.
 KAFKA_HEAP="$([ "$KAFKA_NODES" = 1 ] && echo 512m || echo 384m)"
 KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--Xmx$KAFKA_HEAP -Xms$KAFKA_HEAP -XX:+UseSerialGC -XX:CICompilerCount=2}"
+# FerretDB (Go) spent ~30 % of its CPU in its collector at 5,000 likes/s; GOGC 400 trades
+# ~25 MB of heap for 7-12 µs less CPU per like (bench/RESULTS.md, "cost per like", A/B 9).
+FERRETDB_GOGC="${FERRETDB_GOGC:-400}"
 
 svc_log() { printf '[dev] %s\n' "$*"; }
 

@@ -96,10 +96,11 @@ inline std::vector<int64_t> HighWatermarks(const std::string& brokers, const std
     // not pass as a -1 offset: to ReadPartition that means "the end", after what was sent.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     int64_t low = -1, high = -1;
-    RdKafka::ErrorCode queried = client->query_watermark_offsets(topic, p, &low, &high, 5000);
-    while (queried != RdKafka::ERR_NO_ERROR && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    RdKafka::ErrorCode queried;
+    for (;;) {
       queried = client->query_watermark_offsets(topic, p, &low, &high, 5000);
+      if (queried == RdKafka::ERR_NO_ERROR || std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     if (queried != RdKafka::ERR_NO_ERROR) {
       throw std::runtime_error("the offsets of " + topic + " partition " + std::to_string(p) +
