@@ -302,14 +302,23 @@ Result<std::vector<PartitionTotal>> LikeBatcher::UpdatePartitionTotals(
     if (!summaries->contains(partition)) without_summary.push_back(partition);
   }
   if (without_summary.empty()) return moved;
+  Result<std::vector<PartitionTotal>> created = CreateFirstSummaries(without_summary, last_offsets);
+  if (!created.ok()) return created.status();
+  moved.insert(moved.end(), created->begin(), created->end());
+  return moved;
+}
+
+Result<std::vector<PartitionTotal>> LikeBatcher::CreateFirstSummaries(
+    const std::vector<int32_t>& partitions, const std::map<int32_t, int64_t>& last_offsets) {
   Result<std::map<int32_t, std::vector<StreamOnPartition>>> streams =
-      options_.partition_totals->StreamsOnPartitions(without_summary);
+      options_.partition_totals->StreamsOnPartitions(partitions);
   if (!streams.ok()) {
     return Status::Error(
-        "reading the streams of " + std::to_string(without_summary.size()) +
+        "reading the streams of " + std::to_string(partitions.size()) +
         " partitions for their first summaries failed: " + streams.status().message());
   }
-  for (const int32_t partition : without_summary) {
+  std::vector<PartitionTotal> created;
+  for (const int32_t partition : partitions) {
     const int64_t last_offset = last_offsets.at(partition);
     const std::optional<PartitionTotal> first =
         PlanBackfill(partition, last_offset, streams->at(partition));
@@ -320,18 +329,18 @@ Result<std::vector<PartitionTotal>> LikeBatcher::UpdatePartitionTotals(
           partition, last_offset);
       continue;
     }
-    Result<bool> created = options_.partition_totals->Create(*first);
-    if (!created.ok()) {
+    Result<bool> stored = options_.partition_totals->Create(*first);
+    if (!stored.ok()) {
       return Status::Error("creating the summary of partition " + std::to_string(partition) +
-                           " failed: " + created.status().message());
+                           " failed: " + stored.status().message());
     }
-    if (*created) {
+    if (*stored) {
       spdlog::info("partition {}: first summary from {} stream documents: {} likes, {} streams",
-                   partition, streams->size(), first->likes, first->streams);
-      moved.push_back(*first);
+                   partition, streams->at(partition).size(), first->likes, first->streams);
+      created.push_back(*first);
     }
   }
-  return moved;
+  return created;
 }
 
 Result<size_t> LikeBatcher::ApplySlices(const std::vector<StreamUpdate>& updates,

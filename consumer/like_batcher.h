@@ -192,6 +192,10 @@ class LikeBatcher final : public PartitionOwnershipListener {
   Result<std::vector<PartitionTotal>> UpdatePartitionTotals(
       const std::vector<ClassifiedEvent>& events,
       const std::map<std::string, LikePosition>& first_likes);
+  // The first summaries of `partitions`, which have none, summed from their stream documents
+  // (one read for all of them); a partition whose sum is not exact yet gets none.
+  Result<std::vector<PartitionTotal>> CreateFirstSummaries(
+      const std::vector<int32_t>& partitions, const std::map<int32_t, int64_t>& last_offsets);
   // Applies `updates` in slices; counts the applied ones and names the streams
   // whose compare-and-set missed in `changed`. Stops after a slice once
   // `deadline` has passed; returns how many updates it applied or skipped.

@@ -35,6 +35,51 @@ TEST(RedisAdapter, PipelineReturnsRepliesInOrder) {
   EXPECT_GT(ttl->integer, 0);
 }
 
+// A formatted pipeline the size of a large flush's claims (megabytes), with replies of every
+// kind and some of 200 KB, all answered in order; the connection is usable afterwards.
+TEST(RedisAdapter, ALargeFormattedPipelineAnswersEveryCommandInOrder) {
+  RedisClient redis(Address(), 5s);
+  const std::string prefix = test::UniqueName("it:slices") + ":";
+  const std::string large(200 * 1024, 'x');
+  std::string commands;
+  std::vector<std::string> expected;  // "nil", "int:N" or the string reply
+  for (int i = 0; i < 20000; ++i) {
+    const std::string key = prefix + std::to_string(i % 15000);
+    if (i % 5000 == 4999) {
+      AppendRedisCommand(commands, {"SET", prefix + "large", large, "EX", "60"});
+      AppendRedisCommand(commands, {"GET", prefix + "large"});
+      expected.push_back("OK");
+      expected.push_back(large);
+    }
+    // Keys 0..4999 come twice: the second claim finds the first one's value.
+    AppendRedisCommand(commands, {"SET", key, "v" + std::to_string(i), "NX", "GET", "EX", "60"});
+    expected.push_back(i < 15000 ? "nil" : "v" + std::to_string(i - 15000));
+    if (i % 1000 == 0) {
+      AppendRedisCommand(commands, {"STRLEN", key});
+      expected.push_back("int:" + std::to_string(("v" + std::to_string(i % 15000)).size()));
+    }
+  }
+  ASSERT_GT(commands.size(), 10u * 64 * 1024);
+  std::vector<std::string> got;
+  Status s = redis.PipelineFormatted(commands, expected.size(), [&](const RedisReplyView& r) {
+    if (r.type == RedisReply::Type::kNil)
+      got.emplace_back("nil");
+    else if (r.type == RedisReply::Type::kInteger)
+      got.push_back("int:" + std::to_string(r.integer));
+    else
+      got.emplace_back(r.text);
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].size(), expected[i].size()) << "reply " << i;
+    ASSERT_EQ(got[i], expected[i]) << "reply " << i;
+  }
+  auto pong = redis.Command({"PING"});
+  ASSERT_TRUE(pong.ok()) << pong.status().message();
+  EXPECT_EQ(pong->text, "PONG");
+}
+
 TEST(RedisAdapter, SubscriberReceivesPublishedMessages) {
   const std::string channel = test::UniqueName("it-channel");
   std::mutex mutex;
